@@ -1,0 +1,108 @@
+/*
+ * classify.c - the mode of a socket (the Mode column, -m in later filters)
+ *
+ * The rules are applied in order; the first that fits decides:
+ *
+ *   v4      an AF_INET socket;
+ *   mapped  an AF_INET6 socket whose local or peer address is IPv4-mapped:
+ *           IPv4 traffic on an IPv6 socket;
+ *   v6only  an AF_INET6 socket the kernel reports IPV6_V6ONLY set on;
+ *   dual    an AF_INET6 socket with IPV6_V6ONLY clear, bound to "::": it
+ *           takes IPv4 and IPv6;
+ *   v6      any other AF_INET6 socket (native IPv6 traffic on a socket whose
+ *           v6only flag the kernel does not report).
+ *
+ * Binding to a specific, non-mapped IPv6 address makes the kernel set
+ * v6only by itself (net/ipv6/af_inet6.c, __inet6_bind()), so a v6only of 0
+ * outside "::" is only seen on mapped sockets.
+ */
+#include <sys/socket.h>
+#include <string.h>
+
+#include "sock.h"
+
+static const char *const state_names[] = {
+	[0] = "UNKNOWN",
+	[1] = "ESTAB",
+	[2] = "SYN-SENT",
+	[3] = "SYN-RECV",
+	[4] = "FIN-WAIT-1",
+	[5] = "FIN-WAIT-2",
+	[6] = "TIME-WAIT",
+	[7] = "UNCONN",
+	[8] = "CLOSE-WAIT",
+	[9] = "LAST-ACK",
+	[10] = "LISTEN",
+	[11] = "CLOSING",
+	/* Request sockets; the kernel reports them as SYN-RECV anyway. */
+	[12] = "SYN-RECV",
+};
+
+static const char *const mode_names[SOCK_MODE_COUNT] = {
+	[SOCK_MODE_V4] = "v4",
+	[SOCK_MODE_V6] = "v6",
+	[SOCK_MODE_V6ONLY] = "v6only",
+	[SOCK_MODE_DUAL] = "dual",
+	[SOCK_MODE_MAPPED] = "mapped",
+};
+
+const char *
+sock_state_name(unsigned int state)
+{
+	if (state >= sizeof(state_names) / sizeof(state_names[0]))
+		return "UNKNOWN";
+	return state_names[state];
+}
+
+const char *
+sock_mode_name(enum sock_mode mode)
+{
+	if ((unsigned int)mode >= SOCK_MODE_COUNT)
+		return "unknown";
+	return mode_names[mode];
+}
+
+bool
+sock_addr_is_mapped(const uint8_t addr[16])
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+		0xff };
+
+	return memcmp(addr, prefix, sizeof(prefix)) == 0;
+}
+
+bool
+sock_addr_is_any6(const uint8_t addr[16])
+{
+	static const uint8_t any[16];
+
+	return memcmp(addr, any, sizeof(any)) == 0;
+}
+
+bool
+sock_is_mapped(const struct sock_entry *sk)
+{
+	return sk->family == AF_INET6 &&
+	    (sock_addr_is_mapped(sk->local_addr) ||
+		sock_addr_is_mapped(sk->peer_addr));
+}
+
+enum sock_mode
+sock_classify(struct sock_entry *sk)
+{
+	enum sock_mode mode;
+
+	if (sk->family != AF_INET6)
+		mode = SOCK_MODE_V4;
+	else if (sock_is_mapped(sk))
+		mode = SOCK_MODE_MAPPED;
+	else if (sk->v6only == SOCK_V6ONLY_YES)
+		mode = SOCK_MODE_V6ONLY;
+	else if (sk->v6only == SOCK_V6ONLY_NO &&
+	    sock_addr_is_any6(sk->local_addr))
+		mode = SOCK_MODE_DUAL;
+	else
+		mode = SOCK_MODE_V6;
+	sk->mode = mode;
+	return mode;
+}

@@ -1,0 +1,45 @@
+/*
+ * cli.h - the command line, parsed into a struct options
+ */
+#ifndef DUALSTAT_CLI_H
+#define DUALSTAT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum cli_action {
+	CLI_LIST, /* list sockets (the default) */
+	CLI_HELP, /* -h/--help */
+	CLI_VERSION, /* -V/--version */
+};
+
+/* Which states to list, as ss chooses them. */
+enum cli_view {
+	CLI_VIEW_CONNECTED, /* default: not LISTEN, UNCONN, TIME-WAIT, SYN-RECV */
+	CLI_VIEW_LISTENING, /* -l: LISTEN and unconnected UDP */
+	CLI_VIEW_ALL, /* -a: every state */
+};
+
+struct options {
+	enum cli_action action;
+	bool tcp, udp; /* protocols; at least one is set */
+	bool inet, inet6; /* families; at least one is set */
+	enum cli_view view;
+	bool extended; /* -e */
+	bool header; /* cleared by -H */
+	bool json; /* -j */
+};
+
+/*
+ * Parses argv into *opts.  Returns 0 on success; on a usage error returns
+ * -EINVAL and writes one line (no "dualstat:" prefix, no newline) naming
+ * the problem into err.  Never prints or exits.
+ */
+int cli_parse(
+    int argc, char *argv[], struct options *opts, char *err, size_t errlen);
+
+/* Writes the --help text. */
+void cli_usage(FILE *out);
+
+#endif

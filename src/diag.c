@@ -1,0 +1,216 @@
+/*
+ * diag.c - NETLINK_SOCK_DIAG dumps over libmnl (every listing option)
+ *
+ * One request per (family, protocol): the sock_diag core picks its handler
+ * by sdiag_family and has none for AF_UNSPEC (net/core/sock_diag.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <libmnl/libmnl.h>
+
+#include "diag.h"
+
+/*
+ * The kernel sizes each dump datagram from the largest read it has seen,
+ * capped at 32 KiB (net/netlink/af_netlink.c, netlink_recvmsg() and
+ * netlink_dump()), so a larger buffer would stay unused.  A constant, not
+ * MNL_SOCKET_BUFFER_SIZE, which calls sysconf() and would make a VLA.
+ */
+#define DIAG_RECV_SIZE 32768
+#define DIAG_SEND_SIZE 4096
+
+struct diag {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	diag_tap_cb tap;
+	void *tap_data;
+	uint8_t buf[DIAG_RECV_SIZE] __attribute__((aligned(8)));
+};
+
+struct dump_ctx {
+	diag_msg_cb cb;
+	void *data;
+	int err; /* first error seen, as -errno */
+};
+
+struct diag *
+diag_new(void)
+{
+	struct diag *d;
+	int saved;
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	d->nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+	if (d->nl == NULL)
+		goto free_diag;
+	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto close_socket;
+	d->portid = mnl_socket_get_portid(d->nl);
+	return d;
+
+close_socket:
+	saved = errno;
+	mnl_socket_close(d->nl);
+	errno = saved;
+free_diag:
+	saved = errno;
+	free(d);
+	errno = saved;
+	return NULL;
+}
+
+void
+diag_free(struct diag *d)
+{
+	if (d == NULL)
+		return;
+	mnl_socket_close(d->nl);
+	free(d);
+}
+
+void
+diag_set_tap(struct diag *d, diag_tap_cb tap, void *data)
+{
+	d->tap = tap;
+	d->tap_data = data;
+}
+
+static int
+data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	int ret;
+
+	ret = ctx->cb(nlh, ctx->data);
+	if (ret < 0) {
+		ctx->err = ret;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * A dump ends with NLMSG_DONE whose payload is the dump's return value: a
+ * protocol without a diag handler ends with -ENOENT there
+ * (net/ipv4/inet_diag.c, inet_diag_lock_handler()).  libmnl's default
+ * NLMSG_DONE callback ignores the payload, so read it here.
+ */
+static int
+done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	int status;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(status)))
+		return MNL_CB_STOP;
+	memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
+	if (status < 0) {
+		ctx->err = status;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+static int
+error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	const struct nlmsgerr *e;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+		ctx->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	e = mnl_nlmsg_get_payload(nlh);
+	if (e->error == 0)
+		return MNL_CB_STOP;
+	ctx->err = e->error < 0 ? e->error : -e->error;
+	return MNL_CB_ERROR;
+}
+
+static int
+noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+/* Not const: mnl_cb_run2() takes a non-const array. */
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+	[NLMSG_OVERRUN] = noop_cb,
+};
+
+static int
+send_request(struct diag *d, const struct diag_request *req)
+{
+	uint8_t sbuf[DIAG_SEND_SIZE] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh;
+	struct inet_diag_req_v2 *r;
+
+	if (req->bytecode_len > sizeof(sbuf) - 256)
+		return -E2BIG;
+	nlh = mnl_nlmsg_put_header(sbuf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++d->seq;
+	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+	r->sdiag_family = req->family;
+	r->sdiag_protocol = req->protocol;
+	r->idiag_states = req->states;
+	if (req->bytecode != NULL)
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, req->bytecode_len,
+		    req->bytecode);
+	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+diag_dump(
+    struct diag *d, const struct diag_request *req, diag_msg_cb cb, void *data)
+{
+	struct dump_ctx ctx = { .cb = cb, .data = data, .err = 0 };
+	ssize_t len;
+	int ret;
+
+	ret = send_request(d, req);
+	if (ret < 0)
+		return ret;
+	for (;;) {
+		/* libmnl turns MSG_TRUNC into ENOSPC. */
+		len = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
+		if (len < 0)
+			return errno == ENOSPC ? -EBADMSG : -errno;
+		if (len == 0)
+			return -EBADMSG; /* the dump ended without DONE */
+		if (d->tap != NULL) {
+			ret = d->tap(d->buf, (size_t)len, d->tap_data);
+			if (ret < 0)
+				return ret;
+		}
+		ret = mnl_cb_run2(d->buf, (size_t)len, d->seq, d->portid,
+		    data_cb, &ctx, ctl_cbs, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_STOP)
+			return 0;
+		if (ret == MNL_CB_ERROR) {
+			if (ctx.err != 0)
+				return ctx.err;
+			/* libmnl's own checks: bad length, seq or portid. */
+			return errno == EPROTO || errno == ESRCH ||
+				errno == EBADMSG || errno == 0
+			    ? -EBADMSG
+			    : -errno;
+		}
+	}
+}

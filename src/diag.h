@@ -1,0 +1,51 @@
+/*
+ * diag.h - the only way into the netlink layer: sock_diag dumps
+ *
+ * A struct diag owns one NETLINK_SOCK_DIAG socket and its receive buffer.
+ * diag_dump() sends one SOCK_DIAG_BY_FAMILY dump request and hands every
+ * reply message to a callback, in the order the kernel sends them.
+ */
+#ifndef DUALSTAT_DIAG_H
+#define DUALSTAT_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+struct diag;
+
+struct diag_request {
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t protocol; /* IPPROTO_TCP or IPPROTO_UDP */
+	uint32_t states; /* idiag_states: bit N selects TCP state N */
+	const void *bytecode; /* INET_DIAG_REQ_BYTECODE, or NULL */
+	size_t bytecode_len;
+};
+
+/* Called for each reply; returns 0 to go on, or -errno to stop the dump. */
+typedef int (*diag_msg_cb)(const struct nlmsghdr *nlh, void *data);
+
+/* Called with each datagram as received, before it is parsed (--dump-raw).
+ * Returns 0 or -errno to stop the dump. */
+typedef int (*diag_tap_cb)(const void *buf, size_t len, void *data);
+
+/* Opens a sock_diag socket.  Returns NULL with errno set on failure. */
+struct diag *diag_new(void);
+
+/* Closes the socket; diag_free(NULL) is a no-op. */
+void diag_free(struct diag *d);
+
+/* Sets (or, with NULL, clears) the raw datagram tap. */
+void diag_set_tap(struct diag *d, diag_tap_cb tap, void *data);
+
+/*
+ * Dumps the sockets the request selects.  Returns 0 when the kernel has
+ * sent them all; the callback's own negative value if it stopped the dump;
+ * -ENOENT if the kernel cannot dump that protocol (its diag module is
+ * missing); -EBADMSG for a malformed or truncated (MSG_TRUNC) reply;
+ * or the -errno of the failed system call or of the kernel's NLMSG_ERROR.
+ */
+int diag_dump(
+    struct diag *d, const struct diag_request *req, diag_msg_cb cb, void *data);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * fmt.h - fast text for addresses and numbers, shared by the writers
+ *
+ * Each function writes into dst, which must have room for the longest
+ * result, and returns a pointer just past what it wrote (no NUL).
+ */
+#ifndef DUALSTAT_FMT_H
+#define DUALSTAT_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest text fmt_addr() writes: an IPv6 address as inet_ntop writes it. */
+#define FMT_ADDR_MAX 46
+
+/* Writes the address as inet_ntop(3) would (RFC 5952 for AF_INET6). */
+char *fmt_addr(char *dst, int family, const uint8_t *addr);
+
+/* Writes the four bytes as a dotted quad. */
+char *fmt_ipv4(char *dst, const uint8_t addr[4]);
+
+/* Writes v in decimal. */
+char *fmt_u32(char *dst, uint32_t v);
+
+/*
+ * Returns the length (2 to 4) of the well-formed UTF-8 sequence that starts
+ * at s, within n bytes, or 0 if it is not one (overlong forms, surrogates
+ * and code points past U+10FFFF are not well-formed).
+ */
+size_t fmt_utf8_len(const unsigned char *s, size_t n);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * listing.c - stream sockets from the kernel to a writer
+ *
+ * Nothing is kept once a row is written: each reply is parsed into one
+ * sock_entry on the stack, classified and handed to the writer, so memory
+ * does not grow with the number of sockets.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "listing.h"
+#include "parse.h"
+#include "sock.h"
+
+struct row_ctx {
+	struct writer *w;
+	int protocol;
+	int write_err;
+};
+
+static int
+row_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct row_ctx *ctx = data;
+	struct sock_entry sk;
+	struct out_row row = { .sk = &sk };
+	int ret;
+
+	ret = sock_parse(nlh, ctx->protocol, &sk);
+	if (ret < 0)
+		return ret;
+	sock_classify(&sk);
+	ret = writer_row(ctx->w, &row);
+	if (ret < 0)
+		ctx->write_err = ret;
+	return ret;
+}
+
+int
+listing_run(struct diag *d, const struct options *opts, struct writer *w,
+    struct listing_result *res)
+{
+	struct diag_request steps[QUERY_MAX_STEPS];
+	unsigned long rows_before = w->rows;
+	size_t n, i;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	n = query_plan(opts, steps);
+	for (i = 0; i < n; i++) {
+		struct row_ctx ctx = {
+			.w = w,
+			.protocol = steps[i].protocol,
+		};
+
+		ret = diag_dump(d, &steps[i], row_cb, &ctx);
+		if (ret == -ENOENT) {
+			res->missing[res->nmissing].family = steps[i].family;
+			res->missing[res->nmissing].protocol =
+			    steps[i].protocol;
+			res->nmissing++;
+			ret = 0;
+			continue;
+		}
+		if (ret < 0) {
+			res->write_err = ctx.write_err;
+			if (ctx.write_err == 0) {
+				res->err_family = steps[i].family;
+				res->err_protocol = steps[i].protocol;
+			}
+			break;
+		}
+	}
+	res->rows = w->rows - rows_before;
+	return ret;
+}

@@ -1,0 +1,36 @@
+/*
+ * listing.h - run the dumps a command line needs and write every row
+ */
+#ifndef DUALSTAT_LISTING_H
+#define DUALSTAT_LISTING_H
+
+#include <stdint.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "output.h"
+#include "query.h"
+
+struct listing_result {
+	/* The dump that failed (err), or that the kernel could not serve. */
+	struct {
+		uint8_t family, protocol;
+	} missing[QUERY_MAX_STEPS];
+	unsigned int nmissing; /* protocols without a diag handler */
+	uint8_t err_family; /* where err happened; 0 when writing */
+	uint8_t err_protocol;
+	int write_err; /* -errno if the output stream failed */
+	unsigned long rows; /* rows written */
+};
+
+/*
+ * Lists, through writer w (already begun), every socket the options
+ * select.  A protocol the kernel cannot dump is recorded in res->missing
+ * and skipped.  Returns 0, or the -errno that stopped the listing: a failed
+ * dump (res->err_family/err_protocol say which) or a failed write
+ * (res->write_err).  *res is always filled in.
+ */
+int listing_run(struct diag *d, const struct options *opts, struct writer *w,
+    struct listing_result *res);
+
+#endif

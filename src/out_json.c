@@ -1,0 +1,137 @@
+/*
+ * out_json.c - the -j/--json writer
+ *
+ * One top-level array, one compact object per line, written as the dump
+ * streams in.  writer_end() closes the array even after an error, so the
+ * output always parses; the exit status says whether it is complete.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fmt.h"
+#include "output.h"
+
+static char *
+put_lit(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+#define PUT(p, lit) put_lit((p), (lit), sizeof(lit) - 1)
+
+static char *
+put_name(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	*p++ = '"';
+	memcpy(p, s, n);
+	p += n;
+	*p++ = '"';
+	return p;
+}
+
+static int
+json_begin(struct writer *w)
+{
+	fputc('[', w->out);
+	return 0;
+}
+
+static int
+json_row(struct writer *w, const struct out_row *row)
+{
+	const struct sock_entry *sk = row->sk;
+	char line[512];
+	char *p = line;
+
+	p = w->rows == 0 ? PUT(p, "\n{\"proto\":") : PUT(p, ",\n{\"proto\":");
+	p = put_name(p, output_proto_name(sk->protocol));
+	p = PUT(p, ",\"family\":");
+	p = sk->family == AF_INET6 ? PUT(p, "\"inet6\"") : PUT(p, "\"inet\"");
+	p = PUT(p, ",\"state\":");
+	p = put_name(p, sock_state_name(sk->state));
+	p = PUT(p, ",\"mode\":");
+	p = put_name(p, sock_mode_name(sk->mode));
+	p = PUT(p, ",\"v6only\":");
+	if (sk->v6only == SOCK_V6ONLY_YES)
+		p = PUT(p, "true");
+	else if (sk->v6only == SOCK_V6ONLY_NO)
+		p = PUT(p, "false");
+	else
+		p = PUT(p, "null");
+	p = PUT(p, ",\"local_addr\":\"");
+	p = fmt_addr(p, sk->family, sk->local_addr);
+	p = PUT(p, "\",\"local_port\":");
+	p = fmt_u32(p, sk->local_port);
+	p = PUT(p, ",\"peer_addr\":\"");
+	p = fmt_addr(p, sk->family, sk->peer_addr);
+	p = PUT(p, "\",\"peer_port\":");
+	p = fmt_u32(p, sk->peer_port);
+	p = PUT(p, ",\"inode\":");
+	p = fmt_u32(p, sk->inode);
+	p = PUT(p, ",\"uid\":");
+	p = fmt_u32(p, sk->uid);
+	*p++ = '}';
+	fwrite(line, 1, (size_t)(p - line), w->out);
+	return 0;
+}
+
+static int
+json_end(struct writer *w)
+{
+	fputs(w->rows == 0 ? "]\n" : "\n]\n", w->out);
+	return 0;
+}
+
+static const struct writer_ops json_ops = {
+	.begin = json_begin,
+	.row = json_row,
+	.end = json_end,
+};
+
+void
+json_init(struct writer *w, FILE *out, const struct out_opts *opts)
+{
+	memset(w, 0, sizeof(*w));
+	w->ops = &json_ops;
+	w->out = out;
+	w->opts = *opts;
+}
+
+/*
+ * Writes s (n bytes, untrusted: a process name, say) as a JSON string.
+ * Quotes, backslashes and control characters are escaped; bytes that are
+ * not valid UTF-8 become U+FFFD, so the output is always valid JSON text.
+ */
+void
+json_write_string(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, len;
+
+	fputc('"', out);
+	while (i < n) {
+		unsigned char c = u[i];
+
+		if (c == '"' || c == '\\') {
+			fputc('\\', out);
+			fputc(c, out);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+		} else if (c < 0x80) {
+			fputc(c, out);
+			i++;
+		} else if ((len = fmt_utf8_len(u + i, n - i)) > 0) {
+			fwrite(u + i, 1, len, out);
+			i += len;
+		} else {
+			fputs("\\ufffd", out);
+			i++;
+		}
+	}
+	fputc('"', out);
+}

@@ -1,0 +1,133 @@
+/*
+ * out_table.c - the default table writer (and -e, -H)
+ *
+ * Columns have fixed widths, wide enough for the longest IPv6 address and
+ * port, so rows line up without holding the listing back to measure it.
+ * Each row is built in a buffer and written with one fwrite().
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fmt.h"
+#include "output.h"
+
+#define W_PROTO 5
+#define W_STATE 10
+#define W_MODE 6
+/* "[" + 39-character IPv6 address + "]:" + 5-digit port */
+#define W_ADDR 47
+#define W_INODE 10
+#define W_UID 10
+
+static char *
+pad(char *p, const char *start, int width)
+{
+	while (p - start < width)
+		*p++ = ' ';
+	*p++ = ' ';
+	return p;
+}
+
+static char *
+put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* "10.0.0.7:22", "[::ffff:10.0.0.7]:3128", "[::]:*" */
+static char *
+put_endpoint(char *p, int family, const uint8_t *addr, uint16_t port)
+{
+	if (family == AF_INET6)
+		*p++ = '[';
+	p = fmt_addr(p, family, addr);
+	if (family == AF_INET6)
+		*p++ = ']';
+	*p++ = ':';
+	if (port == 0)
+		*p++ = '*';
+	else
+		p = fmt_u32(p, port);
+	return p;
+}
+
+static int
+table_begin(struct writer *w)
+{
+	if (!w->opts.header)
+		return 0;
+	if (w->opts.extended)
+		fprintf(w->out, "%-*s %-*s %-*s %-*s %-*s %-*s %-*s %s\n",
+		    W_PROTO, "Proto", W_STATE, "State", W_MODE, "Mode", W_ADDR,
+		    "Local Address:Port", W_ADDR, "Peer Address:Port", W_INODE,
+		    "Inode", W_UID, "Uid", "V6only");
+	else
+		fprintf(w->out, "%-*s %-*s %-*s %-*s %s\n", W_PROTO, "Proto",
+		    W_STATE, "State", W_MODE, "Mode", W_ADDR,
+		    "Local Address:Port", "Peer Address:Port");
+	return 0;
+}
+
+static int
+table_row(struct writer *w, const struct out_row *row)
+{
+	const struct sock_entry *sk = row->sk;
+	char line[256];
+	char *p = line, *col;
+
+	col = p;
+	p = put_str(p, output_proto_name(sk->protocol));
+	p = pad(p, col, W_PROTO);
+	col = p;
+	p = put_str(p, sock_state_name(sk->state));
+	p = pad(p, col, W_STATE);
+	col = p;
+	p = put_str(p, sock_mode_name(sk->mode));
+	p = pad(p, col, W_MODE);
+	col = p;
+	p = put_endpoint(p, sk->family, sk->local_addr, sk->local_port);
+	p = pad(p, col, W_ADDR);
+	col = p;
+	p = put_endpoint(p, sk->family, sk->peer_addr, sk->peer_port);
+	if (w->opts.extended) {
+		p = pad(p, col, W_ADDR);
+		col = p;
+		p = fmt_u32(p, sk->inode);
+		p = pad(p, col, W_INODE);
+		col = p;
+		p = fmt_u32(p, sk->uid);
+		p = pad(p, col, W_UID);
+		p = put_str(p,
+		    sk->v6only == SOCK_V6ONLY_YES      ? "yes"
+			: sk->v6only == SOCK_V6ONLY_NO ? "no"
+						       : "-");
+	}
+	*p++ = '\n';
+	fwrite(line, 1, (size_t)(p - line), w->out);
+	return 0;
+}
+
+static int
+table_end(struct writer *w)
+{
+	(void)w;
+	return 0;
+}
+
+static const struct writer_ops table_ops = {
+	.begin = table_begin,
+	.row = table_row,
+	.end = table_end,
+};
+
+void
+table_init(struct writer *w, FILE *out, const struct out_opts *opts)
+{
+	memset(w, 0, sizeof(*w));
+	w->ops = &table_ops;
+	w->out = out;
+	w->opts = *opts;
+}

@@ -1,0 +1,65 @@
+/*
+ * output.c - the writer interface shared by every output format
+ */
+#include <errno.h>
+#include <netinet/in.h>
+
+#include "output.h"
+
+/*
+ * stdio keeps the first write error in the stream; turn it into -errno so
+ * the listing stops at the first failed write (a full disk, say) instead of
+ * formatting every remaining socket into a dead stream.
+ */
+static int
+stream_status(struct writer *w, int ret)
+{
+	if (ret < 0)
+		return ret;
+	if (ferror(w->out))
+		return errno != 0 ? -errno : -EIO;
+	return 0;
+}
+
+int
+writer_begin(struct writer *w)
+{
+	return stream_status(w, w->ops->begin(w));
+}
+
+int
+writer_row(struct writer *w, const struct out_row *row)
+{
+	int ret;
+
+	ret = w->ops->row(w, row);
+	if (ret < 0)
+		return ret;
+	w->rows++;
+	/* ferror() is a flag test; cheap enough per row. */
+	return stream_status(w, 0);
+}
+
+int
+writer_end(struct writer *w)
+{
+	int ret;
+
+	ret = w->ops->end(w);
+	if (ret == 0 && fflush(w->out) != 0)
+		return errno != 0 ? -errno : -EIO;
+	return stream_status(w, ret);
+}
+
+const char *
+output_proto_name(int protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	default:
+		return "?";
+	}
+}

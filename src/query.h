@@ -1,0 +1,30 @@
+/*
+ * query.h - which sock_diag requests answer the command line
+ */
+#ifndef DUALSTAT_QUERY_H
+#define DUALSTAT_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "diag.h"
+
+/* At most one dump per (protocol, family). */
+#define QUERY_MAX_STEPS 4
+
+/*
+ * Returns the idiag_states mask for a view and an IPPROTO_* protocol: only
+ * the states that can match, so the kernel skips the hash tables it need
+ * not walk.
+ */
+uint32_t query_states(enum cli_view view, int protocol);
+
+/*
+ * Fills steps[] with the requests to send, in output order (TCP before
+ * UDP, AF_INET before AF_INET6), and returns how many there are.
+ */
+size_t query_plan(
+    const struct options *opts, struct diag_request steps[QUERY_MAX_STEPS]);
+
+#endif
