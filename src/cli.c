@@ -11,6 +11,12 @@
 
 #include "cli.h"
 
+/* Long-only options get values outside the range of chars. */
+enum {
+	OPT_DUMP_RAW = 256,
+	OPT_REPLAY,
+};
+
 static const char short_opts[] = ":tu46laenHjhV";
 
 static const struct option long_opts[] = {
@@ -24,6 +30,8 @@ static const struct option long_opts[] = {
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "dump-raw", required_argument, NULL, OPT_DUMP_RAW },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -33,7 +41,8 @@ void
 cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: dualstat [-tu46laen] [-j | -H] [-h] [-V]\n"
+	    "Usage: dualstat [-tu46laen] [-j | -H] [--dump-raw FILE | --replay FILE]\n"
+	    "                [-h] [-V]\n"
 	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
 	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
 	    "traffic on an IPv6 socket).\n"
@@ -48,6 +57,8 @@ cli_usage(FILE *out)
 	    "  -n, --numeric     numeric addresses and ports (always the case)\n"
 	    "  -H, --no-header   no column titles\n"
 	    "  -j, --json        one JSON array, one object per socket and line\n"
+	    "  --dump-raw FILE   also write the kernel's replies, as received, to FILE\n"
+	    "  --replay FILE     list from a --dump-raw FILE instead of the kernel\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
@@ -126,6 +137,18 @@ cli_parse(
 		case 'j':
 			o.json = true;
 			break;
+		case OPT_DUMP_RAW:
+			if (optarg[0] == '\0')
+				return fail(err, errlen,
+				    "--dump-raw needs a file name");
+			o.dump_raw = optarg;
+			break;
+		case OPT_REPLAY:
+			if (optarg[0] == '\0')
+				return fail(
+				    err, errlen, "--replay needs a file name");
+			o.replay = optarg;
+			break;
 		case 'h':
 			o.action = CLI_HELP;
 			break;
@@ -142,6 +165,9 @@ cli_parse(
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");
+	if (o.dump_raw != NULL && o.replay != NULL)
+		return fail(
+		    err, errlen, "--dump-raw and --replay cannot be combined");
 	if (!o.tcp && !o.udp)
 		o.tcp = o.udp = true;
 	if (!o.inet && !o.inet6)

@@ -29,6 +29,8 @@ struct options {
 	bool extended; /* -e */
 	bool header; /* cleared by -H */
 	bool json; /* -j */
+	const char *dump_raw; /* --dump-raw FILE: record replies, or NULL */
+	const char *replay; /* --replay FILE: list from a dump, or NULL */
 };
 
 /*

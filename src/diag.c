@@ -5,6 +5,7 @@
  * by sdiag_family and has none for AF_UNSPEC (net/core/sock_diag.c).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -176,11 +177,55 @@ send_request(struct diag *d, const struct diag_request *req)
 	return 0;
 }
 
+/*
+ * libmnl stops at the first bytes that do not hold a whole message and
+ * reports success (callback.c, __mnl_cb_run()): leftover bytes would be a
+ * silently short listing.  Messages must tile the datagram; only the final
+ * alignment padding may be missing.
+ */
+static int
+check_tiling(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	if (len > INT_MAX)
+		return -EBADMSG;
+	while (mnl_nlmsg_ok(nlh, rem))
+		nlh = mnl_nlmsg_next(nlh, &rem);
+	return rem > 0 ? -EBADMSG : 0;
+}
+
+int
+diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+    diag_msg_cb cb, void *data)
+{
+	struct dump_ctx ctx = { .cb = cb, .data = data, .err = 0 };
+	int ret;
+
+	if (len == 0)
+		return -EBADMSG; /* the dump ended without DONE */
+	ret = check_tiling(buf, len);
+	if (ret < 0)
+		return ret;
+	errno = 0;
+	ret = mnl_cb_run2(
+	    buf, len, seq, portid, data_cb, &ctx, ctl_cbs, NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_STOP)
+		return 0;
+	if (ret == MNL_CB_ERROR) {
+		if (ctx.err != 0)
+			return ctx.err;
+		/* libmnl's own checks: seq (EPROTO) or portid (ESRCH). */
+		return errno == EINTR ? -EINTR : -EBADMSG;
+	}
+	return 1;
+}
+
 int
 diag_dump(
     struct diag *d, const struct diag_request *req, diag_msg_cb cb, void *data)
 {
-	struct dump_ctx ctx = { .cb = cb, .data = data, .err = 0 };
 	ssize_t len;
 	int ret;
 
@@ -192,25 +237,14 @@ diag_dump(
 		len = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
 		if (len < 0)
 			return errno == ENOSPC ? -EBADMSG : -errno;
-		if (len == 0)
-			return -EBADMSG; /* the dump ended without DONE */
-		if (d->tap != NULL) {
+		if (len > 0 && d->tap != NULL) {
 			ret = d->tap(d->buf, (size_t)len, d->tap_data);
 			if (ret < 0)
 				return ret;
 		}
-		ret = mnl_cb_run2(d->buf, (size_t)len, d->seq, d->portid,
-		    data_cb, &ctx, ctl_cbs, NLMSG_MIN_TYPE);
-		if (ret == MNL_CB_STOP)
-			return 0;
-		if (ret == MNL_CB_ERROR) {
-			if (ctx.err != 0)
-				return ctx.err;
-			/* libmnl's own checks: bad length, seq or portid. */
-			return errno == EPROTO || errno == ESRCH ||
-				errno == EBADMSG || errno == 0
-			    ? -EBADMSG
-			    : -errno;
-		}
+		ret =
+		    diag_walk(d->buf, (size_t)len, d->seq, d->portid, cb, data);
+		if (ret <= 0)
+			return ret;
 	}
 }

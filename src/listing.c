@@ -1,5 +1,5 @@
 /*
- * listing.c - stream sockets from the kernel to a writer
+ * listing.c - stream sockets from a source (the kernel, a replay) to a writer
  *
  * Nothing is kept once a row is written: each reply is parsed into one
  * sock_entry on the stack, classified and handed to the writer, so memory
@@ -37,8 +37,8 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int
-listing_run(struct diag *d, const struct options *opts, struct writer *w,
-    struct listing_result *res)
+listing_run(const struct source *src, const struct options *opts,
+    struct writer *w, struct listing_result *res)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
 	unsigned long rows_before = w->rows;
@@ -53,7 +53,7 @@ listing_run(struct diag *d, const struct options *opts, struct writer *w,
 			.protocol = steps[i].protocol,
 		};
 
-		ret = diag_dump(d, &steps[i], row_cb, &ctx);
+		ret = source_dump(src, &steps[i], row_cb, &ctx);
 		if (ret == -ENOENT) {
 			res->missing[res->nmissing].family = steps[i].family;
 			res->missing[res->nmissing].protocol =

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 #include "cli.h"
-#include "diag.h"
 #include "output.h"
 #include "query.h"
+#include "source.h"
 
 struct listing_result {
 	/* The dump that failed (err), or that the kernel could not serve. */
@@ -25,12 +25,12 @@ struct listing_result {
 
 /*
  * Lists, through writer w (already begun), every socket the options
- * select.  A protocol the kernel cannot dump is recorded in res->missing
+ * select, as src answers the dumps.  A protocol the kernel cannot dump is recorded in res->missing
  * and skipped.  Returns 0, or the -errno that stopped the listing: a failed
  * dump (res->err_family/err_protocol say which) or a failed write
  * (res->write_err).  *res is always filled in.
  */
-int listing_run(struct diag *d, const struct options *opts, struct writer *w,
-    struct listing_result *res);
+int listing_run(const struct source *src, const struct options *opts,
+    struct writer *w, struct listing_result *res);
 
 #endif
