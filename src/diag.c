@@ -178,22 +178,29 @@ send_request(struct diag *d, const struct diag_request *req)
 }
 
 /*
+ * Checks that whole messages tile the datagram before libmnl walks it.
  * libmnl stops at the first bytes that do not hold a whole message and
  * reports success (callback.c, __mnl_cb_run()): leftover bytes would be a
- * silently short listing.  Messages must tile the datagram; only the final
+ * silently short listing.  And its mnl_nlmsg_ok() compares nlmsg_len as an
+ * int, so a length of 2^31 or more passes and the walk jumps out of the
+ * buffer: every length is checked here as unsigned.  Only the final
  * alignment padding may be missing.
  */
 static int
-check_tiling(const void *buf, size_t len)
+check_tiling(const uint8_t *buf, size_t len)
 {
-	const struct nlmsghdr *nlh = buf;
-	int rem = (int)len;
+	struct nlmsghdr nlh;
+	size_t off = 0;
 
 	if (len > INT_MAX)
 		return -EBADMSG;
-	while (mnl_nlmsg_ok(nlh, rem))
-		nlh = mnl_nlmsg_next(nlh, &rem);
-	return rem > 0 ? -EBADMSG : 0;
+	while (off < len && len - off >= sizeof(nlh)) {
+		memcpy(&nlh, buf + off, sizeof(nlh));
+		if (nlh.nlmsg_len < sizeof(nlh) || nlh.nlmsg_len > len - off)
+			return -EBADMSG;
+		off += NLMSG_ALIGN(nlh.nlmsg_len);
+	}
+	return off >= len ? 0 : -EBADMSG;
 }
 
 int

@@ -1,2 +1,6 @@
 #include <check.h>
-int main(void){return 0;}
+int
+main(void)
+{
+	return 0;
+}

@@ -1,0 +1,557 @@
+/*
+ * check_replay.c - --replay: raw dump files built here, and recorded ones
+ *
+ * Files are built byte by byte in tests/rawbuild.c from the documented
+ * format, opened with fmemopen() and listed through listing_run() into
+ * open_memstream(), as main.c does with a file and stdout.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <check.h>
+
+#include "cli.h"
+#include "listing.h"
+#include "output.h"
+#include "query.h"
+#include "rawbuild.h"
+#include "replay.h"
+
+#define ALL_STATES 0x1ffeU
+
+static const struct rb_sock tcp4_listen = {
+	.family = AF_INET,
+	.state = TCP_LISTEN,
+	.src = "0.0.0.0",
+	.sport = 22,
+	.dst = "0.0.0.0",
+	.inode = 1001,
+	.v6only = -1,
+};
+
+static const struct rb_sock tcp4_estab = {
+	.family = AF_INET,
+	.state = TCP_ESTABLISHED,
+	.src = "127.0.0.1",
+	.sport = 22,
+	.dst = "127.0.0.1",
+	.dport = 40000,
+	.inode = 1002,
+	.v6only = -1,
+};
+
+static const struct rb_sock tcp6_dual = {
+	.family = AF_INET6,
+	.state = TCP_LISTEN,
+	.src = "::",
+	.sport = 3128,
+	.dst = "::",
+	.inode = 1003,
+	.v6only = 0,
+};
+
+static const struct rb_sock udp6_v6only = {
+	.family = AF_INET6,
+	.state = TCP_CLOSE,
+	.src = "::1",
+	.sport = 53,
+	.dst = "::",
+	.inode = 1004,
+	.v6only = 1,
+};
+
+/* The four sections `dualstat -a` asks for: tcp4, tcp6, udp4, udp6. */
+static void
+build_valid(struct rawbuf *rb)
+{
+	struct dgram dg;
+
+	rb_header(rb, 1);
+	rb_note(rb, "built by check_replay");
+	rb_request(rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	rb_datagram(rb, &dg); /* a dump spread over two datagrams */
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_estab);
+	dg_add_done(&dg, 0);
+	rb_datagram(rb, &dg);
+	rb_request(rb, AF_INET6, IPPROTO_TCP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp6_dual);
+	dg_add_done(&dg, 0);
+	rb_datagram(rb, &dg);
+	rb_request(rb, AF_INET, IPPROTO_UDP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	rb_datagram(rb, &dg);
+	rb_request(rb, AF_INET6, IPPROTO_UDP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_sock(&dg, &udp6_v6only);
+	dg_add_done(&dg, 0);
+	rb_datagram(rb, &dg);
+}
+
+struct run {
+	int open_errno; /* 0 if replay_new() accepted the file */
+	char msg[256];
+	int plan; /* replay_check_plan() */
+	int ret; /* listing_run() */
+	struct listing_result res;
+	char *out;
+	size_t outlen;
+};
+
+/* Lists buf with `dualstat -j` plus the given options through replay. */
+static void
+run_replay(const void *buf, size_t len, const char *opt, struct run *r)
+{
+	char a0[] = "dualstat", a1[] = "-j", a2[16];
+	char *argv[] = { a0, a1, a2, NULL };
+	int argc = opt != NULL ? 3 : 2;
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct options opts;
+	struct out_opts oo = { .header = true };
+	struct writer w;
+	struct replay *rp;
+	struct source src;
+	size_t n, bad;
+	FILE *in, *out;
+	char err[64];
+
+	memset(r, 0, sizeof(*r));
+	r->plan = r->ret = 1;
+	snprintf(a2, sizeof(a2), "%s", opt != NULL ? opt : "");
+	ck_assert_int_eq(cli_parse(argc, argv, &opts, err, sizeof(err)), 0);
+	in = fmemopen((void *)buf, len, "r");
+	ck_assert_ptr_nonnull(in);
+	rp = replay_new(in, r->msg, sizeof(r->msg));
+	if (rp == NULL) {
+		r->open_errno = errno;
+		fclose(in);
+		return;
+	}
+	n = query_plan(&opts, steps);
+	r->plan = replay_check_plan(rp, steps, n, &bad);
+	if (r->plan == 0) {
+		out = open_memstream(&r->out, &r->outlen);
+		ck_assert_ptr_nonnull(out);
+		json_init(&w, out, &oo);
+		replay_source_init(&src, rp);
+		ck_assert_int_eq(writer_begin(&w), 0);
+		r->ret = listing_run(&src, &opts, &w, &r->res);
+		ck_assert_int_eq(writer_end(&w), 0);
+		fclose(out);
+	}
+	replay_free(rp);
+	fclose(in);
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->out);
+}
+
+/* Expects replay_new() to refuse buf with EBADMSG and a message. */
+static void
+expect_refused(const struct rawbuf *rb, const char *msg_part)
+{
+	struct run r;
+
+	run_replay(rb->data, rb->len, "-a", &r);
+	ck_assert_int_eq(r.open_errno, EBADMSG);
+	ck_assert_msg(strstr(r.msg, msg_part) != NULL,
+	    "message \"%s\" lacks \"%s\"", r.msg, msg_part);
+	ck_assert_ptr_null(r.out);
+}
+
+START_TEST(test_valid)
+{
+	struct rawbuf rb;
+	struct run r;
+
+	build_valid(&rb);
+	run_replay(rb.data, rb.len, "-a", &r);
+	ck_assert_int_eq(r.open_errno, 0);
+	ck_assert_int_eq(r.plan, 0);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 4);
+	ck_assert_uint_eq(r.res.nmissing, 0);
+	/* Each socket once, in the order recorded, with its mode. */
+	ck_assert_str_eq(r.out,
+	    "[\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"LISTEN\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"0.0.0.0\","
+	    "\"local_port\":22,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"inode\":1001,\"uid\":0},\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"ESTAB\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"127.0.0.1\","
+	    "\"local_port\":22,\"peer_addr\":\"127.0.0.1\","
+	    "\"peer_port\":40000,\"inode\":1002,\"uid\":0},\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"LISTEN\","
+	    "\"mode\":\"dual\",\"v6only\":false,\"local_addr\":\"::\","
+	    "\"local_port\":3128,\"peer_addr\":\"::\",\"peer_port\":0,"
+	    "\"inode\":1003,\"uid\":0},\n"
+	    "{\"proto\":\"udp\",\"family\":\"inet6\",\"state\":\"UNCONN\","
+	    "\"mode\":\"v6only\",\"v6only\":true,\"local_addr\":\"::1\","
+	    "\"local_port\":53,\"peer_addr\":\"::\",\"peer_port\":0,"
+	    "\"inode\":1004,\"uid\":0}\n"
+	    "]\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_subset)
+{
+	struct rawbuf rb;
+	struct run r;
+
+	/* Recorded with -a; listed with -l: the ESTAB row is left out. */
+	build_valid(&rb);
+	run_replay(rb.data, rb.len, "-l", &r);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 3);
+	ck_assert_ptr_null(strstr(r.out, "ESTAB"));
+	run_free(&r);
+	/* Default view: only the ESTAB row. */
+	run_replay(rb.data, rb.len, NULL, &r);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"inode\":1002"));
+	run_free(&r);
+	/* -6 -u -a: the one udp6 section, skipping the others. */
+	run_replay(rb.data, rb.len, "-6ua", &r);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"inode\":1004"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_plan)
+{
+	struct rawbuf rb;
+	struct dgram dg;
+	struct run r;
+
+	/* A -l recording (LISTEN only) cannot answer -a. */
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, 1U << TCP_LISTEN);
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	dg_add_done(&dg, 0);
+	rb_datagram(&rb, &dg);
+	run_replay(rb.data, rb.len, "-a4t", &r);
+	ck_assert_int_eq(r.open_errno, 0);
+	ck_assert_int_eq(r.plan, -ENODATA);
+	ck_assert_ptr_null(r.out);
+	/* It answers -l -4 -t, but not -l alone (three sections missing). */
+	run_replay(rb.data, rb.len, "-l4t", &r);
+	ck_assert_int_eq(r.plan, 0);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 1);
+	run_free(&r);
+	run_replay(rb.data, rb.len, "-l", &r);
+	ck_assert_int_eq(r.plan, -ENODATA);
+}
+END_TEST
+
+START_TEST(test_missing_protocol)
+{
+	struct rawbuf rb;
+	struct dgram dg;
+	struct run r;
+
+	/* udp_diag absent: both udp dumps end with DONE -ENOENT. */
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	dg_add_done(&dg, 0);
+	rb_datagram(&rb, &dg);
+	rb_request(&rb, AF_INET, IPPROTO_UDP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_done(&dg, -ENOENT);
+	rb_datagram(&rb, &dg);
+	run_replay(rb.data, rb.len, "-a4", &r);
+	ck_assert_int_eq(r.open_errno, 0);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 1);
+	ck_assert_uint_eq(r.res.nmissing, 1);
+	ck_assert_uint_eq(r.res.missing[0].family, AF_INET);
+	ck_assert_uint_eq(r.res.missing[0].protocol, IPPROTO_UDP);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_refused)
+{
+	struct rawbuf rb;
+	struct dgram dg;
+	struct run r;
+
+	/* The first dump listed a row, the second was refused. */
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	dg_add_done(&dg, 0);
+	rb_datagram(&rb, &dg);
+	rb_request(&rb, AF_INET, IPPROTO_UDP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_error(&dg, -EPERM);
+	rb_datagram(&rb, &dg);
+	run_replay(rb.data, rb.len, "-a4", &r);
+	ck_assert_int_eq(r.ret, -EPERM);
+	ck_assert_uint_eq(r.res.err_family, AF_INET);
+	ck_assert_uint_eq(r.res.err_protocol, IPPROTO_UDP);
+	/* The JSON array is closed all the same; the status says error. */
+	ck_assert_uint_ge(r.outlen, 3);
+	ck_assert_str_eq(r.out + r.outlen - 3, "}\n]\n" + 1);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_foreign)
+{
+	struct rawbuf rb;
+
+	rb.len = 0;
+	expect_refused(&rb, "shorter than its header");
+	memcpy(rb.data, "DUALSTA", 7);
+	rb.len = 7;
+	expect_refused(&rb, "shorter than its header");
+	rb.len = (size_t)snprintf((char *)rb.data, sizeof(rb.data),
+	    "Proto State Mode Local Address:Port Peer Address:Port\n");
+	expect_refused(&rb, "no DUALSTAT magic");
+	rb_header(&rb, 0x01000000);
+	expect_refused(&rb, "other byte order");
+	rb_header(&rb, 2);
+	expect_refused(&rb, "version 2");
+}
+END_TEST
+
+START_TEST(test_garbled)
+{
+	struct rawbuf rb;
+	struct dgram dg;
+	uint8_t junk[8] = { 0 };
+
+	rb_header(&rb, 1);
+	rb_record(&rb, 9, junk, sizeof(junk));
+	expect_refused(&rb, "unknown type 9");
+
+	rb_header(&rb, 1);
+	rb_record(&rb, 2, junk, 4);
+	expect_refused(&rb, "request at byte 16 has length 4");
+
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_UNIX, IPPROTO_TCP, ALL_STATES);
+	expect_refused(&rb, "names family 1 protocol 6");
+
+	rb_header(&rb, 1);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "before any request");
+
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	rb_datagram(&rb, &dg);
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "follows the end of its dump");
+
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	rb_record(&rb, 3, junk, 0);
+	expect_refused(&rb, "datagram at byte 32 has length 0");
+
+	/* A length far beyond any datagram, and beyond the file. */
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	rb_record(&rb, 3, junk, 0);
+	memcpy(rb.data + rb.len - 4, &(uint32_t){ 0xffffffffU }, 4);
+	expect_refused(&rb, "has length 4294967295");
+
+	rb_header(&rb, 1);
+	rb_record(&rb, 1, junk, 0);
+	memcpy(rb.data + rb.len - 4, &(uint32_t){ 4096 }, 4);
+	expect_refused(&rb, "note at byte 16 has length 4096");
+}
+END_TEST
+
+START_TEST(test_garbled_replies)
+{
+	struct rawbuf rb;
+	struct dgram dg;
+	struct nlmsghdr *nlh;
+	size_t off;
+
+	/* An AF_INET6 reply whose SKV6ONLY attribute is cut to 0 bytes. */
+	dg_init(&dg);
+	off = dg_add_sock(&dg, &tcp6_dual);
+	nlh = (struct nlmsghdr *)(dg.buf + off);
+	*(uint16_t *)(dg.buf + off + nlh->nlmsg_len - 8) = 4;
+	dg_add_done(&dg, 0);
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET6, IPPROTO_TCP, ALL_STATES);
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "datagram at byte 32 holds a malformed reply");
+
+	/* A reply of a family sock_diag was not asked for. */
+	dg_init(&dg);
+	off = dg_add_sock(&dg, &tcp4_listen);
+	dg.buf[off + sizeof(struct nlmsghdr)] = AF_UNIX;
+	dg_add_done(&dg, 0);
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "malformed reply");
+
+	/* A second datagram from another dump (its seq differs). */
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	rb_datagram(&rb, &dg);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)dg.buf)->nlmsg_seq = RB_SEQ + 1;
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "malformed reply");
+}
+END_TEST
+
+START_TEST(test_unended)
+{
+	struct rawbuf rb;
+	struct dgram dg;
+
+	/* Recording stopped mid-dump (dualstat -a --dump-raw F | head -1). */
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "AF_INET/tcp dump at byte 16 has no end");
+	/* The same, followed by another request. */
+	rb_request(&rb, AF_INET6, IPPROTO_TCP, ALL_STATES);
+	expect_refused(&rb, "AF_INET/tcp dump at byte 16 has no end");
+	/* A request with no answer at all. */
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET6, IPPROTO_UDP, ALL_STATES);
+	expect_refused(&rb, "AF_INET6/udp dump at byte 16 has no end");
+}
+END_TEST
+
+/*
+ * Every prefix of a valid file: refused, or (cut between two sections)
+ * unable to answer the full plan.  Never a shorter listing.
+ */
+START_TEST(test_truncated)
+{
+	struct rawbuf rb;
+	struct run r;
+	size_t len;
+
+	build_valid(&rb);
+	for (len = 0; len < rb.len; len++) {
+		run_replay(rb.data, len, "-a", &r);
+		if (r.open_errno != 0) {
+			ck_assert_int_eq(r.open_errno, EBADMSG);
+			ck_assert_msg(
+			    r.msg[0] != '\0', "no message at %zu", len);
+			continue;
+		}
+		ck_assert_msg(r.plan == -ENODATA,
+		    "prefix of %zu bytes listed (plan %d)", len, r.plan);
+	}
+	run_replay(rb.data, rb.len, "-a", &r);
+	ck_assert_int_eq(r.ret, 0);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * Every byte flipped in turn: refused with a message, or listed to the
+ * end with valid-looking JSON (a flipped port or address is still a
+ * well-formed reply).  Under ASan/UBSan this is where a bad read shows.
+ */
+START_TEST(test_bitflips)
+{
+	struct rawbuf rb, bad;
+	struct run r;
+	size_t i;
+	unsigned int refused = 0;
+
+	build_valid(&rb);
+	for (i = 0; i < rb.len; i++) {
+		bad = rb;
+		bad.data[i] ^= 0xff;
+		run_replay(bad.data, bad.len, "-a", &r);
+		if (r.open_errno != 0) {
+			ck_assert_int_eq(r.open_errno, EBADMSG);
+			ck_assert(r.msg[0] != '\0');
+			refused++;
+			continue;
+		}
+		if (r.plan != 0)
+			continue;
+		ck_assert_ptr_nonnull(r.out);
+		ck_assert_uint_ge(r.outlen, 3);
+		ck_assert_str_eq(r.out + r.outlen - 2, "]\n");
+		run_free(&r);
+	}
+	/* Framing bytes are most of the file: most flips must be caught. */
+	ck_assert_uint_gt(refused, rb.len / 4);
+}
+END_TEST
+
+static Suite *
+replay_suite(void)
+{
+	Suite *s = suite_create("replay");
+	struct {
+		const char *name;
+		const TTest *test;
+	} cases[] = {
+		{ "valid", test_valid },
+		{ "subset", test_subset },
+		{ "plan", test_plan },
+		{ "missing_protocol", test_missing_protocol },
+		{ "refused", test_refused },
+		{ "foreign", test_foreign },
+		{ "garbled", test_garbled },
+		{ "garbled_replies", test_garbled_replies },
+		{ "unended", test_unended },
+		{ "truncated", test_truncated },
+		{ "bitflips", test_bitflips },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		TCase *tc = tcase_create(cases[i].name);
+
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(replay_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
