@@ -513,6 +513,182 @@ START_TEST(test_bitflips)
 }
 END_TEST
 
+/* Reads tests/data/NAME into a malloc'ed buffer. */
+static uint8_t *
+read_data(const char *name, size_t *len)
+{
+	char path[512];
+	uint8_t *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", TEST_DATA_DIR, name);
+	f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_gt(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = 0;
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static unsigned int
+count(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+/* tests/data/pop-a.*: the same moment seen by the live run and by ss. */
+START_TEST(test_recorded_live)
+{
+	uint8_t *raw, *json;
+	size_t rawlen, jsonlen;
+	struct run r;
+
+	raw = read_data("pop-a.raw", &rawlen);
+	json = read_data("pop-a.json", &jsonlen);
+	run_replay(raw, rawlen, "-a", &r);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_str_eq(r.out, (const char *)json);
+	run_free(&r);
+	free(raw);
+	free(json);
+}
+END_TEST
+
+START_TEST(test_recorded_ss)
+{
+	uint8_t *raw, *ss;
+	size_t rawlen, sslen;
+	const char *p;
+	char want[32];
+	unsigned long ino;
+	unsigned int n = 0;
+	struct run r;
+
+	raw = read_data("pop-a.raw", &rawlen);
+	ss = read_data("pop-a.ss", &sslen);
+	run_replay(raw, rawlen, "-a", &r);
+	ck_assert_int_eq(r.ret, 0);
+	/* Every inode ss saw is one row of ours, and no row is extra. */
+	for (p = (const char *)ss; (p = strstr(p, "ino:")) != NULL; p++) {
+		ino = strtoul(p + 4, NULL, 10);
+		snprintf(want, sizeof(want), "\"inode\":%lu,", ino);
+		ck_assert_msg(count(r.out, want) == 1, "inode %lu", ino);
+		n++;
+	}
+	ck_assert_uint_eq(n, 13);
+	ck_assert_uint_eq(r.res.rows, n);
+	run_free(&r);
+	free(raw);
+	free(ss);
+}
+END_TEST
+
+/* What tests/relpop.c opens for `relpop pop`, row by row. */
+static const char *const pop_rows[] = {
+	"\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"LISTEN\","
+	"\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"0.0.0.0\","
+	"\"local_port\":2222,",
+	"\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"LISTEN\","
+	"\"mode\":\"dual\",\"v6only\":false,\"local_addr\":\"::\","
+	"\"local_port\":3128,",
+	"\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"LISTEN\","
+	"\"mode\":\"v6only\",\"v6only\":true,\"local_addr\":\"::\","
+	"\"local_port\":8443,",
+	"\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTAB\","
+	"\"mode\":\"mapped\",\"v6only\":null,"
+	"\"local_addr\":\"::ffff:127.0.0.1\",\"local_port\":3128,",
+	"\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTAB\","
+	"\"mode\":\"v6\",\"v6only\":null,\"local_addr\":\"::1\","
+	"\"local_port\":8443,",
+	"\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
+	"\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"0.0.0.0\","
+	"\"local_port\":5353,",
+	"\"proto\":\"udp\",\"family\":\"inet6\",\"state\":\"UNCONN\","
+	"\"mode\":\"dual\",\"v6only\":false,\"local_addr\":\"::\","
+	"\"local_port\":5354,",
+	"\"proto\":\"udp\",\"family\":\"inet6\",\"state\":\"UNCONN\","
+	"\"mode\":\"v6only\",\"v6only\":true,\"local_addr\":\"::1\","
+	"\"local_port\":53,",
+	"\"proto\":\"udp\",\"family\":\"inet6\",\"state\":\"ESTAB\","
+	"\"mode\":\"mapped\",\"v6only\":null,"
+	"\"local_addr\":\"::ffff:127.0.0.1\",\"local_port\":5355,"
+	"\"peer_addr\":\"::ffff:127.0.0.1\",\"peer_port\":5353,",
+};
+
+START_TEST(test_recorded_population)
+{
+	uint8_t *raw;
+	size_t rawlen, i;
+	struct run r;
+
+	raw = read_data("pop-a.raw", &rawlen);
+	run_replay(raw, rawlen, "-a", &r);
+	ck_assert_int_eq(r.ret, 0);
+	for (i = 0; i < sizeof(pop_rows) / sizeof(pop_rows[0]); i++)
+		ck_assert_msg(
+		    count(r.out, pop_rows[i]) == 1, "row %s", pop_rows[i]);
+	/* v4: the 2222 listener and both ends on it, the client of 3128,
+	 * udp 5353. */
+	ck_assert_uint_eq(count(r.out, "\"mode\":\"v4\""), 5);
+	run_free(&r);
+	free(raw);
+
+	/* pop-l: recorded with -l, the six listening/unconnected ones. */
+	raw = read_data("pop-l.raw", &rawlen);
+	run_replay(raw, rawlen, "-l", &r);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 6);
+	ck_assert_uint_eq(count(r.out, pop_rows[0]), 1);
+	ck_assert_uint_eq(count(r.out, pop_rows[2]), 1);
+	ck_assert_uint_eq(count(r.out, pop_rows[7]), 1);
+	run_free(&r);
+	free(raw);
+}
+END_TEST
+
+/* tests/data/many-a.raw: dumps spread over several datagrams. */
+START_TEST(test_recorded_many)
+{
+	uint8_t *raw;
+	size_t rawlen;
+	struct run r;
+	char want[64];
+	int port;
+
+	raw = read_data("many-a.raw", &rawlen);
+	run_replay(raw, rawlen, "-a", &r);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 600);
+	for (port = 10000; port < 10300; port++) {
+		snprintf(want, sizeof(want),
+		    "\"local_addr\":\"127.0.0.1\",\"local_port\":%d,", port);
+		ck_assert_msg(count(r.out, want) == 1, "tcp port %d", port);
+	}
+	for (port = 20000; port < 20300; port++) {
+		snprintf(want, sizeof(want),
+		    "\"local_addr\":\"::\",\"local_port\":%d,", port);
+		ck_assert_msg(count(r.out, want) == 1, "udp port %d", port);
+	}
+	ck_assert_uint_eq(count(r.out, "\"mode\":\"dual\""), 300);
+	run_free(&r);
+	free(raw);
+}
+END_TEST
+
 static Suite *
 replay_suite(void)
 {
@@ -532,6 +708,10 @@ replay_suite(void)
 		{ "unended", test_unended },
 		{ "truncated", test_truncated },
 		{ "bitflips", test_bitflips },
+		{ "recorded_live", test_recorded_live },
+		{ "recorded_ss", test_recorded_ss },
+		{ "recorded_population", test_recorded_population },
+		{ "recorded_many", test_recorded_many },
 	};
 	size_t i;
 
