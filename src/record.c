@@ -64,6 +64,10 @@ record_new(FILE *out, struct diag *d, const char *note)
 		n = strnlen(note, RAWFILE_NOTE_MAX);
 		put_record(r, RAWFILE_NOTE, note, (uint32_t)n);
 	}
+	/* A file that cannot be written at all fails before any listing. */
+	errno = 0;
+	if (r->err == 0 && fflush(out) != 0)
+		r->err = errno != 0 ? -errno : -EIO;
 	if (r->err != 0) {
 		errno = -r->err;
 		free(r);

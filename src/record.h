@@ -14,7 +14,8 @@ struct record;
 /*
  * Starts a raw dump on out (which the caller owns and closes) of what d
  * receives, writing the file header and, if note is not NULL, a NOTE
- * record.  Returns NULL with errno set if allocating or writing fails.
+ * record, and flushes them.  Returns NULL with errno set if allocating or
+ * writing fails.
  */
 struct record *record_new(FILE *out, struct diag *d, const char *note);
 
