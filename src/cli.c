@@ -78,16 +78,52 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/*
+ * Copies an argument into buf for an error message: at most QUOTE_MAX
+ * bytes of it, and every byte that is not printable ASCII as \xNN, so an
+ * argument holding a newline or a terminal escape cannot add a line to
+ * the message or reach the terminal raw.
+ */
+#define QUOTE_MAX 64
+
+static const char *
+quote_arg(char buf[QUOTE_MAX * 4 + 4], const char *arg)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)arg;
+	char *p = buf;
+	size_t i;
+
+	for (i = 0; u[i] != '\0' && i < QUOTE_MAX; i++) {
+		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '\\') {
+			*p++ = (char)u[i];
+			continue;
+		}
+		*p++ = '\\';
+		*p++ = 'x';
+		*p++ = hex[u[i] >> 4];
+		*p++ = hex[u[i] & 0xf];
+	}
+	if (u[i] != '\0')
+		p = stpcpy(p, "...");
+	*p = '\0';
+	return buf;
+}
+
 static int
 bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	char q[QUOTE_MAX * 4 + 4];
+	char opt[3] = { '-', (char)optopt, '\0' };
 
 	if (c == ':')
-		return fail(err, errlen, "option '%s' needs an argument", arg);
+		return fail(err, errlen, "option '%s' needs an argument",
+		    quote_arg(q, arg));
 	if (optopt != 0)
-		return fail(err, errlen, "unknown option '-%c'", optopt);
-	return fail(err, errlen, "unknown option '%s'", arg);
+		return fail(
+		    err, errlen, "unknown option '%s'", quote_arg(q, opt));
+	return fail(err, errlen, "unknown option '%s'", quote_arg(q, arg));
 }
 
 int
@@ -100,6 +136,7 @@ cli_parse(
 		.header = true,
 	};
 	bool no_header = false;
+	char q[QUOTE_MAX * 4 + 4];
 	int c;
 
 	/* optind = 0 makes glibc start afresh, so tests can call us again. */
@@ -160,8 +197,8 @@ cli_parse(
 		}
 	}
 	if (optind < argc)
-		return fail(
-		    err, errlen, "unexpected argument '%s'", argv[optind]);
+		return fail(err, errlen, "unexpected argument '%s'",
+		    quote_arg(q, argv[optind]));
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");
