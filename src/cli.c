@@ -67,6 +67,9 @@ cli_usage(FILE *out)
 	    out);
 }
 
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static int
 fail(char *err, size_t errlen, const char *fmt, ...)
 {

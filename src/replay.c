@@ -115,6 +115,9 @@ req_name(const struct req_body *req, char *name, size_t len)
 	return name;
 }
 
+static int fail(char *err, size_t errlen, int error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static int
 fail(char *err, size_t errlen, int error, const char *fmt, ...)
 {
