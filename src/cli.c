@@ -4,6 +4,8 @@
  * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H.
  * As in ss, the last of -l and -a wins.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>

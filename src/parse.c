@@ -7,6 +7,8 @@
  * adds; the only one read is INET_DIAG_SKV6ONLY.  Unknown attributes are
  * skipped, so newer kernels do not break older dualstat builds.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
