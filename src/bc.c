@@ -208,7 +208,10 @@ add_modes6(struct prog *p, unsigned int modes)
 		add_cond(p, INET_DIAG_BC_D_COND, true, &any4);
 		end_clause(p, true);
 	} else if (dual) {
+		/* Bound to "::", and no mapped peer (that would be mapped). */
 		add_cond(p, INET_DIAG_BC_S_COND, false, &wild6);
+		end_clause(p, true);
+		add_cond(p, INET_DIAG_BC_D_COND, true, &any4);
 		end_clause(p, true);
 	}
 }

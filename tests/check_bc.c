@@ -284,6 +284,8 @@ static const struct sock_spec socks[] = {
 	{ AF_INET6, TCP_ESTABLISHED, -1, "::1", 53, "::1", 40000 },
 	{ AF_INET6, TCP_TIME_WAIT, -1, "2001:db8:1::1", 22, "2001:db8::9",
 	    51002 },
+	/* only the peer mapped (classify.c takes either end) */
+	{ AF_INET6, TCP_SYN_SENT, -1, "::", 40010, "::ffff:10.9.9.9", 80 },
 	/* not mapped: IPv4-compatible, and ffff elsewhere */
 	{ AF_INET6, TCP_ESTABLISHED, -1, "::10.0.0.1", 22, "::ffff:0:a00:1",
 	    40003 },
@@ -578,10 +580,16 @@ START_TEST(test_bytes_dual)
 {
 	static const struct filter_spec s = { "dual", NULL, NULL, NULL, NULL };
 	static const uint8_t want[] = {
-		/* 0: S_COND AF_INET6 ::/128; no: reject (32) */
-		OP(S_COND, 28, 32),
+		/* 0: S_COND AF_INET6 ::/128; no: reject (52) */
+		OP(S_COND, 28, 52),
 		HOSTCOND(AF_INET6, 128),
 		ZERO16,
+		/* 28: D_COND AF_INET/0 (peer mapped); no: skip the JMP */
+		OP(D_COND, 16, 20),
+		HOSTCOND(AF_INET, 0),
+		ZERO4,
+		/* 44: JMP to reject (52) */
+		OP(JMP, 4, 8),
 	};
 
 	check_bytes(&s, AF_INET6, want, N(want));

@@ -93,7 +93,7 @@ START_TEST(test_plan_filters)
 		ck_assert_int_eq(steps[i].family, AF_INET6);
 		ck_assert_uint_eq(steps[i].states, LISTEN_CLOSE);
 		ck_assert_ptr_eq(steps[i].bytecode, bc.prog[1]);
-		ck_assert_uint_eq(steps[i].bytecode_len, 28);
+		ck_assert_uint_eq(steps[i].bytecode_len, 48);
 	}
 	/* -l -t -m dual: the view narrows it further. */
 	o.udp = false;
