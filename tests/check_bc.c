@@ -22,6 +22,7 @@
 #include <linux/inet_diag.h>
 
 #include "bc.h"
+#include "check_suite.h"
 #include "filter.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -715,8 +716,6 @@ main(void)
 {
 	Suite *s = suite_create("bc");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	tc = tcase_create("validator");
 	tcase_add_test(tc, test_validator_rejects);
@@ -738,9 +737,5 @@ main(void)
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check_suite.h"
 #include "filter.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -384,8 +385,6 @@ main(void)
 {
 	Suite *s = suite_create("filter");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	tc = tcase_create("modes");
 	tcase_add_test(tc, test_modes);
@@ -411,9 +410,5 @@ main(void)
 	tc = tcase_create("match");
 	tcase_add_test(tc, test_match);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }
