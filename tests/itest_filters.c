@@ -335,15 +335,35 @@ row_text(const char *text, size_t i, char *buf, size_t len)
 	return true;
 }
 
+/*
+ * Steps through the JSON rows of text from line *i on: copies the next row
+ * into buf, points *s at its socket (NULL if unknown) and returns true, or
+ * returns false at the end.
+ */
+static bool
+next_row(const char *text, size_t *i, char *buf, size_t len, struct sk **s)
+{
+	size_t n = itest_count_lines(text);
+
+	for (; *i < n; (*i)++) {
+		if (row_text(text, *i, buf, len)) {
+			(*i)++;
+			*s = row_sock(buf);
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool
 text_has_row(const char *text, const char *row)
 {
 	char buf[512];
-	size_t i, n = itest_count_lines(text);
+	struct sk *s;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++)
-		if (row_text(text, i, buf, sizeof(buf)) &&
-		    strcmp(buf, row) == 0)
+	while (next_row(text, &i, buf, sizeof(buf), &s))
+		if (strcmp(buf, row) == 0)
 			return true;
 	return false;
 }
@@ -353,20 +373,15 @@ check_case(const struct fcase *c, const char *all)
 {
 	char what[256], buf[512];
 	char *out = NULL;
-	size_t i, n, rows = 0, want = 0, kept = 0;
+	struct sk *s;
+	size_t i, rows = 0, want = 0, kept = 0;
 
 	args_text(c->args, what, sizeof(what));
 	out = run_json(c->args, what);
 	for (i = 0; i < npop; i++)
 		pop[i].seen = 0;
-	n = itest_count_lines(out);
-	for (i = 0; i < n; i++) {
-		struct sk *s;
-
-		if (!row_text(out, i, buf, sizeof(buf)))
-			continue;
+	for (i = 0; next_row(out, &i, buf, sizeof(buf), &s);) {
 		rows++;
-		s = row_sock(buf);
 		if (!itest_check(
 			s != NULL, "dualstat%s: unknown row %s", what, buf))
 			continue;
@@ -395,13 +410,7 @@ check_case(const struct fcase *c, const char *all)
 	itest_check(
 	    rows == want, "dualstat%s: %zu rows, want %zu", what, rows, want);
 	/* Unfiltered output filtered here: the same rows. */
-	n = itest_count_lines(all);
-	for (i = 0; i < n; i++) {
-		struct sk *s;
-
-		if (!row_text(all, i, buf, sizeof(buf)))
-			continue;
-		s = row_sock(buf);
+	for (i = 0; next_row(all, &i, buf, sizeof(buf), &s);) {
 		if (s == NULL || !selects(c, s))
 			continue;
 		kept++;
@@ -434,7 +443,8 @@ ss_port(const char *col)
 static void
 check_ss(const char *const ss_args[], const char *const ds_args[])
 {
-	char what[256], *out, *err, *ds;
+	char what[256], buf[512], *out, *err, *ds;
+	struct sk *s;
 	size_t i, n, ss_rows = 0, ds_rows = 0;
 
 	args_text(ss_args, what, sizeof(what));
@@ -450,7 +460,6 @@ check_ss(const char *const ss_args[], const char *const ds_args[])
 		char copy[512], *tok[8], *save = NULL, *t;
 		size_t len, ntok = 0;
 		const char *line = itest_line(out, i, &len);
-		struct sk *s;
 
 		if (line == NULL || len >= sizeof(copy))
 			continue;
@@ -472,15 +481,8 @@ check_ss(const char *const ss_args[], const char *const ds_args[])
 			(int)len, line))
 			s->seen = 1;
 	}
-	n = itest_count_lines(ds);
-	for (i = 0; i < n; i++) {
-		char buf[512];
-		struct sk *s;
-
-		if (!row_text(ds, i, buf, sizeof(buf)))
-			continue;
+	for (i = 0; next_row(ds, &i, buf, sizeof(buf), &s);) {
 		ds_rows++;
-		s = row_sock(buf);
 		itest_check(s != NULL && s->seen == 1,
 		    "%s: dualstat lists a row ss does not: %s", what, buf);
 	}
@@ -579,17 +581,12 @@ check_unmap(void)
 	const char *jargs[] = { "-a", "-m", "mapped", "--unmap", NULL };
 	const char *targs[] = { "-a", "-m", "mapped", "--unmap", "-H", NULL };
 	char *out, *err, buf[512], want[64];
+	struct sk *s;
 	size_t i, n, rows = 0;
 
 	out = run_json(jargs, " --unmap");
-	n = itest_count_lines(out);
-	for (i = 0; i < n; i++) {
-		struct sk *s;
-
-		if (!row_text(out, i, buf, sizeof(buf)))
-			continue;
+	for (i = 0; next_row(out, &i, buf, sizeof(buf), &s);) {
 		rows++;
-		s = row_sock(buf);
 		if (!itest_check(s != NULL, "--unmap: unknown row %s", buf))
 			continue;
 		/* The mode and family stay; addresses lose ::ffff:. */
