@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -217,7 +218,7 @@ check_combination(
     const struct options *o, bool by_dual, char *err, size_t errlen)
 {
 	const struct filter *f = &o->filter;
-	const uint32_t listening = (1U << 10) | (1U << 7); /* LISTEN, CLOSE */
+	const uint32_t listening = (1U << TCP_LISTEN) | (1U << TCP_CLOSE);
 	char modes[64], what[80];
 	uint32_t mode_states = filter_mode_states(f->modes);
 
