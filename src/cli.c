@@ -1,23 +1,39 @@
 /*
  * cli.c - argv to struct options (every option; --help)
  *
- * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H.
- * As in ss, the last of -l and -a wins.
+ * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H -s
+ * and the state names of --state.  As in ss, the last of -l and -a wins,
+ * and --state, when given, replaces both.  Filters that can never match
+ * (-4 -m dual) are usage errors: saying so beats printing nothing.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli.h"
 
-/* Long-only options get values outside the range of chars. */
+static const char short_opts[] = ":tu46laenHjhVm:sq";
+
+/* Long options without a short form. */
 enum {
-	OPT_DUMP_RAW = 256,
+	OPT_DUAL = 256,
+	OPT_STATE,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_SRC,
+	OPT_DST,
+	OPT_UNMAP,
+	OPT_CHECK,
+	OPT_DUMP_RAW,
 	OPT_REPLAY,
 };
-
-static const char short_opts[] = ":tu46laenHjhV";
 
 static const struct option long_opts[] = {
 	{ "tcp", no_argument, NULL, 't' },
@@ -30,10 +46,21 @@ static const struct option long_opts[] = {
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
-	{ "dump-raw", required_argument, NULL, OPT_DUMP_RAW },
-	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "dual", no_argument, NULL, OPT_DUAL },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "dport", required_argument, NULL, OPT_DPORT },
+	{ "src", required_argument, NULL, OPT_SRC },
+	{ "dst", required_argument, NULL, OPT_DST },
+	{ "unmap", no_argument, NULL, OPT_UNMAP },
+	{ "summary", no_argument, NULL, 's' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "dump-raw", required_argument, NULL, OPT_DUMP_RAW },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -41,8 +68,10 @@ void
 cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: dualstat [-tu46laen] [-j | -H] [--dump-raw FILE | --replay FILE]\n"
-	    "                [-h] [-V]\n"
+	    "Usage: dualstat [-tu46laen] [-j | -H] [-m LIST | --dual] [--state LIST]\n"
+	    "                [--sport PORT] [--dport PORT] [--src PREFIX] [--dst PREFIX]\n"
+	    "                [--unmap] [-s | --check [-q]]\n"
+	    "                [--dump-raw FILE | --replay FILE] [-h] [-V]\n"
 	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
 	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
 	    "traffic on an IPv6 socket).\n"
@@ -57,13 +86,31 @@ cli_usage(FILE *out)
 	    "  -n, --numeric     numeric addresses and ports (always the case)\n"
 	    "  -H, --no-header   no column titles\n"
 	    "  -j, --json        one JSON array, one object per socket and line\n"
-	    "  --dump-raw FILE   also write the kernel's replies, as received, to FILE\n"
-	    "  --replay FILE     list from a --dump-raw FILE instead of the kernel\n"
+	    "  -m, --mode LIST   modes, comma-separated: v4,v6,v6only,dual,mapped\n"
+	    "      --dual        every way IPv4 reaches an IPv6 socket: -a -m dual,mapped\n"
+	    "      --state LIST  ss state names: established, syn-sent, syn-recv,\n"
+	    "                    fin-wait-1, fin-wait-2, time-wait, closed, close-wait,\n"
+	    "                    last-ack, listen, closing; connected, synchronized,\n"
+	    "                    bucket, big, all (replaces -l and -a)\n"
+	    "      --sport PORT  local port\n"
+	    "      --dport PORT  peer port\n"
+	    "      --src PREFIX  local address or prefix: 10.0.0.0/8, 2001:db8::/32;\n"
+	    "                    an IPv4 prefix also matches mapped addresses\n"
+	    "      --dst PREFIX  peer address or prefix, likewise\n"
+	    "      --unmap       print IPv4-mapped addresses as a.b.c.d\n"
+	    "  -s, --summary     counts per protocol, state group and mode\n"
+	    "      --check       audit: exit 1 if any socket matched, 0 if none\n"
+	    "  -q, --quiet       with --check, print nothing\n"
+	    "      --dump-raw FILE  also write the kernel's replies, as received,\n"
+	    "                    to FILE (for a bug report, or --replay)\n"
+	    "      --replay FILE list from a --dump-raw FILE instead of the kernel\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
-	    "Without -l or -a, connected sockets are listed, as ss does.\n"
-	    "Exit status: 0 success, 2 any error.  See dualstat(8).\n",
+	    "Without -l or -a, connected sockets are listed, as ss does.  Filters\n"
+	    "of one kind are ORed (--sport 22 --sport 80), different kinds ANDed.\n"
+	    "Exit status: 0 success, 2 any error; with --check, 0 nothing matched,\n"
+	    "1 something matched, 2 error.  See dualstat(8).\n",
 	    out);
 }
 
@@ -82,22 +129,26 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * Copies an argument into buf for an error message: at most QUOTE_MAX
- * bytes of it, and every byte that is not printable ASCII as \xNN, so an
- * argument holding a newline or a terminal escape cannot add a line to
- * the message or reach the terminal raw.
+ * Copies the first n bytes of an argument into q for an error message: at
+ * most QUOTE_MAX of them, and every byte that is not printable ASCII as
+ * \xNN, so an argument holding a newline or a terminal escape cannot add a
+ * line to the message or reach the terminal raw.
  */
 #define QUOTE_MAX 64
 
+struct quoted {
+	char s[QUOTE_MAX * 4 + 4];
+};
+
 static const char *
-quote_arg(char buf[QUOTE_MAX * 4 + 4], const char *arg)
+quote_n(struct quoted *q, const char *arg, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)arg;
-	char *p = buf;
+	char *p = q->s;
 	size_t i;
 
-	for (i = 0; u[i] != '\0' && i < QUOTE_MAX; i++) {
+	for (i = 0; i < n && u[i] != '\0' && i < QUOTE_MAX; i++) {
 		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '\\') {
 			*p++ = (char)u[i];
 			continue;
@@ -107,26 +158,164 @@ quote_arg(char buf[QUOTE_MAX * 4 + 4], const char *arg)
 		*p++ = hex[u[i] >> 4];
 		*p++ = hex[u[i] & 0xf];
 	}
-	if (u[i] != '\0')
+	if (i < n && u[i] != '\0')
 		p = stpcpy(p, "...");
 	*p = '\0';
-	return buf;
+	return q->s;
+}
+
+static const char *
+quote(struct quoted *q, const char *arg)
+{
+	return quote_n(q, arg, SIZE_MAX);
 }
 
 static int
 bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
-	char q[QUOTE_MAX * 4 + 4];
+	bool is_long = strncmp(arg, "--", 2) == 0;
 	char opt[3] = { '-', (char)optopt, '\0' };
+	struct quoted q;
 
 	if (c == ':')
 		return fail(err, errlen, "option '%s' needs an argument",
-		    quote_arg(q, arg));
-	if (optopt != 0)
+		    quote(&q, arg));
+	/* getopt_long() sets optopt for a long option given "=value". */
+	if (is_long && optopt != 0)
+		return fail(err, errlen, "option '%s' takes no argument",
+		    quote_n(&q, arg, strcspn(arg, "=")));
+	if (!is_long && optopt != 0)
+		return fail(err, errlen, "unknown option '%s'", quote(&q, opt));
+	return fail(
+	    err, errlen, "unknown or ambiguous option '%s'", quote(&q, arg));
+}
+
+/* Writes the mode bits as a comma list ("dual,mapped") into buf. */
+static const char *
+modes_text(unsigned int modes, char *buf, size_t len)
+{
+	size_t used = 0;
+	int m;
+
+	buf[0] = '\0';
+	for (m = 0; m < SOCK_MODE_COUNT; m++)
+		if (modes & FILTER_MODE(m))
+			used += (size_t)snprintf(buf + used,
+			    used < len ? len - used : 0, "%s%s",
+			    used > 0 ? "," : "", sock_mode_name(m));
+	return buf;
+}
+
+/* One -m, --state, --sport, --dport, --src or --dst argument. */
+static int
+add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
+{
+	struct filter_prefix *prefixes = c == OPT_SRC ? f->srcs : f->dsts;
+	unsigned int *nprefixes = c == OPT_SRC ? &f->nsrcs : &f->ndsts;
+	uint16_t *ports = c == OPT_SPORT ? f->sports : f->dports;
+	unsigned int *nports = c == OPT_SPORT ? &f->nsports : &f->ndports;
+	const char *opt = c == OPT_SPORT ? "--sport"
+	    : c == OPT_DPORT		 ? "--dport"
+	    : c == OPT_SRC		 ? "--src"
+					 : "--dst";
+	char bad[32];
+	struct quoted q;
+	int ret;
+
+	switch (c) {
+	case 'm':
+		if (filter_parse_modes(arg, &f->modes, bad, sizeof(bad)) < 0)
+			return fail(err, errlen,
+			    "-m/--mode: unknown mode '%s' (modes: v4, v6, "
+			    "v6only, dual, mapped)",
+			    quote(&q, bad));
+		return 0;
+	case OPT_STATE:
+		if (filter_parse_states(arg, &f->states, bad, sizeof(bad)) < 0)
+			return fail(err, errlen,
+			    "--state: unknown state '%s' (ss names: established, "
+			    "listen, time-wait, connected, all...)",
+			    quote(&q, bad));
+		return 0;
+	case OPT_SPORT:
+	case OPT_DPORT:
+		if (*nports == FILTER_MAX)
+			return fail(err, errlen, "%s: more than %d ports", opt,
+			    FILTER_MAX);
+		if (filter_parse_port(arg, &ports[*nports]) < 0)
+			return fail(err, errlen,
+			    "%s: '%s' is not a port number (0-65535)", opt,
+			    quote(&q, arg));
+		(*nports)++;
+		return 0;
+	default:
+		if (*nprefixes == FILTER_MAX)
+			return fail(err, errlen, "%s: more than %d prefixes",
+			    opt, FILTER_MAX);
+		ret = filter_parse_prefix(arg, &prefixes[*nprefixes]);
+		if (ret == -ERANGE)
+			return fail(err, errlen,
+			    "%s: '%s': prefix length out of range (0-32 for "
+			    "IPv4, 0-128 for IPv6)",
+			    opt, quote(&q, arg));
+		if (ret < 0)
+			return fail(err, errlen,
+			    "%s: '%s' is not an IPv4 or IPv6 address or prefix",
+			    opt, quote(&q, arg));
+		(*nprefixes)++;
+		return 0;
+	}
+}
+
+/*
+ * Combinations that can never match anything, or make no sense, are
+ * usage errors.  by_dual: the modes came from --dual.
+ */
+static int
+check_combination(
+    const struct options *o, bool by_dual, char *err, size_t errlen)
+{
+	const struct filter *f = &o->filter;
+	const uint32_t listening = (1U << TCP_LISTEN) | (1U << TCP_CLOSE);
+	char modes[64], what[80];
+	uint32_t mode_states = filter_mode_states(f->modes);
+
+	if (by_dual)
+		snprintf(what, sizeof(what), "--dual");
+	else
+		snprintf(what, sizeof(what), "-m %s",
+		    modes_text(f->modes, modes, sizeof(modes)));
+	if (o->inet && !o->inet6 && !filter_wants_family(f, AF_INET)) {
+		if (f->modes != 0 &&
+		    (f->modes & FILTER_MODE(SOCK_MODE_V4)) == 0)
+			return fail(err, errlen,
+			    "-4 and %s can never match: those sockets are "
+			    "AF_INET6 (use -6 or drop -4)",
+			    what);
+		return fail(err, errlen,
+		    "-4 and IPv6 --src/--dst prefixes can never match");
+	}
+	if (o->inet6 && !o->inet && !filter_wants_family(f, AF_INET6))
+		return fail(err, errlen,
+		    "-6 and %s can never match: v4 sockets are AF_INET", what);
+	if (f->states != 0 && (f->states & mode_states) == 0)
+		return fail(err, errlen,
+		    "--state and %s can never match: dual and v6only sockets "
+		    "are listening or unconnected",
+		    what);
+	if (f->states == 0 && o->view == CLI_VIEW_CONNECTED &&
+	    (mode_states & ~listening) == 0)
+		return fail(err, errlen,
+		    "%s matches only listening or unconnected sockets: add "
+		    "-l or -a",
+		    what);
+	if (o->check && o->summary)
 		return fail(
-		    err, errlen, "unknown option '%s'", quote_arg(q, opt));
-	return fail(err, errlen, "unknown option '%s'", quote_arg(q, arg));
+		    err, errlen, "--check and -s/--summary cannot be combined");
+	if (o->quiet && !o->check)
+		return fail(err, errlen, "-q/--quiet needs --check");
+	return 0;
 }
 
 int
@@ -138,9 +327,9 @@ cli_parse(
 		.view = CLI_VIEW_CONNECTED,
 		.header = true,
 	};
-	bool no_header = false;
-	char q[QUOTE_MAX * 4 + 4];
-	int c;
+	bool no_header = false, by_dual = false, by_mode = false;
+	struct quoted q;
+	int c, ret;
 
 	/* optind = 0 makes glibc start afresh, so tests can call us again. */
 	optind = 0;
@@ -177,6 +366,43 @@ cli_parse(
 		case 'j':
 			o.json = true;
 			break;
+		case 'h':
+			o.action = CLI_HELP;
+			break;
+		case 'V':
+			o.action = CLI_VERSION;
+			break;
+		case OPT_DUAL:
+			/* -a -m dual,mapped, where it stands: a later -l wins. */
+			by_dual = true;
+			o.view = CLI_VIEW_ALL;
+			o.filter.modes |= FILTER_MODE(SOCK_MODE_DUAL) |
+			    FILTER_MODE(SOCK_MODE_MAPPED);
+			break;
+		case 'm':
+			by_mode = true;
+			/* fall through */
+		case OPT_STATE:
+		case OPT_SPORT:
+		case OPT_DPORT:
+		case OPT_SRC:
+		case OPT_DST:
+			ret = add_filter(&o.filter, c, optarg, err, errlen);
+			if (ret < 0)
+				return ret;
+			break;
+		case OPT_UNMAP:
+			o.unmap = true;
+			break;
+		case 's':
+			o.summary = true;
+			break;
+		case OPT_CHECK:
+			o.check = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
 		case OPT_DUMP_RAW:
 			if (optarg[0] == '\0')
 				return fail(err, errlen,
@@ -189,29 +415,30 @@ cli_parse(
 				    err, errlen, "--replay needs a file name");
 			o.replay = optarg;
 			break;
-		case 'h':
-			o.action = CLI_HELP;
-			break;
-		case 'V':
-			o.action = CLI_VERSION;
-			break;
 		default:
 			return bad_option(argc, argv, err, errlen, c);
 		}
 	}
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'",
-		    quote_arg(q, argv[optind]));
+		    quote(&q, argv[optind]));
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");
-	if (o.dump_raw != NULL && o.replay != NULL)
-		return fail(
-		    err, errlen, "--dump-raw and --replay cannot be combined");
 	if (!o.tcp && !o.udp)
 		o.tcp = o.udp = true;
 	if (!o.inet && !o.inet6)
 		o.inet = o.inet6 = true;
+	if (o.dump_raw != NULL && o.replay != NULL)
+		return fail(
+		    err, errlen, "--dump-raw and --replay cannot be combined");
+	if (by_dual && by_mode)
+		return fail(err, errlen,
+		    "--dual and -m/--mode cannot be combined (--dual is -a -m "
+		    "dual,mapped)");
+	ret = check_combination(&o, by_dual, err, errlen);
+	if (ret < 0)
+		return ret;
 	o.header = !no_header;
 	*opts = o;
 	return 0;

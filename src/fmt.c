@@ -6,10 +6,13 @@
  * fmt_addr() writes exactly what glibc's inet_ntop() writes; the unit
  * tests compare the two over edge cases and random addresses.
  */
+#include "config.h"
+
 #include <sys/socket.h>
 #include <string.h>
 
 #include "fmt.h"
+#include "sock.h"
 
 char *
 fmt_u32(char *dst, uint32_t v)
@@ -24,6 +27,15 @@ fmt_u32(char *dst, uint32_t v)
 	while (n > 0)
 		*dst++ = tmp[--n];
 	return dst;
+}
+
+int
+fmt_unmap(int family, const uint8_t **addr, bool unmap)
+{
+	if (!unmap || family != AF_INET6 || !sock_addr_is_mapped(*addr))
+		return family;
+	*addr += 12;
+	return AF_INET;
 }
 
 char *

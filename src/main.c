@@ -1,7 +1,8 @@
 /*
  * main.c - dualstat: wire the modules together, map errors to exit status
  *
- * Exit status: 0 on success, 2 on any error (usage or runtime).
+ * Exit status: 0 on success, 2 on any error (usage or runtime); with
+ * --check, 1 if any socket matched.
  */
 #include "config.h"
 
@@ -22,7 +23,9 @@
 #include "record.h"
 #include "replay.h"
 #include "source.h"
+#include "sysctl.h"
 
+#define EXIT_FOUND 1 /* --check: something matched */
 #define EXIT_ERROR 2
 
 static char stdout_buf[65536];
@@ -73,15 +76,16 @@ static void
 check_replay_plan(const struct options *opts, struct input *in)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
 	size_t n, bad = 0;
 	int ret;
 
-	n = query_plan(opts, steps);
+	n = query_plan(opts, steps, &bc);
 	ret = replay_check_plan(in->rp, steps, n, &bad);
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
-		    "replay %s: holds no %s/%s dump of these states "
-		    "(recorded with other options?)",
+		    "replay %s: holds no %s/%s dump of these states and "
+		    "filters (recorded with other options?)",
 		    opts->replay, family_name(steps[bad].family),
 		    output_proto_name(steps[bad].protocol));
 	if (ret < 0) {
@@ -177,9 +181,21 @@ main(int argc, char *argv[])
 
 	open_source(&opts, &in);
 
+	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;
 	oo.extended = opts.extended;
-	if (opts.json)
+	oo.unmap = opts.unmap;
+	oo.json = opts.json;
+	oo.bindv6only = -1;
+	/* A replay is of another moment, maybe another host: "unknown". */
+	if (opts.summary && opts.replay == NULL &&
+	    sysctl_read_int(SYSCTL_BINDV6ONLY, &oo.bindv6only) < 0)
+		oo.bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
+	if (opts.quiet)
+		null_init(&w, stdout, &oo);
+	else if (opts.summary)
+		summary_init(&w, stdout, &oo);
+	else if (opts.json)
 		json_init(&w, stdout, &oo);
 	else
 		table_init(&w, stdout, &oo);
@@ -207,6 +223,13 @@ main(int argc, char *argv[])
 		    opts.replay != NULL ? opts.replay : "",
 		    family_name(res.err_family),
 		    output_proto_name(res.err_protocol));
+	}
+	if (opts.check) {
+		/* An audit that could not look everywhere answers neither
+		 * "nothing" nor "something". */
+		if (res.nmissing > 0)
+			return EXIT_ERROR;
+		return res.rows > 0 ? EXIT_FOUND : 0;
 	}
 	return 0;
 }

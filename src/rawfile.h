@@ -14,7 +14,8 @@
  *            body     length bytes
  *
  * A REQUEST record (body: u8 family, u8 protocol, u16 flags, u32
- * idiag_states) opens a section: the DATAGRAM records after it are the
+ * idiag_states, then the INET_DIAG_REQ_BYTECODE filter sent, if any, to
+ * the end of the body) opens a section: the DATAGRAM records after it are the
  * datagrams the kernel sent in answer to that request, whole and in order,
  * up to and including the one holding NLMSG_DONE or NLMSG_ERROR.  A NOTE
  * record is free text for people (kernel release, dualstat version);
@@ -39,10 +40,11 @@ enum rawfile_type {
 	RAWFILE_DATAGRAM = 3,
 };
 
-#define RAWFILE_REQUEST_LEN 8
-/* REQUEST flags: the kernel filtered with bytecode, so rows may be missing
- * that another filter would have listed. */
+#define RAWFILE_REQUEST_LEN 8 /* without the bytecode */
+/* REQUEST flags: the kernel filtered with the bytecode that follows, so
+ * rows are missing that another filter would have listed. */
 #define RAWFILE_REQ_BYTECODE 0x1U
+#define RAWFILE_BYTECODE_MAX 4096U
 
 #define RAWFILE_NOTE_MAX 1024U
 /* Twice diag's receive buffer (32 KiB): room for a larger one later. */

@@ -97,15 +97,21 @@ record_dump(
     void *impl, const struct diag_request *req, diag_msg_cb cb, void *data)
 {
 	struct record *r = impl;
-	uint8_t body[RAWFILE_REQUEST_LEN] = { 0 };
-	uint16_t flags = req->bytecode != NULL ? RAWFILE_REQ_BYTECODE : 0;
+	uint8_t body[RAWFILE_REQUEST_LEN + RAWFILE_BYTECODE_MAX] = { 0 };
+	size_t bclen = req->bytecode != NULL ? req->bytecode_len : 0;
+	uint16_t flags = bclen > 0 ? RAWFILE_REQ_BYTECODE : 0;
 	int ret;
 
+	if (bclen > RAWFILE_BYTECODE_MAX)
+		return -E2BIG;
 	body[0] = req->family;
 	body[1] = req->protocol;
 	memcpy(body + 2, &flags, sizeof(flags));
 	memcpy(body + 4, &req->states, sizeof(req->states));
-	ret = put_record(r, RAWFILE_REQUEST, body, sizeof(body));
+	if (bclen > 0)
+		memcpy(body + RAWFILE_REQUEST_LEN, req->bytecode, bclen);
+	ret = put_record(
+	    r, RAWFILE_REQUEST, body, (uint32_t)(RAWFILE_REQUEST_LEN + bclen));
 	if (ret < 0)
 		return ret;
 	diag_set_tap(r->d, tap_cb, r);

@@ -45,6 +45,8 @@ struct req_body {
 	uint8_t family;
 	uint8_t protocol;
 	uint32_t states;
+	uint32_t bclen; /* the kernel filter it was sent with, if any */
+	uint8_t bc[RAWFILE_BYTECODE_MAX];
 };
 
 /*
@@ -77,8 +79,17 @@ read_body(FILE *in, void *buf, size_t len)
 	return 0;
 }
 
+/* Returns true if a REQUEST record's length is possible. */
+static bool
+request_len_ok(uint32_t len)
+{
+	return len >= RAWFILE_REQUEST_LEN &&
+	    len - RAWFILE_REQUEST_LEN <= RAWFILE_BYTECODE_MAX;
+}
+
+/* Reads a REQUEST body of len bytes (request_len_ok()). */
 static int
-read_request(FILE *in, struct req_body *req)
+read_request(FILE *in, uint32_t len, struct req_body *req)
 {
 	uint8_t body[RAWFILE_REQUEST_LEN];
 	int ret;
@@ -89,7 +100,8 @@ read_request(FILE *in, struct req_body *req)
 	req->family = body[0];
 	req->protocol = body[1];
 	memcpy(&req->states, body + 4, sizeof(req->states));
-	return 0;
+	req->bclen = len - RAWFILE_REQUEST_LEN;
+	return read_body(in, req->bc, req->bclen);
 }
 
 /* A section's replies all carry the seq and portid of its request. */
@@ -195,11 +207,11 @@ check_request(struct replay *rp, struct check_state *st, const struct rec *rec,
 	ret = check_unended(st, err, errlen);
 	if (ret < 0)
 		return ret;
-	if (rec->len != RAWFILE_REQUEST_LEN)
+	if (!request_len_ok(rec->len))
 		return fail(err, errlen, -EBADMSG,
 		    "garbled: request at byte %ld has length %u", rec->off,
 		    rec->len);
-	ret = read_request(rp->in, &st->req);
+	ret = read_request(rp->in, rec->len, &st->req);
 	if (ret < 0)
 		return ret;
 	if ((st->req.family != AF_INET && st->req.family != AF_INET6) ||
@@ -368,6 +380,26 @@ filter_cb(const struct nlmsghdr *nlh, void *data)
 	return ctx->cb(nlh, ctx->data);
 }
 
+/*
+ * A section answers a request of its family and protocol whose states are
+ * among those recorded (the others are left out in filter_cb()).  Rows a
+ * kernel filter left out cannot be brought back: a section recorded with
+ * bytecode answers only the same bytecode.  Without, the listing's filter
+ * runs in user space on every recorded row.
+ */
+static bool
+section_answers(const struct req_body *found, const struct diag_request *req)
+{
+	size_t bclen = req->bytecode != NULL ? req->bytecode_len : 0;
+
+	if (found->family != req->family || found->protocol != req->protocol ||
+	    (found->states & req->states) != req->states)
+		return false;
+	return found->bclen == 0 ||
+	    (found->bclen == bclen &&
+		memcmp(found->bc, req->bytecode, bclen) == 0);
+}
+
 /* Finds the next section that can answer req; leaves the file after its
  * REQUEST record.  Returns 1 if found, 0 if not, or -errno. */
 static int
@@ -385,14 +417,12 @@ find_section(
 				return -errno;
 			continue;
 		}
-		if (rec.len != RAWFILE_REQUEST_LEN)
+		if (!request_len_ok(rec.len))
 			return -EBADMSG;
-		ret = read_request(rp->in, found);
+		ret = read_request(rp->in, rec.len, found);
 		if (ret < 0)
 			return ret;
-		if (found->family == req->family &&
-		    found->protocol == req->protocol &&
-		    (found->states & req->states) == req->states)
+		if (section_answers(found, req))
 			return 1;
 	}
 	return ret;

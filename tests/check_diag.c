@@ -15,6 +15,7 @@
 #include <check.h>
 #include <libmnl/libmnl.h>
 
+#include "check_suite.h"
 #include "diag.h"
 #include "rawbuild.h"
 
@@ -223,43 +224,19 @@ START_TEST(test_cb_stops)
 }
 END_TEST
 
-static Suite *
-diag_suite(void)
-{
-	Suite *s = suite_create("diag");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
-		{ "done_status", test_done_status },
-		{ "done_enoent", test_done_enoent },
-		{ "done_short", test_done_short },
-		{ "more", test_more },
-		{ "error", test_error },
-		{ "seq_portid", test_seq_portid },
-		{ "framing", test_framing },
-		{ "dump_intr", test_dump_intr },
-		{ "cb_stops", test_cb_stops },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(diag_suite());
-	int failed;
+	Suite *s = suite_create("diag");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	check_add(s, "done_status", test_done_status);
+	check_add(s, "done_enoent", test_done_enoent);
+	check_add(s, "done_short", test_done_short);
+	check_add(s, "more", test_more);
+	check_add(s, "error", test_error);
+	check_add(s, "seq_portid", test_seq_portid);
+	check_add(s, "framing", test_framing);
+	check_add(s, "dump_intr", test_dump_intr);
+	check_add(s, "cb_stops", test_cb_stops);
+	return check_run(s);
 }

@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <check.h>
 
+#include "check_suite.h"
 #include "cli.h"
 #include "listing.h"
 #include "output.h"
@@ -115,6 +116,7 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 	char *argv[] = { a0, a1, a2, NULL };
 	int argc = opt != NULL ? 3 : 2;
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
 	struct options opts;
 	struct out_opts oo = { .header = true };
 	struct writer w;
@@ -136,7 +138,7 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 		fclose(in);
 		return;
 	}
-	n = query_plan(&opts, steps);
+	n = query_plan(&opts, steps, &bc);
 	r->plan = replay_check_plan(rp, steps, n, &bad);
 	if (r->plan == 0) {
 		out = open_memstream(&r->out, &r->outlen);
@@ -259,6 +261,70 @@ START_TEST(test_plan)
 	run_free(&r);
 	run_replay(rb.data, rb.len, "-l", &r);
 	ck_assert_int_eq(r.plan, -ENODATA);
+}
+END_TEST
+
+/*
+ * Sections recorded with a kernel filter (--sport 22) answer that filter
+ * only: the rows it left out cannot come back.
+ */
+START_TEST(test_filtered)
+{
+	char a0[] = "dualstat", a1[] = "--sport=22";
+	char *argv[] = { a0, a1, NULL };
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	struct options opts;
+	struct rawbuf rb;
+	struct dgram dg;
+	struct run r;
+	char err[64];
+	size_t n, i;
+
+	ck_assert_int_eq(cli_parse(2, argv, &opts, err, sizeof(err)), 0);
+	n = query_plan(&opts, steps, &bc);
+	ck_assert_uint_eq(n, 4);
+	rb_header(&rb, 1);
+	for (i = 0; i < n; i++) {
+		ck_assert_ptr_nonnull(steps[i].bytecode);
+		rb_request_bc(&rb, steps[i].family, steps[i].protocol,
+		    ALL_STATES, steps[i].bytecode, steps[i].bytecode_len);
+		dg_init(&dg);
+		if (i == 0)
+			dg_add_sock(&dg, &tcp4_estab);
+		dg_add_done(&dg, 0);
+		rb_datagram(&rb, &dg);
+	}
+	run_replay(rb.data, rb.len, "--sport=22", &r);
+	ck_assert_int_eq(r.open_errno, 0);
+	ck_assert_int_eq(r.plan, 0);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 1);
+	run_free(&r);
+	run_replay(rb.data, rb.len, "--sport=23", &r);
+	ck_assert_int_eq(r.plan, -ENODATA);
+	run_replay(rb.data, rb.len, NULL, &r);
+	ck_assert_int_eq(r.plan, -ENODATA);
+}
+END_TEST
+
+/* An unfiltered recording answers a filter, applied in user space. */
+START_TEST(test_filter_in_user_space)
+{
+	struct rawbuf rb;
+	struct run r;
+
+	build_valid(&rb);
+	run_replay(rb.data, rb.len, "--sport=3128", &r);
+	ck_assert_int_eq(r.plan, 0);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 0); /* the 3128 listener: not -a */
+	run_free(&r);
+	run_replay(rb.data, rb.len, "--dual", &r);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.res.rows, 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"local_port\":3128,"));
+	run_free(&r);
 }
 END_TEST
 
@@ -522,7 +588,7 @@ read_data(const char *name, size_t *len)
 	FILE *f;
 	long n;
 
-	snprintf(path, sizeof(path), "%s/%s", TEST_DATA_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", DATADIR, name);
 	f = fopen(path, "rb");
 	ck_assert_msg(f != NULL, "cannot open %s", path);
 	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
@@ -689,49 +755,27 @@ START_TEST(test_recorded_many)
 }
 END_TEST
 
-static Suite *
-replay_suite(void)
-{
-	Suite *s = suite_create("replay");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
-		{ "valid", test_valid },
-		{ "subset", test_subset },
-		{ "plan", test_plan },
-		{ "missing_protocol", test_missing_protocol },
-		{ "refused", test_refused },
-		{ "foreign", test_foreign },
-		{ "garbled", test_garbled },
-		{ "garbled_replies", test_garbled_replies },
-		{ "unended", test_unended },
-		{ "truncated", test_truncated },
-		{ "bitflips", test_bitflips },
-		{ "recorded_live", test_recorded_live },
-		{ "recorded_ss", test_recorded_ss },
-		{ "recorded_population", test_recorded_population },
-		{ "recorded_many", test_recorded_many },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(replay_suite());
-	int failed;
+	Suite *s = suite_create("replay");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	check_add(s, "valid", test_valid);
+	check_add(s, "subset", test_subset);
+	check_add(s, "plan", test_plan);
+	check_add(s, "filtered", test_filtered);
+	check_add(s, "filter_in_user_space", test_filter_in_user_space);
+	check_add(s, "missing_protocol", test_missing_protocol);
+	check_add(s, "refused", test_refused);
+	check_add(s, "foreign", test_foreign);
+	check_add(s, "garbled", test_garbled);
+	check_add(s, "garbled_replies", test_garbled_replies);
+	check_add(s, "unended", test_unended);
+	check_add(s, "truncated", test_truncated);
+	check_add(s, "bitflips", test_bitflips);
+	check_add(s, "recorded_live", test_recorded_live);
+	check_add(s, "recorded_ss", test_recorded_ss);
+	check_add(s, "recorded_population", test_recorded_population);
+	check_add(s, "recorded_many", test_recorded_many);
+	return check_run(s);
 }

@@ -46,15 +46,16 @@ pop_stop() {
 # expect_error STATUS PATTERN CMD...: CMD exits with STATUS, prints nothing
 # on stdout and exactly one line on stderr matching the grep -E PATTERN.
 expect_error() {
-	local want=$1 pattern=$2 rc=0
+	local want=$1 pattern=$2 rc=0 cmd
 	shift 2
+	cmd=$(printf '%q ' "$@" | head -c 200)
 	"$@" >"$T/out" 2>"$T/err" || rc=$?
-	[ "$rc" -eq "$want" ] || fail "$*: exit $rc, not $want"
-	[ ! -s "$T/out" ] || fail "$*: wrote to stdout: $(head -c 200 "$T/out")"
+	[ "$rc" -eq "$want" ] || fail "$cmd: exit $rc, not $want"
+	[ ! -s "$T/out" ] || fail "$cmd: wrote to stdout: $(head -c 200 "$T/out")"
 	[ "$(wc -l <"$T/err")" -eq 1 ] ||
-		fail "$*: stderr is not one line: $(head -c 300 "$T/err")"
+		fail "$cmd: stderr is not one line: $(head -c 300 "$T/err")"
 	grep -Eq -- "$pattern" "$T/err" ||
-		fail "$*: stderr lacks '$pattern': $(cat "$T/err")"
+		fail "$cmd: stderr lacks '$pattern': $(head -c 300 "$T/err")"
 }
 
 T=$(mktemp -d)

@@ -23,6 +23,11 @@ for opts in -a -l "" -t -u -4 -6 -ae -a6u -l4; do
 	same_as_live -j $opts
 done
 same_as_live -aH
+# With kernel filters (bytecode) and user-space ones (v6only).
+same_as_live --dual
+same_as_live -a --sport 3128
+same_as_live -l -m v6only
+same_as_live -j -a --src ::1/128
 # The population is 13 sockets (tests/relpop.c): replay lists them all.
 same_as_live -a -j
 [ "$(grep -c '"proto"' "$T/replay")" -eq 13 ] || fail "-a -j: not 13 rows"
@@ -30,12 +35,16 @@ same_as_live -a -j
 # A dump of -a answers narrower views, filtered in user space, as the
 # kernel would have for this (unchanging) population.
 "$DUALSTAT" -a --dump-raw "$T/all.raw" >/dev/null
-for opts in -l "" -t -6 -lu; do
+for opts in -l "" -t -6 -lu --dual "-a --dport 3128" "-l -m dual"; do
 	"$DUALSTAT" $opts >"$T/live"
 	"$DUALSTAT" $opts --replay "$T/all.raw" >"$T/replay"
 	cmp -s "$T/live" "$T/replay" || fail "-a dump replayed with $opts differs"
 done
-# ... but a -l dump cannot answer -a: refused before any output.
+# ... but a filtered dump answers only its own filter,
+"$DUALSTAT" -a --sport 3128 --dump-raw "$T/f.raw" >/dev/null
+expect_error 2 "replay .*holds no AF_INET/tcp dump of these states and filters" \
+	"$DUALSTAT" -a --sport 8443 --replay "$T/f.raw"
+# and a -l dump cannot answer -a: refused before any output.
 "$DUALSTAT" -l --dump-raw "$T/l.raw" >/dev/null
 expect_error 2 "replay .*holds no AF_INET/tcp dump" \
 	"$DUALSTAT" -a --replay "$T/l.raw"

@@ -127,6 +127,18 @@ rb_request(struct rawbuf *rb, uint8_t family, uint8_t protocol, uint32_t states)
 }
 
 void
+rb_request_bc(struct rawbuf *rb, uint8_t family, uint8_t protocol,
+    uint32_t states, const void *bc, size_t bclen)
+{
+	uint8_t body[8 + 4096] = { family, protocol, 1, 0 };
+
+	must_fit(bclen, 4096);
+	memcpy(body + 4, &states, 4);
+	memcpy(body + 8, bc, bclen);
+	rb_record(rb, 2, body, (uint32_t)(8 + bclen));
+}
+
+void
 rb_datagram(struct rawbuf *rb, const struct dgram *dg)
 {
 	rb_record(rb, 3, dg->buf, (uint32_t)dg->len);

@@ -51,6 +51,9 @@ void rb_record(
     struct rawbuf *rb, uint16_t type, const void *body, uint32_t len);
 void rb_request(
     struct rawbuf *rb, uint8_t family, uint8_t protocol, uint32_t states);
+/* A REQUEST carrying the bytecode filter it was sent with. */
+void rb_request_bc(struct rawbuf *rb, uint8_t family, uint8_t protocol,
+    uint32_t states, const void *bc, size_t bclen);
 void rb_datagram(struct rawbuf *rb, const struct dgram *dg);
 void rb_note(struct rawbuf *rb, const char *text);
 

@@ -24,12 +24,14 @@ static void
 check_plan(const struct options *opts)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
 	size_t n, i;
 
 	if (!(opts->tcp || opts->udp) || !(opts->inet || opts->inet6))
 		abort();
-	n = query_plan(opts, steps);
-	if (n == 0 || n > QUERY_MAX_STEPS)
+	/* 0 steps is a plan too: filters no socket can pass. */
+	n = query_plan(opts, steps, &bc);
+	if (n > QUERY_MAX_STEPS)
 		abort();
 	for (i = 0; i < n; i++)
 		if (steps[i].states == 0 ||

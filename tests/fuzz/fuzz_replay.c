@@ -79,6 +79,7 @@ fuzz_listing(struct replay *rp, const char *view)
 	char a0[] = "dualstat", a1[] = "-je", a2[8];
 	char *argv[] = { a0, a1, a2, NULL };
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
 	struct out_opts oo = { .header = true, .extended = true };
 	struct listing_result res;
 	struct options opts;
@@ -91,7 +92,7 @@ fuzz_listing(struct replay *rp, const char *view)
 	snprintf(a2, sizeof(a2), "%s", view);
 	if (cli_parse(view[0] != '\0' ? 3 : 2, argv, &opts, err, sizeof(err)))
 		abort();
-	n = query_plan(&opts, steps);
+	n = query_plan(&opts, steps, &bc);
 	if (replay_check_plan(rp, steps, n, &bad) < 0)
 		return;
 	json_init(&w, devnull, &oo);
