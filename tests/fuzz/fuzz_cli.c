@@ -3,7 +3,8 @@
  *
  * The input is argv[1..], NUL-separated.  cli_parse() must return 0 or
  * -EINVAL; on success the options must be coherent and the requests they
- * plan sane; on failure the message must be one non-empty line with no
+ * plan sane, their filter bytecode (bc.c, through query_plan()) passing
+ * the kernel's audit rules as tests/bc_audit.c writes them; on failure the message must be one non-empty line with no
  * control character in it (it goes to a terminal).  A broken property is
  * an abort(), which libFuzzer reports like a crash.
  */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bc_audit.h"
 #include "cli.h"
 #include "query.h"
 #include "sock.h"
@@ -33,16 +35,16 @@ check_plan(const struct options *opts)
 	n = query_plan(opts, steps, &bc);
 	if (n > QUERY_MAX_STEPS)
 		abort();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (steps[i].states == 0 ||
 		    (steps[i].states & ~SOCK_STATES_ALL) != 0)
 			abort();
-	/*
-	 * Hook for the filters (issue 3): once cli parses filter
-	 * expressions and bc.c compiles them, compile opts' filter here
-	 * and run the bytecode through the tests' validator, aborting if
-	 * it rejects what bc_compile() accepted.
-	 */
+		/* The filters' bytecode: what the kernel would audit. */
+		if (steps[i].bytecode != NULL &&
+		    bc_audit(steps[i].bytecode, (int)steps[i].bytecode_len) !=
+			NULL)
+			abort();
+	}
 }
 
 static void
