@@ -67,6 +67,7 @@ mkdir build-fuzz
 
 ## 3. valgrind: a full listing of a real population, and a replay.
 say "valgrind"
+make -C "$top" src/dualstat tests/relpop >/dev/null
 vg() {
 	valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect,possible "$@"
@@ -77,10 +78,11 @@ if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
 		set -eu
 		ip link set lo up
 		coproc POP { exec "$1/tests/relpop" many 1000; }
-		read -r ready <&"${POP[0]}"
+		read -r _ <&"${POP[0]}"
 		shift
 		"$@" -ae -j --dump-raw /dev/null >/dev/null
-		exec {POP[1]}>&-
+		fd=${POP[1]}
+		exec {fd}>&-
 		wait' sh "$top" valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect,possible \
 		"$top/src/dualstat"

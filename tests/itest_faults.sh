@@ -3,6 +3,8 @@
 # that goes away, a full disk, an unprivileged user, absurd arguments
 # (root, private netns; skips with 77 otherwise)
 set -eu
+# Options lists are split on purpose: $opts is several words.
+# shellcheck disable=SC2086
 . "$(dirname "$0")/itest_lib.sh"
 itest_enter_netns "$@"
 
@@ -112,7 +114,7 @@ expect_error 2 "unexpected argument" "$DUALSTAT" $'a\033[2Jb'
 if grep -q $'\033' "$T/err"; then fail "escape byte echoed to stderr"; fi
 # The same option many times is the option once.
 many=()
-for i in $(seq 1000); do many+=(-t -a); done
+for _ in $(seq 1000); do many+=(-t -a); done
 "$DUALSTAT" "${many[@]}" >"$T/many" 2>"$T/err" || fail "repeated -t -a"
 "$DUALSTAT" -t -a >"$T/once"
 cmp -s "$T/many" "$T/once" || fail "1000 x '-t -a' differs from once"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # itest_lib.sh - sourced by the integration tests: netns, helpers, verdicts
 #
 # Each test re-runs itself in a private network namespace (unshare -n) with
@@ -38,8 +39,8 @@ pop_start() {
 }
 
 pop_stop() {
-	local pid=$POP_PID
-	exec {POP[1]}>&-
+	local pid=$POP_PID fd=${POP[1]}
+	exec {fd}>&-
 	wait "$pid" 2>/dev/null || true
 }
 

@@ -2,6 +2,8 @@
 # itest_replay.sh - --dump-raw then --replay gives the live run's output
 # (root, private netns; skips with 77 otherwise)
 set -eu
+# Options lists are split on purpose: $opts is several words.
+# shellcheck disable=SC2086
 . "$(dirname "$0")/itest_lib.sh"
 itest_enter_netns "$@"
 

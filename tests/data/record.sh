@@ -15,10 +15,11 @@ if [ -n "${RECORD_IN_NETNS:-}" ]; then
 	ip link set lo up
 	name=$2 pop=$3 opts=$4
 	coproc POP { exec "$b/tests/relpop" $pop; }
-	read -r ready <&"${POP[0]}"
+	read -r _ <&"${POP[0]}"
 	"$b/src/dualstat" $opts -j --dump-raw "$d/$name.raw" >"$d/$name.json"
 	ss -tuane >"$d/$name.ss"
-	exec {POP[1]}>&-
+	fd=${POP[1]}
+	exec {fd}>&-
 	wait
 	exit 0
 fi
