@@ -7,8 +7,9 @@
  *     walk every live datagram goes through) into sock_parse(),
  *     sock_classify() and both writers;
  *   - as a raw dump file, opened by replay_new() and listed, when it is
- *     accepted, through listing_run() with -a, -l and the default view,
- *     as `dualstat --replay FILE` would.
+ *     accepted, through listing_run() with -a, -l, the default view and
+ *     --dual (a filter applied in user space), as `dualstat --replay FILE`
+ *     would.
  * Any crash, sanitizer report or leak is a finding; so is a replay that
  * replay_new() accepted failing with -EBADMSG while listing (the check
  * before listing must catch every malformed file).
@@ -132,6 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_listing(rp, "-a");
 		fuzz_listing(rp, "-l");
 		fuzz_listing(rp, "");
+		fuzz_listing(rp, "--dual"); /* a filter, in user space */
 		replay_free(rp);
 	}
 	fclose(in);
