@@ -1,8 +1,8 @@
 /*
  * cli.c - argv to struct options (every option; --help)
  *
- * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H.
- * As in ss, the last of -l and -a wins.
+ * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H -p
+ * -N.  As in ss, the last of -l and -a wins.
  */
 #include "config.h"
 
@@ -13,7 +13,12 @@
 
 #include "cli.h"
 
-static const char short_opts[] = ":tu46laenHjhV";
+static const char short_opts[] = ":tu46laenHjhVpN:";
+
+/* Long options without a short form. */
+enum {
+	OPT_ALL_NETNS = 256,
+};
 
 static const struct option long_opts[] = {
 	{ "tcp", no_argument, NULL, 't' },
@@ -26,6 +31,9 @@ static const struct option long_opts[] = {
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "processes", no_argument, NULL, 'p' },
+	{ "netns", required_argument, NULL, 'N' },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -35,7 +43,7 @@ void
 cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: dualstat [-tu46laen] [-j | -H] [-h] [-V]\n"
+	    "Usage: dualstat [-tu46laenp] [-N name | --all-netns] [-j | -H] [-h] [-V]\n"
 	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
 	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
 	    "traffic on an IPv6 socket).\n"
@@ -50,6 +58,10 @@ cli_usage(FILE *out)
 	    "  -n, --numeric     numeric addresses and ports (always the case)\n"
 	    "  -H, --no-header   no column titles\n"
 	    "  -j, --json        one JSON array, one object per socket and line\n"
+	    "  -p, --processes   show the processes holding each socket\n"
+	    "  -N, --netns NAME  list the network namespace NAME (under /run/netns)\n"
+	    "                    or PATH (such as /proc/PID/ns/net)\n"
+	    "      --all-netns   list every network namespace on the host\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
@@ -128,6 +140,18 @@ cli_parse(
 		case 'j':
 			o.json = true;
 			break;
+		case 'p':
+			o.processes = true;
+			break;
+		case 'N':
+			if (optarg[0] == '\0')
+				return fail(err, errlen,
+				    "-N/--netns needs a namespace name or path");
+			o.netns = optarg;
+			break;
+		case OPT_ALL_NETNS:
+			o.all_netns = true;
+			break;
 		case 'h':
 			o.action = CLI_HELP;
 			break;
@@ -144,6 +168,9 @@ cli_parse(
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");
+	if (o.netns != NULL && o.all_netns)
+		return fail(err, errlen,
+		    "-N/--netns and --all-netns cannot be combined");
 	if (!o.tcp && !o.udp)
 		o.tcp = o.udp = true;
 	if (!o.inet && !o.inet6)

@@ -29,6 +29,9 @@ struct options {
 	bool extended; /* -e */
 	bool header; /* cleared by -H */
 	bool json; /* -j */
+	bool processes; /* -p: owning processes */
+	const char *netns; /* -N: a name under /run/netns or a path, or NULL */
+	bool all_netns; /* --all-netns */
 };
 
 /*

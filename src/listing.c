@@ -15,7 +15,9 @@
 #include "sock.h"
 
 struct row_ctx {
-	struct writer *w;
+	struct writer *w; /* NULL when collecting inodes */
+	const struct out_row *base;
+	struct procmap *collect;
 	int protocol;
 	int write_err;
 };
@@ -25,35 +27,37 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct row_ctx *ctx = data;
 	struct sock_entry sk;
-	struct out_row row = { .sk = &sk };
+	struct out_row row = *ctx->base;
 	int ret;
 
 	ret = sock_parse(nlh, ctx->protocol, &sk);
 	if (ret < 0)
 		return ret;
 	sock_classify(&sk);
+	if (ctx->collect != NULL)
+		return procmap_want(ctx->collect, sk.inode);
+	row.sk = &sk;
 	ret = writer_row(ctx->w, &row);
 	if (ret < 0)
 		ctx->write_err = ret;
 	return ret;
 }
 
-int
-listing_run(struct diag *d, const struct options *opts, struct writer *w,
+/* Runs every dump the options need, each row through row_cb(). */
+static int
+run_steps(struct diag *d, const struct options *opts, struct row_ctx *proto,
     struct listing_result *res)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
-	unsigned long rows_before = w->rows;
 	size_t n, i;
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	n = query_plan(opts, steps);
 	for (i = 0; i < n; i++) {
-		struct row_ctx ctx = {
-			.w = w,
-			.protocol = steps[i].protocol,
-		};
+		struct row_ctx ctx = *proto;
+
+		ctx.protocol = steps[i].protocol;
 
 		ret = diag_dump(d, &steps[i], row_cb, &ctx);
 		if (ret == -ENOENT) {
@@ -73,6 +77,29 @@ listing_run(struct diag *d, const struct options *opts, struct writer *w,
 			break;
 		}
 	}
+	return ret;
+}
+
+int
+listing_run(struct diag *d, const struct options *opts, struct writer *w,
+    const struct out_row *base, struct listing_result *res)
+{
+	static const struct out_row plain;
+	struct row_ctx ctx = { .w = w, .base = base != NULL ? base : &plain };
+	unsigned long rows_before = w->rows;
+	int ret;
+
+	ret = run_steps(d, opts, &ctx, res);
 	res->rows = w->rows - rows_before;
 	return ret;
+}
+
+int
+listing_collect(struct diag *d, const struct options *opts, struct procmap *m,
+    struct listing_result *res)
+{
+	static const struct out_row plain;
+	struct row_ctx ctx = { .base = &plain, .collect = m };
+
+	return run_steps(d, opts, &ctx, res);
 }

@@ -10,13 +10,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "procmap.h"
 #include "sock.h"
 
 struct out_opts {
 	bool header; /* table: print the column titles */
 	bool extended; /* -e: inode, uid and v6only columns */
+	bool processes; /* -p: the owners of each socket */
+	bool netns; /* --all-netns: the namespace of each socket */
 };
 
 /*
@@ -26,6 +30,11 @@ struct out_opts {
  */
 struct out_row {
 	const struct sock_entry *sk;
+	const struct procmap *procs; /* -p: owners by inode, or NULL */
+	/* --all-netns: the namespace's name or "pid:PID" (untrusted bytes,
+	 * NUL-terminated), or NULL, and its inode. */
+	const char *netns;
+	uint64_t netns_inode;
 };
 
 struct writer;
@@ -57,6 +66,14 @@ int writer_end(struct writer *w);
  * and control characters escaped, invalid UTF-8 as U+FFFD.
  */
 void json_write_string(FILE *out, const char *s, size_t n);
+
+/*
+ * Writes n bytes of untrusted text for a terminal, without quotes: '"'
+ * and '\\' escaped with a backslash, \n \t \r as such, every other control
+ * character (C0, DEL, C1), bidirectional override and invalid UTF-8 byte as
+ * \xHH.  Returns the number of characters written.
+ */
+size_t table_write_string(FILE *out, const char *s, size_t n);
 
 /* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
 const char *output_proto_name(int protocol);
