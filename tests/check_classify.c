@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check_suite.h"
 #include "sock.h"
 
 static struct sock_entry
@@ -119,23 +120,12 @@ int
 main(void)
 {
 	Suite *s = suite_create("classify");
-	TCase *tc;
-	SRunner *sr;
-	int failed;
+	TCase *tc = tcase_create("rules");
 
-	tc = tcase_create("rules");
 	tcase_add_loop_test(
 	    tc, test_rules, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	suite_add_tcase(s, tc);
-	tc = tcase_create("names");
-	tcase_add_test(tc, test_names);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("addresses");
-	tcase_add_test(tc, test_addr_predicates);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	check_add(s, "names", test_names);
+	check_add(s, "addresses", test_addr_predicates);
+	return check_run(s);
 }
