@@ -179,8 +179,9 @@ table_row(struct writer *w, const struct out_row *row)
 
 	if (row->netns != NULL) {
 		n = table_write_string(w->out, row->netns, strlen(row->netns));
-		for (; n <= W_NETNS; n++)
+		do
 			fputc(' ', w->out);
+		while (++n <= W_NETNS);
 	}
 	col = p;
 	p = put_str(p, output_proto_name(sk->protocol));
