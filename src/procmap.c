@@ -12,7 +12,8 @@
  * The scan reads each /proc/PID/fd directory with getdents64() into a
  * 64 KiB buffer and each link with readlinkat() relative to that
  * directory, so a descriptor costs one system call and no path walk from
- * the root.
+ * the root.  That call is nearly all the cost of -p, so the links are
+ * shared out among one thread per CPU.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@
 #define MIN_SLOTS 1024U
 #define COMM_MAX 64
 #define DENTS_SIZE (64 * 1024)
+#define SCAN_THREADS_MAX 8
 /* The longest record getdents64() can write: a 255-byte name, aligned. */
 #define DIRENT_MAX \
 	((offsetof(struct dirent64, d_name) + NAME_MAX + 1 + 7) & ~(size_t)7)
@@ -61,6 +64,7 @@ struct procmap {
 	uint32_t nowners, owners_cap;
 	struct proc *procs;
 	uint32_t nprocs, procs_cap;
+	unsigned int threads; /* 0: one per CPU */
 };
 
 struct procmap *
@@ -352,44 +356,110 @@ read_comm(int rootfd, int pid, char comm[COMM_MAX])
 	return (size_t)n;
 }
 
+/* An owner found by a scan thread, merged into the map after the scan. */
+struct hit {
+	uint32_t inode;
+	int32_t pid, fd;
+	uint32_t comm; /* index in the thread's comms */
+};
+
+struct comm {
+	uint8_t len;
+	char text[COMM_MAX];
+};
+
 /*
- * Records the wanted sockets among the descriptors of one process.
- * Returns 0 (an unreadable process is counted, not an error) or -ENOMEM.
+ * One scan thread.  Thread k of n reads every fd directory but only the
+ * links of descriptors numbered k modulo n: a descriptor belongs to
+ * exactly one thread however the table changes during the scan, and
+ * descriptor numbers are dense, so the work is even even when one
+ * process holds most of them.  The hash is only read while they run.
+ */
+struct scanner {
+	const struct procmap *m;
+	int rootfd;
+	const int32_t *pids;
+	uint32_t npids;
+	unsigned int k, n;
+	char *buf; /* DENTS_SIZE bytes */
+	struct hit *hits;
+	uint32_t nhits, hits_cap;
+	struct comm *comms;
+	uint32_t ncomms, comms_cap;
+	int *errs; /* per pid: 0, or the errno that stopped its scan */
+	unsigned long fds;
+	int ret; /* 0 or -ENOMEM */
+};
+
+static int
+hit_add(struct scanner *sc, uint32_t inode, int pid, int fd, uint32_t *comm)
+{
+	struct hit *h;
+	int ret;
+
+	if (*comm == NONE) {
+		ret = reserve((void **)&sc->comms, sc->ncomms, &sc->comms_cap,
+		    sizeof(*sc->comms));
+		if (ret < 0)
+			return ret;
+		sc->comms[sc->ncomms].len = (uint8_t)read_comm(
+		    sc->rootfd, pid, sc->comms[sc->ncomms].text);
+		*comm = sc->ncomms++;
+	}
+	ret = reserve(
+	    (void **)&sc->hits, sc->nhits, &sc->hits_cap, sizeof(*sc->hits));
+	if (ret < 0)
+		return ret;
+	h = &sc->hits[sc->nhits++];
+	h->inode = inode;
+	h->pid = pid;
+	h->fd = fd;
+	h->comm = *comm;
+	return 0;
+}
+
+/*
+ * Reads this thread's share of the descriptors of pids[i].  Returns 0 (an
+ * unreadable process goes into errs[i]) or -ENOMEM.
  */
 static int
-scan_process(
-    struct procmap *m, int rootfd, int pid, char *buf, struct procmap_stats *st)
+scan_process(struct scanner *sc, uint32_t i)
 {
-	char path[32], link[32], comm[COMM_MAX];
-	uint32_t proc = NONE;
+	char path[32], link[32];
+	uint32_t comm = NONE;
+	int pid = sc->pids[i];
 	ssize_t n, off;
 	int dfd, ret = 0;
 
 	snprintf(path, sizeof(path), "%d/fd", pid);
-	dfd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = openat(sc->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		count_error(st, errno);
+		sc->errs[i] = errno;
 		return 0;
 	}
-	st->procs++;
 	for (;;) {
-		n = getdents64(dfd, buf, DENTS_SIZE);
+		n = getdents64(dfd, sc->buf, DENTS_SIZE);
 		if (n < 0)
-			count_error(st, errno);
+			sc->errs[i] = errno;
 		if (n <= 0)
 			break;
 		for (off = 0; off < n;) {
-			const struct dirent64 *d = (void *)(buf + off);
-			struct slot *s;
+			const struct dirent64 *d = (void *)(sc->buf + off);
 			ssize_t len;
 			uint32_t inode;
 			long fd;
 
 			off += d->d_reclen;
-			if (d->d_name[0] == '.')
+			fd = parse_number(d->d_name, INT_MAX);
+			if (fd < 0 || (unsigned long)fd % sc->n != sc->k)
 				continue;
+			/*
+			 * readlinkat(), not a stat() through the link: that
+			 * would reach the file itself, and can hang on a
+			 * dead network file system.
+			 */
 			len = readlinkat(dfd, d->d_name, link, sizeof(link));
-			st->fds++;
+			sc->fds++;
 			/*
 			 * A descriptor closed since the listing is gone
 			 * (ENOENT); a refusal (EACCES: ptrace access, as
@@ -397,26 +467,16 @@ scan_process(
 			 * whole process.
 			 */
 			if (len < 0 && errno != ENOENT) {
-				count_error(st, errno);
+				sc->errs[i] = errno;
 				goto close_dir;
 			}
 			/* A link as long as the buffer may be cut short. */
 			if (len <= 0 || (size_t)len >= sizeof(link))
 				continue;
 			inode = socket_inode(link, (size_t)len);
-			if (inode == 0 || (s = slot_find(m, inode)) == NULL)
+			if (inode == 0 || slot_find(sc->m, inode) == NULL)
 				continue;
-			fd = parse_number(d->d_name, INT_MAX);
-			if (fd < 0)
-				continue;
-			if (proc == NONE) {
-				size_t clen = read_comm(rootfd, pid, comm);
-
-				ret = proc_new(m, pid, comm, clen, &proc);
-				if (ret < 0)
-					goto close_dir;
-			}
-			ret = owner_add(m, s, proc, (int)fd);
+			ret = hit_add(sc, inode, pid, (int)fd, &comm);
 			if (ret < 0)
 				goto close_dir;
 		}
@@ -436,12 +496,150 @@ close_dir:
 	return ret;
 }
 
+static void *
+scan_thread(void *data)
+{
+	struct scanner *sc = data;
+	uint32_t i;
+
+	for (i = 0; i < sc->npids && sc->ret == 0; i++)
+		sc->ret = scan_process(sc, i);
+	return NULL;
+}
+
+/* Lists the numeric entries of the proc root into *pids (malloc'd). */
+static int
+list_pids(int rootfd, int32_t **pids, uint32_t *npids)
+{
+	uint32_t n = 0, cap = 0;
+	int32_t *v = NULL;
+	char *buf;
+	ssize_t len, off;
+	int ret = 0;
+
+	buf = malloc(DENTS_SIZE);
+	if (buf == NULL)
+		return -ENOMEM;
+	while (ret == 0 && (len = getdents64(rootfd, buf, DENTS_SIZE)) > 0) {
+		for (off = 0; off < len && ret == 0;) {
+			const struct dirent64 *d = (void *)(buf + off);
+			long pid = parse_number(d->d_name, INT_MAX);
+
+			off += d->d_reclen;
+			if (pid <= 0)
+				continue;
+			ret = reserve((void **)&v, n, &cap, sizeof(*v));
+			if (ret == 0)
+				v[n++] = (int32_t)pid;
+		}
+	}
+	if (ret == 0 && len < 0)
+		ret = -errno;
+	free(buf);
+	if (ret < 0) {
+		free(v);
+		return ret;
+	}
+	*pids = v;
+	*npids = n;
+	return 0;
+}
+
+/* Before: by pid, then by descriptor, the order each thread found them. */
+static bool
+hit_before(const struct hit *a, const struct hit *b)
+{
+	return a->pid < b->pid || (a->pid == b->pid && a->fd < b->fd);
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	return hit_before(a, b) ? -1 : hit_before(b, a) ? 1 : 0;
+}
+
+static int
+pid_cmp(const void *a, const void *b)
+{
+	const int32_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * Adds every thread's owners to the map, in pid then fd order.  proc
+ * lists both in that order already (fs/proc/base.c, proc_pid_readdir();
+ * fs/proc/fd.c), other trees may not: sort what is not sorted.
+ */
+static int
+merge(struct procmap *m, struct scanner *sc, unsigned int n)
+{
+	uint32_t next[SCAN_THREADS_MAX] = { 0 };
+	unsigned int k, best;
+	uint32_t i;
+	int ret;
+
+	for (k = 0; k < n; k++)
+		for (i = 1; i < sc[k].nhits; i++)
+			if (hit_before(&sc[k].hits[i], &sc[k].hits[i - 1])) {
+				qsort(sc[k].hits, sc[k].nhits,
+				    sizeof(*sc[k].hits), hit_cmp);
+				break;
+			}
+
+	for (;;) {
+		const struct hit *h = NULL;
+		const struct comm *c;
+
+		best = n;
+		for (k = 0; k < n; k++) {
+			if (next[k] == sc[k].nhits)
+				continue;
+			if (h == NULL || hit_before(&sc[k].hits[next[k]], h)) {
+				h = &sc[k].hits[next[k]];
+				best = k;
+			}
+		}
+		if (h == NULL)
+			return 0;
+		c = &sc[best].comms[h->comm];
+		ret = procmap_add(m, h->inode, h->pid, h->fd, c->text, c->len);
+		if (ret < 0)
+			return ret;
+		next[best]++;
+	}
+}
+
+/* Threads: one per CPU, at most SCAN_THREADS_MAX. */
+static unsigned int
+scan_threads(const struct procmap *m)
+{
+	long cpus;
+
+	if (m->threads > 0)
+		return m->threads;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 1)
+		return 1;
+	return cpus > SCAN_THREADS_MAX ? SCAN_THREADS_MAX : (unsigned int)cpus;
+}
+
+void
+procmap_set_threads(struct procmap *m, unsigned int n)
+{
+	m->threads = n > SCAN_THREADS_MAX ? SCAN_THREADS_MAX : n;
+}
+
 int
 procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 {
-	char *buf;
-	ssize_t n, off;
-	int rootfd, ret = 0;
+	struct scanner sc[SCAN_THREADS_MAX];
+	pthread_t tid[SCAN_THREADS_MAX];
+	bool started[SCAN_THREADS_MAX] = { false };
+	unsigned int n, k;
+	int32_t *pids = NULL;
+	uint32_t npids = 0, i;
+	int rootfd, ret;
 
 	memset(st, 0, sizeof(*st));
 	/* Nothing to own: skip the most expensive part of the run. */
@@ -450,34 +648,62 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return -errno;
-	/* One buffer for root's entries, one for each process's fds. */
-	buf = malloc(2 * DENTS_SIZE);
-	if (buf == NULL) {
-		ret = -ENOMEM;
+	ret = list_pids(rootfd, &pids, &npids);
+	if (ret < 0)
 		goto close_root;
-	}
-	for (;;) {
-		n = getdents64(rootfd, buf, DENTS_SIZE);
-		if (n < 0)
-			ret = -errno;
-		if (n <= 0)
-			break;
-		for (off = 0; off < n;) {
-			const struct dirent64 *d = (void *)(buf + off);
-			long pid;
-
-			off += d->d_reclen;
-			pid = parse_number(d->d_name, INT_MAX);
-			if (pid <= 0)
-				continue;
-			ret = scan_process(
-			    m, rootfd, (int)pid, buf + DENTS_SIZE, st);
-			if (ret < 0)
-				goto free_buf;
+	qsort(pids, npids, sizeof(*pids), pid_cmp);
+	n = scan_threads(m);
+	memset(sc, 0, sizeof(sc));
+	for (k = 0; k < n; k++) {
+		sc[k].m = m;
+		sc[k].rootfd = rootfd;
+		sc[k].pids = pids;
+		sc[k].npids = npids;
+		sc[k].k = k;
+		sc[k].n = n;
+		sc[k].buf = malloc(DENTS_SIZE);
+		sc[k].errs = calloc(npids > 0 ? npids : 1, sizeof(int));
+		if (sc[k].buf == NULL || sc[k].errs == NULL) {
+			ret = -ENOMEM;
+			goto free_scanners;
 		}
 	}
-free_buf:
-	free(buf);
+	/* A share whose thread cannot start is done here, after ours. */
+	for (k = 1; k < n; k++)
+		started[k] =
+		    pthread_create(&tid[k], NULL, scan_thread, &sc[k]) == 0;
+	for (k = 0; k < n; k++)
+		if (!started[k])
+			scan_thread(&sc[k]);
+	for (k = 1; k < n; k++)
+		if (started[k])
+			pthread_join(tid[k], NULL);
+	for (k = 0; k < n; k++)
+		if (sc[k].ret < 0)
+			ret = sc[k].ret;
+	if (ret == 0)
+		ret = merge(m, sc, n);
+	/* A process is unreadable if any thread found it so. */
+	for (i = 0; i < npids; i++) {
+		int error = 0;
+
+		for (k = 0; k < n && error == 0; k++)
+			error = sc[k].errs[i];
+		if (error != 0)
+			count_error(st, error);
+		else
+			st->procs++;
+	}
+	for (k = 0; k < n; k++)
+		st->fds += sc[k].fds;
+free_scanners:
+	for (k = 0; k < SCAN_THREADS_MAX; k++) {
+		free(sc[k].buf);
+		free(sc[k].errs);
+		free(sc[k].hits);
+		free(sc[k].comms);
+	}
+	free(pids);
 close_root:
 	close(rootfd);
 	return ret;

@@ -69,6 +69,12 @@ int procmap_add(struct procmap *m, uint32_t inode, int pid, int fd,
  */
 int procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st);
 
+/*
+ * Sets how many threads procmap_scan() uses (0, the default: one per
+ * CPU, at most 8).  The result does not depend on it.
+ */
+void procmap_set_threads(struct procmap *m, unsigned int n);
+
 /* Starts iterating over the owners of inode (none if it is unknown). */
 void procmap_lookup(
     const struct procmap *m, uint32_t inode, struct procmap_iter *it);
