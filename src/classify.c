@@ -16,6 +16,8 @@
  * v6only by itself (net/ipv6/af_inet6.c, __inet6_bind()), so a v6only of 0
  * outside "::" is only seen on mapped sockets.
  */
+#include "config.h"
+
 #include <sys/socket.h>
 #include <string.h>
 

@@ -4,6 +4,8 @@
  * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H.
  * As in ss, the last of -l and -a wins.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -71,12 +73,17 @@ static int
 bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	bool is_long = strncmp(arg, "--", 2) == 0;
 
 	if (c == ':')
 		return fail(err, errlen, "option '%s' needs an argument", arg);
-	if (optopt != 0)
+	/* getopt_long() sets optopt for a long option given "=value". */
+	if (is_long && optopt != 0)
+		return fail(err, errlen, "option '%.*s' takes no argument",
+		    (int)strcspn(arg, "="), arg);
+	if (!is_long && optopt != 0)
 		return fail(err, errlen, "unknown option '-%c'", optopt);
-	return fail(err, errlen, "unknown option '%s'", arg);
+	return fail(err, errlen, "unknown or ambiguous option '%s'", arg);
 }
 
 int

@@ -4,6 +4,8 @@
  * One request per (family, protocol): the sock_diag core picks its handler
  * by sdiag_family and has none for AF_UNSPEC (net/core/sock_diag.c).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,8 @@
  * fmt_addr() writes exactly what glibc's inet_ntop() writes; the unit
  * tests compare the two over edge cases and random addresses.
  */
+#include "config.h"
+
 #include <sys/socket.h>
 #include <string.h>
 

@@ -5,6 +5,8 @@
  * sock_entry on the stack, classified and handed to the writer, so memory
  * does not grow with the number of sockets.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

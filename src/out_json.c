@@ -5,6 +5,8 @@
  * streams in.  writer_end() closes the array even after an error, so the
  * output always parses; the exit status says whether it is complete.
  */
+#include "config.h"
+
 #include <string.h>
 #include <sys/socket.h>
 

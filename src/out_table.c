@@ -5,6 +5,8 @@
  * port, so rows line up without holding the listing back to measure it.
  * Each row is built in a buffer and written with one fwrite().
  */
+#include "config.h"
+
 #include <string.h>
 #include <sys/socket.h>
 

@@ -1,6 +1,8 @@
 /*
  * output.c - the writer interface shared by every output format
  */
+#include "config.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 

@@ -7,6 +7,8 @@
  * adds; the only one read is INET_DIAG_SKV6ONLY.  Unknown attributes are
  * skipped, so newer kernels do not break older dualstat builds.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
@@ -17,17 +19,32 @@
 
 #include "parse.h"
 
+/*
+ * Reads INET_DIAG_SKV6ONLY into *v6only.  Returns 0, or -EBADMSG if an
+ * attribute does not fit in the message or SKV6ONLY has no payload.
+ */
 static int
-attr_cb(const struct nlattr *attr, void *data)
+parse_attrs(const struct nlmsghdr *nlh, size_t offset, int8_t *v6only)
 {
-	int8_t *v6only = data;
+	const struct nlattr *attr;
 
-	if (mnl_attr_get_type(attr) != INET_DIAG_SKV6ONLY)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-		return MNL_CB_ERROR;
-	*v6only = mnl_attr_get_u8(attr) ? SOCK_V6ONLY_YES : SOCK_V6ONLY_NO;
-	return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, offset)
+	{
+		if (mnl_attr_get_type(attr) != INET_DIAG_SKV6ONLY)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return -EBADMSG;
+		*v6only =
+		    mnl_attr_get_u8(attr) ? SOCK_V6ONLY_YES : SOCK_V6ONLY_NO;
+	}
+	/*
+	 * The walk stops quietly at the first attribute that does not fit
+	 * (libmnl's mnl_attr_ok()); mnl_attr_parse() would report that as
+	 * success.  Stopping short of the end means a truncated message.
+	 */
+	if ((const char *)attr < (const char *)mnl_nlmsg_get_payload_tail(nlh))
+		return -EBADMSG;
+	return 0;
 }
 
 int
@@ -43,7 +60,7 @@ sock_parse(const struct nlmsghdr *nlh, int protocol, struct sock_entry *out)
 	msg = mnl_nlmsg_get_payload(nlh);
 	if (msg->idiag_family != AF_INET && msg->idiag_family != AF_INET6)
 		return -EBADMSG;
-	if (mnl_attr_parse(nlh, sizeof(*msg), attr_cb, &v6only) < 0)
+	if (parse_attrs(nlh, sizeof(*msg), &v6only) < 0)
 		return -EBADMSG;
 
 	memset(&sk, 0, sizeof(sk));

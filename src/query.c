@@ -1,6 +1,8 @@
 /*
  * query.c - turn the options into sock_diag requests (-t -u -4 -6 -l -a)
  */
+#include "config.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>

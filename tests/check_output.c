@@ -1,2 +1,254 @@
+/*
+ * check_output.c - unit tests for the table and JSON writers
+ *
+ * Each writer writes to an open_memstream() buffer that is compared with
+ * the exact text the man page documents.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
 #include <check.h>
-int main(void){return 0;}
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check_suite.h"
+#include "output.h"
+
+static char *text;
+static size_t text_len;
+static FILE *mem;
+
+static void
+open_mem(void)
+{
+	mem = open_memstream(&text, &text_len);
+	ck_assert_ptr_nonnull(mem);
+}
+
+static const char *
+close_mem(void)
+{
+	ck_assert_int_eq(fclose(mem), 0);
+	return text;
+}
+
+static void
+done_mem(void)
+{
+	free(text);
+	text = NULL;
+}
+
+static struct sock_entry
+entry(int family, int proto, int state, int v6only, const char *local,
+    uint16_t lport, const char *peer, uint16_t pport)
+{
+	struct sock_entry sk;
+
+	memset(&sk, 0, sizeof(sk));
+	sk.family = (uint8_t)family;
+	sk.protocol = (uint8_t)proto;
+	sk.state = (uint8_t)state;
+	sk.v6only = (int8_t)v6only;
+	sk.local_port = lport;
+	sk.peer_port = pport;
+	sk.inode = 12345;
+	sk.uid = 0;
+	ck_assert_int_eq(inet_pton(family, local, sk.local_addr), 1);
+	ck_assert_int_eq(inet_pton(family, peer, sk.peer_addr), 1);
+	sock_classify(&sk);
+	return sk;
+}
+
+static void
+write_all(struct writer *w, const struct sock_entry *sks, size_t n)
+{
+	size_t i;
+
+	ck_assert_int_eq(writer_begin(w), 0);
+	for (i = 0; i < n; i++) {
+		struct out_row row = { .sk = &sks[i] };
+
+		ck_assert_int_eq(writer_row(w, &row), 0);
+	}
+	ck_assert_int_eq(writer_end(w), 0);
+}
+
+START_TEST(test_json_empty)
+{
+	struct out_opts oo = { .header = true };
+	struct writer w;
+
+	open_mem();
+	json_init(&w, mem, &oo);
+	write_all(&w, NULL, 0);
+	ck_assert_str_eq(close_mem(), "[]\n");
+	done_mem();
+}
+END_TEST
+
+START_TEST(test_json_rows)
+{
+	struct out_opts oo = { .header = true };
+	struct sock_entry sks[3];
+	struct writer w;
+
+	sks[0] = entry(
+	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 3128, "::", 0);
+	sks[1] = entry(AF_INET6, IPPROTO_TCP, 1, SOCK_V6ONLY_UNKNOWN,
+	    "::ffff:10.0.0.7", 3128, "::ffff:10.0.0.8", 40000);
+	sks[2] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN,
+	    "127.0.0.1", 53, "0.0.0.0", 0);
+	sks[2].uid = 4294967295U;
+	open_mem();
+	json_init(&w, mem, &oo);
+	write_all(&w, sks, 3);
+	ck_assert_str_eq(close_mem(),
+	    "[\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"LISTEN\","
+	    "\"mode\":\"dual\",\"v6only\":false,\"local_addr\":\"::\","
+	    "\"local_port\":3128,\"peer_addr\":\"::\",\"peer_port\":0,"
+	    "\"inode\":12345,\"uid\":0},\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTAB\","
+	    "\"mode\":\"mapped\",\"v6only\":null,"
+	    "\"local_addr\":\"::ffff:10.0.0.7\",\"local_port\":3128,"
+	    "\"peer_addr\":\"::ffff:10.0.0.8\",\"peer_port\":40000,"
+	    "\"inode\":12345,\"uid\":0},\n"
+	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"127.0.0.1\","
+	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"inode\":12345,\"uid\":4294967295}\n"
+	    "]\n");
+	ck_assert_uint_eq(w.rows, 3);
+	done_mem();
+}
+END_TEST
+
+START_TEST(test_json_string)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+	} cases[] = {
+		{ "squid", 5, "\"squid\"" },
+		{ "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
+		{ "l1\nl2\t\x1b[2J", 10, "\"l1\\u000al2\\u0009\\u001b[2J\"" },
+		{ "nul\0x", 5, "\"nul\\u0000x\"" },
+		{ "\x7f", 1, "\"\\u007f\"" },
+		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
+		{ "bad\xff\xc3", 5, "\"bad\\ufffd\\ufffd\"" },
+		{ "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "", 0, "\"\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		open_mem();
+		json_write_string(mem, cases[i].in, cases[i].n);
+		ck_assert_str_eq(close_mem(), cases[i].out);
+		done_mem();
+	}
+}
+END_TEST
+
+START_TEST(test_table)
+{
+	struct out_opts oo = { .header = true };
+	struct sock_entry sks[3];
+	struct writer w;
+
+	sks[0] = entry(
+	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 3128, "::", 0);
+	sks[1] = entry(AF_INET6, IPPROTO_TCP, 1, SOCK_V6ONLY_UNKNOWN,
+	    "::ffff:10.0.0.7", 3128, "::ffff:10.0.0.8", 40000);
+	sks[2] = entry(AF_INET6, IPPROTO_TCP, 6, SOCK_V6ONLY_UNKNOWN,
+	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535, "2001:db8::1",
+	    443);
+	open_mem();
+	table_init(&w, mem, &oo);
+	write_all(&w, sks, 3);
+	/* Columns: 5, 10, 6 and 47 characters, one space apart. */
+	ck_assert_str_eq(close_mem(),
+	    "Proto State      Mode   Local Address:Port                    "
+	    "          Peer Address:Port\n"
+	    "tcp   LISTEN     dual   [::]:3128                             "
+	    "          [::]:*\n"
+	    "tcp   ESTAB      mapped [::ffff:10.0.0.7]:3128                "
+	    "          [::ffff:10.0.0.8]:40000\n"
+	    "tcp   TIME-WAIT  v6     [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff"
+	    "ff]:65535 [2001:db8::1]:443\n");
+	done_mem();
+}
+END_TEST
+
+START_TEST(test_table_extended)
+{
+	struct out_opts oo = { .header = false, .extended = true };
+	struct sock_entry sks[3];
+	struct writer w;
+
+	sks[0] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN, "10.1.2.3",
+	    53, "0.0.0.0", 0);
+	sks[1] = entry(
+	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_YES, "::1", 22, "::", 0);
+	sks[2] = entry(
+	    AF_INET6, IPPROTO_UDP, 7, SOCK_V6ONLY_NO, "::", 5353, "::", 0);
+	sks[2].uid = 65534;
+	sks[2].inode = 4000000000U;
+	open_mem();
+	table_init(&w, mem, &oo);
+	write_all(&w, sks, 3);
+	ck_assert_str_eq(close_mem(),
+	    "udp   UNCONN     v4     10.1.2.3:53                           "
+	    "          0.0.0.0:*                                       "
+	    "12345      0          -\n"
+	    "tcp   LISTEN     v6only [::1]:22                              "
+	    "          [::]:*                                          "
+	    "12345      0          yes\n"
+	    "udp   UNCONN     dual   [::]:5353                             "
+	    "          [::]:*                                          "
+	    "4000000000 65534      no\n");
+	done_mem();
+}
+END_TEST
+
+/* A stream that fails to write makes the writer report the error. */
+START_TEST(test_write_error)
+{
+	struct out_opts oo = { .header = true };
+	struct sock_entry sk =
+	    entry(AF_INET, IPPROTO_TCP, 1, -1, "1.2.3.4", 1, "5.6.7.8", 2);
+	struct out_row row = { .sk = &sk };
+	struct writer w;
+	FILE *full = fopen("/dev/full", "w");
+	int ret = 0, i;
+
+	ck_assert_ptr_nonnull(full);
+	setvbuf(full, NULL, _IOFBF, 4096);
+	json_init(&w, full, &oo);
+	writer_begin(&w);
+	for (i = 0; i < 1000 && ret == 0; i++)
+		ret = writer_row(&w, &row);
+	ck_assert_int_lt(ret, 0);
+	ck_assert_int_lt(i, 1000);
+	fclose(full);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("output");
+
+	check_add(s, "json empty", test_json_empty);
+	check_add(s, "json rows", test_json_rows);
+	check_add(s, "json string escaping", test_json_string);
+	check_add(s, "table", test_table);
+	check_add(s, "table extended", test_table_extended);
+	check_add(s, "write error", test_write_error);
+	return check_run(s);
+}

@@ -1,2 +1,72 @@
+/*
+ * check_query.c - which dumps and idiag_states a command line asks for
+ *
+ * State numbers are those of include/net/tcp_states.h: ESTABLISHED 1,
+ * SYN_SENT 2, SYN_RECV 3, FIN_WAIT1 4, FIN_WAIT2 5, TIME_WAIT 6, CLOSE 7,
+ * CLOSE_WAIT 8, LAST_ACK 9, LISTEN 10, CLOSING 11, NEW_SYN_RECV 12.
+ */
+#include "config.h"
+
 #include <check.h>
-int main(void){return 0;}
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "check_suite.h"
+#include "query.h"
+
+START_TEST(test_states)
+{
+	/* -l: TCP LISTEN alone, so the established hash is not walked. */
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_LISTENING, IPPROTO_TCP), 1U << 10);
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_LISTENING, IPPROTO_UDP), 1U << 7);
+	/* -a: states 1 to 12. */
+	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_TCP), 0x1ffe);
+	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_UDP), 0x1ffe);
+	/* Default: 1, 2, 4, 5, 8, 9, 11. */
+	ck_assert_uint_eq(query_states(CLI_VIEW_CONNECTED, IPPROTO_TCP),
+	    (1U << 1) | (1U << 2) | (1U << 4) | (1U << 5) | (1U << 8) |
+		(1U << 9) | (1U << 11));
+}
+END_TEST
+
+START_TEST(test_plan)
+{
+	struct options o = { .tcp = true,
+		.udp = true,
+		.inet = true,
+		.inet6 = true,
+		.view = CLI_VIEW_ALL };
+	struct diag_request steps[QUERY_MAX_STEPS];
+
+	ck_assert_uint_eq(query_plan(&o, steps), 4);
+	ck_assert_int_eq(steps[0].protocol, IPPROTO_TCP);
+	ck_assert_int_eq(steps[0].family, AF_INET);
+	ck_assert_int_eq(steps[1].protocol, IPPROTO_TCP);
+	ck_assert_int_eq(steps[1].family, AF_INET6);
+	ck_assert_int_eq(steps[2].protocol, IPPROTO_UDP);
+	ck_assert_int_eq(steps[2].family, AF_INET);
+	ck_assert_int_eq(steps[3].protocol, IPPROTO_UDP);
+	ck_assert_int_eq(steps[3].family, AF_INET6);
+	ck_assert_ptr_null(steps[0].bytecode);
+
+	o.tcp = false;
+	o.inet = false;
+	o.view = CLI_VIEW_LISTENING;
+	ck_assert_uint_eq(query_plan(&o, steps), 1);
+	ck_assert_int_eq(steps[0].protocol, IPPROTO_UDP);
+	ck_assert_int_eq(steps[0].family, AF_INET6);
+	ck_assert_uint_eq(steps[0].states, 1U << 7);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("query");
+
+	check_add(s, "states", test_states);
+	check_add(s, "plan", test_plan);
+	return check_run(s);
+}

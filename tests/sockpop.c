@@ -1,0 +1,92 @@
+/*
+ * sockpop.c - hold a small, described socket population (make demo)
+ *
+ * Usage: sockpop SPEC...   where SPEC is one of
+ *   tcp:ADDR:PORT        TCP listener, IPV6_V6ONLY as the system default
+ *   tcp-dual:ADDR:PORT   TCP listener with IPV6_V6ONLY 0
+ *   tcp-v6only:ADDR:PORT TCP listener with IPV6_V6ONLY 1
+ *   udp:ADDR:PORT        bound UDP socket (likewise udp-dual, udp-v6only)
+ *   connect:ADDR:PORT    TCP client
+ * IPv6 addresses go in brackets: tcp-dual:[::]:3128.  Pending
+ * connections are accepted, then "ready" is printed and the sockets are
+ * held until standard input closes.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "itest.h"
+
+#define MAX_SOCKS 256
+
+static void
+split(char *spec, char **kind, char **addr, uint16_t *port)
+{
+	char *p = strchr(spec, ':'), *colon;
+
+	if (p == NULL)
+		itest_fatal("bad spec '%s'", spec);
+	*p++ = '\0';
+	*kind = spec;
+	if (*p == '[') {
+		*addr = p + 1;
+		p = strchr(p, ']');
+		if (p == NULL || p[1] != ':')
+			itest_fatal("bad address in spec");
+		*p = '\0';
+		colon = p + 1;
+	} else {
+		*addr = p;
+		colon = strrchr(p, ':');
+		if (colon == NULL)
+			itest_fatal("no port in spec");
+		*colon = '\0';
+	}
+	*port = (uint16_t)atoi(colon + 1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int listeners[MAX_SOCKS], nl = 0, i, n = 0;
+	char buf[64];
+
+	for (i = 1; i < argc && i < MAX_SOCKS; i++) {
+		char *kind, *addr;
+		uint16_t port;
+		int v6only = -1;
+
+		split(argv[i], &kind, &addr, &port);
+		if (strstr(kind, "-dual") != NULL)
+			v6only = 0;
+		else if (strstr(kind, "-v6only") != NULL)
+			v6only = 1;
+		if (strncmp(kind, "tcp", 3) == 0)
+			listeners[nl++] =
+			    itest_bind(SOCK_STREAM, addr, port, v6only);
+		else if (strncmp(kind, "udp", 3) == 0)
+			itest_bind(SOCK_DGRAM, addr, port, v6only);
+		else if (strcmp(kind, "connect") == 0)
+			itest_connect(SOCK_STREAM, addr, port);
+		else
+			itest_fatal("unknown kind '%s'", kind);
+		n++;
+	}
+	/* Accept what is pending, so both ends of each connection show. */
+	usleep(20000);
+	for (i = 0; i < nl; i++) {
+		fcntl(listeners[i], F_SETFL, O_NONBLOCK);
+		while (accept(listeners[i], NULL, NULL) >= 0)
+			n++;
+	}
+	printf("ready %d\n", n);
+	fflush(stdout);
+	while (read(0, buf, sizeof(buf)) > 0)
+		;
+	return 0;
+}
