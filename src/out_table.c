@@ -21,11 +21,20 @@
 #define W_INODE 10
 #define W_UID 10
 
+/*
+ * Pads the column that starts at start to width, then adds the separating
+ * space.  One memset, not a loop per byte: padding is most of what a
+ * table row is made of.
+ */
 static char *
 pad(char *p, const char *start, int width)
 {
-	while (p - start < width)
-		*p++ = ' ';
+	long fill = width - (p - start);
+
+	if (fill > 0) {
+		memset(p, ' ', (size_t)fill);
+		p += fill;
+	}
 	*p++ = ' ';
 	return p;
 }
