@@ -14,7 +14,7 @@
  * Kinds, in the order they are made (the scarce ports first):
  *
  *   ld  TCP listener, AF_INET6 on [::], v6only off          (dual)
- *   l6  TCP listener, AF_INET6 on [::1], v6only on          (v6only)
+ *   l6  TCP listener, AF_INET6 on [::1] or fd00::N          (v6only)
  *   l4  TCP listener, AF_INET on 127.3.x.y                  (v4)
  *   ud  UDP, AF_INET6 bound to [::], v6only off             (dual)
  *   u6  UDP, AF_INET6 bound to [::1]                        (v6only)
@@ -73,7 +73,7 @@
 #define MAX_CONNS ((unsigned long)MAX_GROUPS * CONN_PER_LISTENER)
 
 /* Standalone listener ports, outside the ephemeral range. */
-#define PORT_L46 2000 /* l4 on many addresses, l6 on [::1]: 2000-9999 */
+#define PORT_L46 2000 /* l4 and l6, on many addresses: 2000-9999 */
 #define NPORT_L46 8000
 #define PORT_LD 10000 /* ld on [::]: 10000-19999 */
 #define NPORT_LD 10000
@@ -109,7 +109,10 @@ struct kind_info {
 /* The default mix looks like a busy server: mostly connections. */
 static struct kind_info kinds[K_COUNT] = {
 	[K_LD] = { .name = "ld", .weight = 1, .fds = 1, .max = NPORT_LD },
-	[K_L6] = { .name = "l6", .weight = 1, .fds = 1, .max = NPORT_L46 },
+	[K_L6] = { .name = "l6",
+	    .weight = 1,
+	    .fds = 1,
+	    .max = 65535UL * NPORT_L46 },
 	[K_L4] = { .name = "l4", .weight = 1, .fds = 1, .max = ULONG_MAX },
 	[K_UD] = { .name = "ud", .weight = 1, .fds = 1, .max = 15000 },
 	[K_U6] = { .name = "u6", .weight = 2, .fds = 1, .max = 25000 },
@@ -368,6 +371,36 @@ connect_pair(
 		err(2, "accept (%s)", what);
 }
 
+/*
+ * A v6only listener: on [::1] while its ports last, then on fd00::N, which
+ * IPV6_FREEBIND lets us bind without configuring the address.  Binding a
+ * specific address sets v6only either way (net/ipv6/af_inet6.c,
+ * __inet6_bind()).
+ */
+static void
+l6_listener(unsigned long i)
+{
+	struct sockaddr_in6 sin6 =
+	    sin6_at(&in6addr_loopback, (uint16_t)(PORT_L46 + i % NPORT_L46));
+	unsigned long n = i / NPORT_L46;
+	int fd, on = 1;
+
+	fd = new_socket(AF_INET6, SOCK_STREAM);
+	set_v6only(fd, 1);
+	if (n > 0) {
+		memset(&sin6.sin6_addr, 0, sizeof(sin6.sin6_addr));
+		sin6.sin6_addr.s6_addr[0] = 0xfd;
+		sin6.sin6_addr.s6_addr[14] = (uint8_t)(n >> 8);
+		sin6.sin6_addr.s6_addr[15] = (uint8_t)n;
+		if (setsockopt(
+			fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof(on)) < 0)
+			err(2, "IPV6_FREEBIND");
+	}
+	bind_or_die(fd, &sin6, sizeof(sin6), "l6");
+	if (listen(fd, 128) < 0)
+		err(2, "listen (l6)");
+}
+
 /* Makes item i of a kind; the descriptors stay open in this process. */
 static void
 make_item(enum kind k, unsigned long i)
@@ -383,8 +416,7 @@ make_item(enum kind k, unsigned long i)
 		listener(AF_INET6, 0, &sin6, sizeof(sin6), "ld");
 		break;
 	case K_L6:
-		sin6 = sin6_at(&in6addr_loopback, (uint16_t)(PORT_L46 + i));
-		listener(AF_INET6, 1, &sin6, sizeof(sin6), "l6");
+		l6_listener(i);
 		break;
 	case K_L4:
 		sin = sin_at(
