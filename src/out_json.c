@@ -76,7 +76,7 @@ json_row(struct writer *w, const struct out_row *row)
 	p = PUT(p, ",\"uid\":");
 	p = fmt_u32(p, sk->uid);
 	*p++ = '}';
-	fwrite(line, 1, (size_t)(p - line), w->out);
+	fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 	return 0;
 }
 
