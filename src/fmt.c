@@ -19,16 +19,21 @@ static const char digit_pairs[] = PAIRS("0") PAIRS("1") PAIRS("2") PAIRS("3")
     PAIRS("4") PAIRS("5") PAIRS("6") PAIRS("7") PAIRS("8") PAIRS("9");
 #undef PAIRS
 
+/* Comparisons, not a loop: ports (up to 5 digits) come first. */
 static int
 u32_digits(uint32_t v)
 {
-	static const uint32_t limits[] = { 10, 100, 1000, 10000, 100000,
-		1000000, 10000000, 100000000, 1000000000 };
-	int n = 1;
-
-	while (n < 10 && v >= limits[n - 1])
-		n++;
-	return n;
+	if (v < 100000)
+		return v < 10	? 1
+		    : v < 100	? 2
+		    : v < 1000	? 3
+		    : v < 10000 ? 4
+				: 5;
+	return v < 1000000    ? 6
+	    : v < 10000000    ? 7
+	    : v < 100000000   ? 8
+	    : v < 1000000000U ? 9
+			      : 10;
 }
 
 /* Writes the last two digits of v at dst. */
