@@ -25,11 +25,10 @@ put_lit(char *p, const char *s, size_t n)
 static char *
 put_name(char *p, const char *s)
 {
-	size_t n = strlen(s);
-
+	/* A few bytes: a loop is cheaper than strlen() and memcpy(). */
 	*p++ = '"';
-	memcpy(p, s, n);
-	p += n;
+	while (*s != '\0')
+		*p++ = *s++;
 	*p++ = '"';
 	return p;
 }

@@ -40,13 +40,16 @@ pad(char *p, const char *start, int width)
 	return p;
 }
 
+/*
+ * The names written here (proto, state, mode) are a few bytes long: a
+ * byte loop costs less than calling strlen() and memcpy() for each.
+ */
 static char *
 put_str(char *p, const char *s)
 {
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	return p + n;
+	while (*s != '\0')
+		*p++ = *s++;
+	return p;
 }
 
 /* "10.0.0.7:22", "[::ffff:10.0.0.7]:3128", "[::]:*" */
