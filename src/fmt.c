@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "sock.h"
 
 /* "00" "01" ... "99": two digits per division halve the divisions. */
 #define PAIRS(t) t "0" t "1" t "2" t "3" t "4" t "5" t "6" t "7" t "8" t "9"
@@ -79,6 +80,15 @@ put_byte(char *dst, unsigned int b)
 	}
 	*dst++ = (char)('0' + b);
 	return dst;
+}
+
+int
+fmt_unmap(int family, const uint8_t **addr, bool unmap)
+{
+	if (!unmap || family != AF_INET6 || !sock_addr_is_mapped(*addr))
+		return family;
+	*addr += 12;
+	return AF_INET;
 }
 
 char *

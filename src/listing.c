@@ -16,8 +16,11 @@
 
 struct row_ctx {
 	struct writer *w;
+	const struct filter *filter;
 	int protocol;
 	int write_err;
+	bool first_only; /* --check -q: the first match answers */
+	bool stopped; /* stopped at the first match */
 };
 
 static int
@@ -32,10 +35,19 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	if (ret < 0)
 		return ret;
 	sock_classify(&sk);
+	/* What the kernel could not filter (v6only, above all). */
+	if (!filter_match(ctx->filter, &sk))
+		return 0;
 	ret = writer_row(ctx->w, &row);
-	if (ret < 0)
+	if (ret < 0) {
 		ctx->write_err = ret;
-	return ret;
+		return ret;
+	}
+	if (ctx->first_only) {
+		ctx->stopped = true;
+		return -ECANCELED;
+	}
+	return 0;
 }
 
 int
@@ -43,19 +55,28 @@ listing_run(struct diag *d, const struct options *opts, struct writer *w,
     struct listing_result *res)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
 	unsigned long rows_before = w->rows;
 	size_t n, i;
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	n = query_plan(opts, steps);
+	n = query_plan(opts, steps, &bc);
 	for (i = 0; i < n; i++) {
 		struct row_ctx ctx = {
 			.w = w,
+			.filter = &opts->filter,
 			.protocol = steps[i].protocol,
+			.first_only = opts->check && opts->quiet,
 		};
 
 		ret = diag_dump(d, &steps[i], row_cb, &ctx);
+		if (ctx.stopped) {
+			/* The rest of the dump is left unread: the caller
+			 * is done with this diag socket. */
+			ret = 0;
+			break;
+		}
 		if (ret == -ENOENT) {
 			res->missing[res->nmissing].family = steps[i].family;
 			res->missing[res->nmissing].protocol =

@@ -25,7 +25,8 @@ struct listing_result {
 
 /*
  * Lists, through writer w (already begun), every socket the options
- * select.  A protocol the kernel cannot dump is recorded in res->missing
+ * select, filters included.  With --check -q it stops at the first match
+ * and leaves the rest of that dump unread, so d must not be used again.  A protocol the kernel cannot dump is recorded in res->missing
  * and skipped.  Returns 0, or the -errno that stopped the listing: a failed
  * dump (res->err_family/err_protocol say which) or a failed write
  * (res->write_err).  *res is always filled in.

@@ -1,7 +1,8 @@
 /*
  * main.c - dualstat: wire the modules together, map errors to exit status
  *
- * Exit status: 0 on success, 2 on any error (usage or runtime).
+ * Exit status: 0 on success, 2 on any error (usage or runtime); with
+ * --check, 1 if any socket matched.
  */
 #include "config.h"
 
@@ -17,7 +18,9 @@
 #include "diag.h"
 #include "listing.h"
 #include "output.h"
+#include "sysctl.h"
 
+#define EXIT_FOUND 1 /* --check: something matched */
 #define EXIT_ERROR 2
 
 static char stdout_buf[65536];
@@ -69,9 +72,20 @@ main(int argc, char *argv[])
 	if (d == NULL)
 		err(EXIT_ERROR, "sock_diag socket");
 
+	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;
 	oo.extended = opts.extended;
-	if (opts.json)
+	oo.unmap = opts.unmap;
+	oo.json = opts.json;
+	oo.bindv6only = -1;
+	if (opts.summary &&
+	    sysctl_read_int(SYSCTL_BINDV6ONLY, &oo.bindv6only) < 0)
+		oo.bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
+	if (opts.quiet)
+		null_init(&w, stdout, &oo);
+	else if (opts.summary)
+		summary_init(&w, stdout, &oo);
+	else if (opts.json)
 		json_init(&w, stdout, &oo);
 	else
 		table_init(&w, stdout, &oo);
@@ -97,6 +111,13 @@ main(int argc, char *argv[])
 		err(EXIT_ERROR, "sock_diag dump (%s/%s)",
 		    family_name(res.err_family),
 		    output_proto_name(res.err_protocol));
+	}
+	if (opts.check) {
+		/* An audit that could not look everywhere answers neither
+		 * "nothing" nor "something". */
+		if (res.nmissing > 0)
+			return EXIT_ERROR;
+		return res.rows > 0 ? EXIT_FOUND : 0;
 	}
 	return 0;
 }

@@ -33,6 +33,14 @@ put_name(char *p, const char *s)
 	return p;
 }
 
+/* The address as inet_ntop writes it; with --unmap, mapped ones as a.b.c.d. */
+static char *
+put_addr(char *p, int family, const uint8_t *addr, bool unmap)
+{
+	family = fmt_unmap(family, &addr, unmap);
+	return fmt_addr(p, family, addr);
+}
+
 static int
 json_begin(struct writer *w)
 {
@@ -63,11 +71,11 @@ json_row(struct writer *w, const struct out_row *row)
 	else
 		p = PUT(p, "null");
 	p = PUT(p, ",\"local_addr\":\"");
-	p = fmt_addr(p, sk->family, sk->local_addr);
+	p = put_addr(p, sk->family, sk->local_addr, w->opts.unmap);
 	p = PUT(p, "\",\"local_port\":");
 	p = fmt_u32(p, sk->local_port);
 	p = PUT(p, ",\"peer_addr\":\"");
-	p = fmt_addr(p, sk->family, sk->peer_addr);
+	p = put_addr(p, sk->family, sk->peer_addr, w->opts.unmap);
 	p = PUT(p, "\",\"peer_port\":");
 	p = fmt_u32(p, sk->peer_port);
 	p = PUT(p, ",\"inode\":");
@@ -95,10 +103,7 @@ static const struct writer_ops json_ops = {
 void
 json_init(struct writer *w, FILE *out, const struct out_opts *opts)
 {
-	memset(w, 0, sizeof(*w));
-	w->ops = &json_ops;
-	w->out = out;
-	w->opts = *opts;
+	writer_init(w, &json_ops, out, opts);
 }
 
 /*

@@ -52,10 +52,13 @@ put_str(char *p, const char *s)
 	return p;
 }
 
-/* "10.0.0.7:22", "[::ffff:10.0.0.7]:3128", "[::]:*" */
+/* "10.0.0.7:22", "[::ffff:10.0.0.7]:3128" (or with --unmap
+ * "10.0.0.7:3128"), "[::]:*" */
 static char *
-put_endpoint(char *p, int family, const uint8_t *addr, uint16_t port)
+put_endpoint(
+    char *p, int family, const uint8_t *addr, uint16_t port, bool unmap)
 {
+	family = fmt_unmap(family, &addr, unmap);
 	if (family == AF_INET6)
 		*p++ = '[';
 	p = fmt_addr(p, family, addr);
@@ -103,10 +106,12 @@ table_row(struct writer *w, const struct out_row *row)
 	p = put_str(p, sock_mode_name(sk->mode));
 	p = pad(p, col, W_MODE);
 	col = p;
-	p = put_endpoint(p, sk->family, sk->local_addr, sk->local_port);
+	p = put_endpoint(
+	    p, sk->family, sk->local_addr, sk->local_port, w->opts.unmap);
 	p = pad(p, col, W_ADDR);
 	col = p;
-	p = put_endpoint(p, sk->family, sk->peer_addr, sk->peer_port);
+	p = put_endpoint(
+	    p, sk->family, sk->peer_addr, sk->peer_port, w->opts.unmap);
 	if (w->opts.extended) {
 		p = pad(p, col, W_ADDR);
 		col = p;
@@ -141,8 +146,5 @@ static const struct writer_ops table_ops = {
 void
 table_init(struct writer *w, FILE *out, const struct out_opts *opts)
 {
-	memset(w, 0, sizeof(*w));
-	w->ops = &table_ops;
-	w->out = out;
-	w->opts = *opts;
+	writer_init(w, &table_ops, out, opts);
 }
