@@ -26,10 +26,14 @@
  *
  * A weight is a share of N; KIND=+COUNT asks for exactly COUNT sockets of
  * a kind, the rest of N being shared by weight.  Both count sockets, so a
- * connection (two sockets, both ends in this
- * namespace) takes two.  The listeners the connections go to are extra:
- * the parent opens one per CONN_PER_LISTENER connections, on its own port,
- * so that no destination needs more ephemeral ports than the range holds.
+ * connection (both ends are in this namespace) takes two.  The listeners
+ * the connections go to are extra: the parent opens one per
+ * CONN_PER_LISTENER connections, each on a port of its own.  connect()
+ * may give the same ephemeral port to connections to different
+ * destinations (net/ipv4/inet_hashtables.c, __inet_hash_connect()), so
+ * each destination needs fewer ports than the range holds, and the
+ * standalone listeners bind ports outside that range so as not to take
+ * any from it.
  *
  * The sockets are spread over holder processes, each keeping at most
  * HOLDER_MAX descriptors, so no high "ulimit -n" is assumed; RLIMIT_NOFILE
@@ -55,13 +59,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 /* Ephemeral ports (TCP connect, UDP autobind) come from this range. */
-#define EPH_LOW 20000
-#define EPH_HIGH 65535
+#define EPH_RANGE "20000 65535\n"
 
 /* Connections per listener: well below the ephemeral range. */
 #define CONN_PER_LISTENER 20000
@@ -191,11 +193,16 @@ parse_mix(char *spec)
 				break;
 		if (k == K_COUNT)
 			errx(2, "unknown kind in mix: %s", item);
-		if (eq[1] == '+')
+		if (eq[1] == '+') {
 			kinds[k].fixed = parse_ulong(eq + 2, "count");
-		else
-			kinds[k].weight =
-			    (unsigned int)parse_ulong(eq + 1, "weight");
+		} else {
+			unsigned long w = parse_ulong(eq + 1, "weight");
+
+			if (w > 1000000)
+				errx(2, "weight out of range (0-1000000): %s",
+				    eq + 1);
+			kinds[k].weight = (unsigned int)w;
+		}
 	}
 }
 
