@@ -1,23 +1,36 @@
 /*
  * cli.c - argv to struct options (every option; --help)
  *
- * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H -p
- * -N.  As in ss, the last of -l and -a wins.
+ * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H -s
+ * -p -N and the state names of --state.  As in ss, the last of -l and -a
+ * wins, and --state, when given, replaces both.  Filters that can never
+ * match (-4 -m dual) are usage errors: saying so beats printing nothing.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli.h"
 
-static const char short_opts[] = ":tu46laenHjhVpN:";
+static const char short_opts[] = ":tu46laenHjhVm:sqpN:";
 
 /* Long options without a short form. */
 enum {
-	OPT_ALL_NETNS = 256,
+	OPT_DUAL = 256,
+	OPT_STATE,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_SRC,
+	OPT_DST,
+	OPT_UNMAP,
+	OPT_CHECK,
+	OPT_ALL_NETNS,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +49,17 @@ static const struct option long_opts[] = {
 	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "dual", no_argument, NULL, OPT_DUAL },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "dport", required_argument, NULL, OPT_DPORT },
+	{ "src", required_argument, NULL, OPT_SRC },
+	{ "dst", required_argument, NULL, OPT_DST },
+	{ "unmap", no_argument, NULL, OPT_UNMAP },
+	{ "summary", no_argument, NULL, 's' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -43,7 +67,10 @@ void
 cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: dualstat [-tu46laenp] [-N name | --all-netns] [-j | -H] [-h] [-V]\n"
+	    "Usage: dualstat [-tu46laenp] [-j | -H] [-m LIST | --dual] [--state LIST]\n"
+	    "                [--sport PORT] [--dport PORT] [--src PREFIX] [--dst PREFIX]\n"
+	    "                [--unmap] [-s | --check [-q]] [-N NAME | --all-netns]\n"
+	    "                [-h] [-V]\n"
 	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
 	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
 	    "traffic on an IPv6 socket).\n"
@@ -58,6 +85,21 @@ cli_usage(FILE *out)
 	    "  -n, --numeric     numeric addresses and ports (always the case)\n"
 	    "  -H, --no-header   no column titles\n"
 	    "  -j, --json        one JSON array, one object per socket and line\n"
+	    "  -m, --mode LIST   modes, comma-separated: v4,v6,v6only,dual,mapped\n"
+	    "      --dual        every way IPv4 reaches an IPv6 socket: -a -m dual,mapped\n"
+	    "      --state LIST  ss state names: established, syn-sent, syn-recv,\n"
+	    "                    fin-wait-1, fin-wait-2, time-wait, closed, close-wait,\n"
+	    "                    last-ack, listen, closing; connected, synchronized,\n"
+	    "                    bucket, big, all (replaces -l and -a)\n"
+	    "      --sport PORT  local port\n"
+	    "      --dport PORT  peer port\n"
+	    "      --src PREFIX  local address or prefix: 10.0.0.0/8, 2001:db8::/32;\n"
+	    "                    an IPv4 prefix also matches mapped addresses\n"
+	    "      --dst PREFIX  peer address or prefix, likewise\n"
+	    "      --unmap       print IPv4-mapped addresses as a.b.c.d\n"
+	    "  -s, --summary     counts per protocol, state group and mode\n"
+	    "      --check       audit: exit 1 if any socket matched, 0 if none\n"
+	    "  -q, --quiet       with --check, print nothing\n"
 	    "  -p, --processes   show the processes holding each socket\n"
 	    "  -N, --netns NAME  list the network namespace NAME (under /run/netns)\n"
 	    "                    or PATH (such as /proc/PID/ns/net)\n"
@@ -65,8 +107,10 @@ cli_usage(FILE *out)
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
-	    "Without -l or -a, connected sockets are listed, as ss does.\n"
-	    "Exit status: 0 success, 2 any error.  See dualstat(8).\n",
+	    "Without -l or -a, connected sockets are listed, as ss does.  Filters\n"
+	    "of one kind are ORed (--sport 22 --sport 80), different kinds ANDed.\n"
+	    "Exit status: 0 success, 2 any error; with --check, 0 nothing matched,\n"
+	    "1 something matched, 2 error.  See dualstat(8).\n",
 	    out);
 }
 
@@ -98,6 +142,135 @@ bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 	return fail(err, errlen, "unknown or ambiguous option '%s'", arg);
 }
 
+/* Writes the mode bits as a comma list ("dual,mapped") into buf. */
+static const char *
+modes_text(unsigned int modes, char *buf, size_t len)
+{
+	size_t used = 0;
+	int m;
+
+	buf[0] = '\0';
+	for (m = 0; m < SOCK_MODE_COUNT; m++)
+		if (modes & FILTER_MODE(m))
+			used += (size_t)snprintf(buf + used,
+			    used < len ? len - used : 0, "%s%s",
+			    used > 0 ? "," : "", sock_mode_name(m));
+	return buf;
+}
+
+/* One -m, --state, --sport, --dport, --src or --dst argument. */
+static int
+add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
+{
+	struct filter_prefix *prefixes = c == OPT_SRC ? f->srcs : f->dsts;
+	unsigned int *nprefixes = c == OPT_SRC ? &f->nsrcs : &f->ndsts;
+	uint16_t *ports = c == OPT_SPORT ? f->sports : f->dports;
+	unsigned int *nports = c == OPT_SPORT ? &f->nsports : &f->ndports;
+	const char *opt = c == OPT_SPORT ? "--sport"
+	    : c == OPT_DPORT		 ? "--dport"
+	    : c == OPT_SRC		 ? "--src"
+					 : "--dst";
+	char bad[32];
+	int ret;
+
+	switch (c) {
+	case 'm':
+		if (filter_parse_modes(arg, &f->modes, bad, sizeof(bad)) < 0)
+			return fail(err, errlen,
+			    "-m/--mode: unknown mode '%s' (modes: v4, v6, "
+			    "v6only, dual, mapped)",
+			    bad);
+		return 0;
+	case OPT_STATE:
+		if (filter_parse_states(arg, &f->states, bad, sizeof(bad)) < 0)
+			return fail(err, errlen,
+			    "--state: unknown state '%s' (ss names: established, "
+			    "listen, time-wait, connected, all...)",
+			    bad);
+		return 0;
+	case OPT_SPORT:
+	case OPT_DPORT:
+		if (*nports == FILTER_MAX)
+			return fail(err, errlen, "%s: more than %d ports", opt,
+			    FILTER_MAX);
+		if (filter_parse_port(arg, &ports[*nports]) < 0)
+			return fail(err, errlen,
+			    "%s: '%s' is not a port number (0-65535)", opt,
+			    arg);
+		(*nports)++;
+		return 0;
+	default:
+		if (*nprefixes == FILTER_MAX)
+			return fail(err, errlen, "%s: more than %d prefixes",
+			    opt, FILTER_MAX);
+		ret = filter_parse_prefix(arg, &prefixes[*nprefixes]);
+		if (ret == -ERANGE)
+			return fail(err, errlen,
+			    "%s: '%s': prefix length out of range (0-32 for "
+			    "IPv4, 0-128 for IPv6)",
+			    opt, arg);
+		if (ret < 0)
+			return fail(err, errlen,
+			    "%s: '%s' is not an IPv4 or IPv6 address or prefix",
+			    opt, arg);
+		(*nprefixes)++;
+		return 0;
+	}
+}
+
+/*
+ * Combinations that can never match anything, or make no sense, are
+ * usage errors.  by_dual: the modes came from --dual.
+ */
+static int
+check_combination(
+    const struct options *o, bool by_dual, char *err, size_t errlen)
+{
+	const struct filter *f = &o->filter;
+	const uint32_t listening = (1U << TCP_LISTEN) | (1U << TCP_CLOSE);
+	char modes[64], what[80];
+	uint32_t mode_states = filter_mode_states(f->modes);
+
+	if (by_dual)
+		snprintf(what, sizeof(what), "--dual");
+	else
+		snprintf(what, sizeof(what), "-m %s",
+		    modes_text(f->modes, modes, sizeof(modes)));
+	if (o->inet && !o->inet6 && !filter_wants_family(f, AF_INET)) {
+		if (f->modes != 0 &&
+		    (f->modes & FILTER_MODE(SOCK_MODE_V4)) == 0)
+			return fail(err, errlen,
+			    "-4 and %s can never match: those sockets are "
+			    "AF_INET6 (use -6 or drop -4)",
+			    what);
+		return fail(err, errlen,
+		    "-4 and IPv6 --src/--dst prefixes can never match");
+	}
+	if (o->inet6 && !o->inet && !filter_wants_family(f, AF_INET6))
+		return fail(err, errlen,
+		    "-6 and %s can never match: v4 sockets are AF_INET", what);
+	if (f->states != 0 && (f->states & mode_states) == 0)
+		return fail(err, errlen,
+		    "--state and %s can never match: dual and v6only sockets "
+		    "are listening or unconnected",
+		    what);
+	if (f->states == 0 && o->view == CLI_VIEW_CONNECTED &&
+	    (mode_states & ~listening) == 0)
+		return fail(err, errlen,
+		    "%s matches only listening or unconnected sockets: add "
+		    "-l or -a",
+		    what);
+	if (o->check && o->summary)
+		return fail(
+		    err, errlen, "--check and -s/--summary cannot be combined");
+	if (o->quiet && !o->check)
+		return fail(err, errlen, "-q/--quiet needs --check");
+	if (o->processes && (o->summary || o->quiet))
+		return fail(err, errlen, "-p/--processes shows nothing with %s",
+		    o->summary ? "-s/--summary" : "-q/--quiet");
+	return 0;
+}
+
 int
 cli_parse(
     int argc, char *argv[], struct options *opts, char *err, size_t errlen)
@@ -107,8 +280,8 @@ cli_parse(
 		.view = CLI_VIEW_CONNECTED,
 		.header = true,
 	};
-	bool no_header = false;
-	int c;
+	bool no_header = false, by_dual = false, by_mode = false;
+	int c, ret;
 
 	/* optind = 0 makes glibc start afresh, so tests can call us again. */
 	optind = 0;
@@ -163,6 +336,37 @@ cli_parse(
 		case 'V':
 			o.action = CLI_VERSION;
 			break;
+		case OPT_DUAL:
+			/* -a -m dual,mapped, where it stands: a later -l wins. */
+			by_dual = true;
+			o.view = CLI_VIEW_ALL;
+			o.filter.modes |= FILTER_MODE(SOCK_MODE_DUAL) |
+			    FILTER_MODE(SOCK_MODE_MAPPED);
+			break;
+		case 'm':
+			by_mode = true;
+			/* fall through */
+		case OPT_STATE:
+		case OPT_SPORT:
+		case OPT_DPORT:
+		case OPT_SRC:
+		case OPT_DST:
+			ret = add_filter(&o.filter, c, optarg, err, errlen);
+			if (ret < 0)
+				return ret;
+			break;
+		case OPT_UNMAP:
+			o.unmap = true;
+			break;
+		case 's':
+			o.summary = true;
+			break;
+		case OPT_CHECK:
+			o.check = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
 		default:
 			return bad_option(argc, argv, err, errlen, c);
 		}
@@ -180,6 +384,13 @@ cli_parse(
 		o.tcp = o.udp = true;
 	if (!o.inet && !o.inet6)
 		o.inet = o.inet6 = true;
+	if (by_dual && by_mode)
+		return fail(err, errlen,
+		    "--dual and -m/--mode cannot be combined (--dual is -a -m "
+		    "dual,mapped)");
+	ret = check_combination(&o, by_dual, err, errlen);
+	if (ret < 0)
+		return ret;
 	o.header = !no_header;
 	*opts = o;
 	return 0;

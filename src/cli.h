@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "filter.h"
+
 enum cli_action {
 	CLI_LIST, /* list sockets (the default) */
 	CLI_HELP, /* -h/--help */
@@ -29,6 +31,11 @@ struct options {
 	bool extended; /* -e */
 	bool header; /* cleared by -H */
 	bool json; /* -j */
+	struct filter filter; /* -m, --dual, --state, --sport... --dst */
+	bool unmap; /* --unmap: mapped addresses as dotted quads */
+	bool summary; /* -s: counts instead of rows */
+	bool check; /* --check: exit 1 if anything matched */
+	bool quiet; /* -q: with --check, print nothing */
 	bool processes; /* -p: owning processes */
 	const char *netns; /* -N: a name under /run/netns or a path, or NULL */
 	bool all_netns; /* --all-netns */

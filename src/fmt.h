@@ -7,6 +7,7 @@
 #ifndef DUALSTAT_FMT_H
 #define DUALSTAT_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,12 @@
 
 /* Writes the address as inet_ntop(3) would (RFC 5952 for AF_INET6). */
 char *fmt_addr(char *dst, int family, const uint8_t *addr);
+
+/*
+ * With unmap set (--unmap) and an IPv4-mapped AF_INET6 address, points
+ * *addr at its IPv4 part and returns AF_INET; otherwise returns family.
+ */
+int fmt_unmap(int family, const uint8_t **addr, bool unmap);
 
 /* Writes the four bytes as a dotted quad. */
 char *fmt_ipv4(char *dst, const uint8_t addr[4]);

@@ -3,7 +3,8 @@
  *
  * Nothing is kept once a row is written: each reply is parsed into one
  * sock_entry on the stack, classified and handed to the writer, so memory
- * does not grow with the number of sockets.
+ * does not grow with the number of sockets.  -p's first pass runs the same
+ * dumps and filters and only records each inode.
  */
 #include "config.h"
 
@@ -18,8 +19,11 @@ struct row_ctx {
 	struct writer *w; /* NULL when collecting inodes */
 	const struct out_row *base;
 	struct procmap *collect;
+	const struct filter *filter;
 	int protocol;
 	int write_err;
+	bool first_only; /* --check -q: the first match answers */
+	bool stopped; /* stopped at the first match */
 };
 
 static int
@@ -34,32 +38,47 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	if (ret < 0)
 		return ret;
 	sock_classify(&sk);
+	/* What the kernel could not filter (v6only, above all). */
+	if (!filter_match(ctx->filter, &sk))
+		return 0;
 	if (ctx->collect != NULL)
 		return procmap_want(ctx->collect, sk.inode);
 	row.sk = &sk;
 	ret = writer_row(ctx->w, &row);
-	if (ret < 0)
+	if (ret < 0) {
 		ctx->write_err = ret;
-	return ret;
+		return ret;
+	}
+	if (ctx->first_only) {
+		ctx->stopped = true;
+		return -ECANCELED;
+	}
+	return 0;
 }
 
 /* Runs every dump the options need, each row through row_cb(). */
 static int
-run_steps(struct diag *d, const struct options *opts, struct row_ctx *proto,
-    struct listing_result *res)
+run_steps(struct diag *d, const struct options *opts,
+    const struct row_ctx *proto, struct listing_result *res)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
 	size_t n, i;
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	n = query_plan(opts, steps);
+	n = query_plan(opts, steps, &bc);
 	for (i = 0; i < n; i++) {
 		struct row_ctx ctx = *proto;
 
 		ctx.protocol = steps[i].protocol;
-
 		ret = diag_dump(d, &steps[i], row_cb, &ctx);
+		if (ctx.stopped) {
+			/* The rest of the dump is left unread: the caller
+			 * is done with this diag socket. */
+			ret = 0;
+			break;
+		}
 		if (ret == -ENOENT) {
 			res->missing[res->nmissing].family = steps[i].family;
 			res->missing[res->nmissing].protocol =
@@ -85,7 +104,12 @@ listing_run(struct diag *d, const struct options *opts, struct writer *w,
     const struct out_row *base, struct listing_result *res)
 {
 	static const struct out_row plain;
-	struct row_ctx ctx = { .w = w, .base = base != NULL ? base : &plain };
+	struct row_ctx ctx = {
+		.w = w,
+		.base = base != NULL ? base : &plain,
+		.filter = &opts->filter,
+		.first_only = opts->check && opts->quiet,
+	};
 	unsigned long rows_before = w->rows;
 	int ret;
 
@@ -99,7 +123,11 @@ listing_collect(struct diag *d, const struct options *opts, struct procmap *m,
     struct listing_result *res)
 {
 	static const struct out_row plain;
-	struct row_ctx ctx = { .base = &plain, .collect = m };
+	struct row_ctx ctx = {
+		.base = &plain,
+		.collect = m,
+		.filter = &opts->filter,
+	};
 
 	return run_steps(d, opts, &ctx, res);
 }

@@ -26,11 +26,13 @@ struct listing_result {
 
 /*
  * Lists, through writer w (already begun), every socket the options
- * select.  Each row starts as a copy of *base (owners, namespace; NULL for
- * none) with its socket filled in.  A protocol the kernel cannot dump is
- * recorded in res->missing and skipped.  Returns 0, or the -errno that
- * stopped the listing: a failed dump (res->err_family/err_protocol say
- * which) or a failed write (res->write_err).  *res is always filled in.
+ * select, filters included.  Each row starts as a copy of *base (owners,
+ * namespace; NULL for none) with its socket filled in.  With --check -q it
+ * stops at the first match and leaves the rest of that dump unread, so d
+ * must not be used again.  A protocol the kernel cannot dump is recorded
+ * in res->missing and skipped.  Returns 0, or the -errno that stopped the
+ * listing: a failed dump (res->err_family/err_protocol say which) or a
+ * failed write (res->write_err).  *res is always filled in.
  */
 int listing_run(struct diag *d, const struct options *opts, struct writer *w,
     const struct out_row *base, struct listing_result *res);

@@ -1,7 +1,8 @@
 /*
  * main.c - dualstat: wire the modules together, map errors to exit status
  *
- * Exit status: 0 on success, 2 on any error (usage or runtime).
+ * Exit status: 0 on success, 2 on any error (usage or runtime); with
+ * --check, 1 if any socket matched.
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include "procmap.h"
 #include "scope.h"
 
+#define EXIT_FOUND 1 /* --check: something matched */
 #define EXIT_ERROR 2
 
 static char stdout_buf[65536];
@@ -116,8 +118,9 @@ main(int argc, char *argv[])
 	struct scope sc;
 	struct procmap *pm = NULL;
 	struct procmap_stats pst = { 0 };
+	const struct scope_result *res = &sc.res;
 	char msg[320];
-	int ret, end;
+	int ret;
 
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s (see dualstat --help)", msg);
@@ -140,34 +143,39 @@ main(int argc, char *argv[])
 	if (opts.processes)
 		pm = find_owners(&sc, &pst);
 
+	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;
 	oo.extended = opts.extended;
+	oo.unmap = opts.unmap;
+	oo.json = opts.json;
+	oo.bindv6only = sc.bindv6only;
 	oo.processes = opts.processes;
 	oo.netns = opts.all_netns;
-	if (opts.json)
+	if (opts.quiet)
+		null_init(&w, stdout, &oo);
+	else if (opts.summary)
+		summary_init(&w, stdout, &oo);
+	else if (opts.json)
 		json_init(&w, stdout, &oo);
 	else
 		table_init(&w, stdout, &oo);
 
-	ret = writer_begin(&w);
-	if (ret < 0)
-		exit_on_write_error(ret);
 	ret = scope_list(&sc, &w, pm);
-	end = writer_end(&w);
 	scope_done(&sc);
 	procmap_free(pm);
 
-	warn_incomplete(&sc.res, &pst);
-	if (sc.res.listing.write_err < 0)
-		exit_on_write_error(sc.res.listing.write_err);
-	if (end < 0)
-		exit_on_write_error(end);
+	warn_incomplete(res, &pst);
+	if (res->listing.write_err < 0)
+		exit_on_write_error(res->listing.write_err);
 	if (ret < 0)
-		exit_on_dump_error(&sc.res, ret);
-	/*
-	 * --check (another option, not on this branch yet) must also fail
-	 * here unless every namespace was inspected: sc.res.ns_failed == 0
-	 * and sc.res.ns_unreadable == 0.
-	 */
+		exit_on_dump_error(res, ret);
+	if (opts.check) {
+		/* An audit that could not look everywhere answers neither
+		 * "nothing" nor "something". */
+		if (res->listing.nmissing > 0 || res->ns_failed > 0 ||
+		    res->ns_unreadable > 0)
+			return EXIT_ERROR;
+		return res->listing.rows > 0 ? EXIT_FOUND : 0;
+	}
 	return 0;
 }

@@ -25,13 +25,20 @@ put_lit(char *p, const char *s, size_t n)
 static char *
 put_name(char *p, const char *s)
 {
-	size_t n = strlen(s);
-
+	/* A few bytes: a loop is cheaper than strlen() and memcpy(). */
 	*p++ = '"';
-	memcpy(p, s, n);
-	p += n;
+	while (*s != '\0')
+		*p++ = *s++;
 	*p++ = '"';
 	return p;
+}
+
+/* The address as inet_ntop writes it; with --unmap, mapped ones as a.b.c.d. */
+static char *
+put_addr(char *p, int family, const uint8_t *addr, bool unmap)
+{
+	family = fmt_unmap(family, &addr, unmap);
+	return fmt_addr(p, family, addr);
 }
 
 /* "processes":[{"pid":812,"comm":"squid","fd":14}], [] when none */
@@ -84,11 +91,11 @@ json_row(struct writer *w, const struct out_row *row)
 	else
 		p = PUT(p, "null");
 	p = PUT(p, ",\"local_addr\":\"");
-	p = fmt_addr(p, sk->family, sk->local_addr);
+	p = put_addr(p, sk->family, sk->local_addr, w->opts.unmap);
 	p = PUT(p, "\",\"local_port\":");
 	p = fmt_u32(p, sk->local_port);
 	p = PUT(p, ",\"peer_addr\":\"");
-	p = fmt_addr(p, sk->family, sk->peer_addr);
+	p = put_addr(p, sk->family, sk->peer_addr, w->opts.unmap);
 	p = PUT(p, "\",\"peer_port\":");
 	p = fmt_u32(p, sk->peer_port);
 	p = PUT(p, ",\"inode\":");
@@ -97,10 +104,10 @@ json_row(struct writer *w, const struct out_row *row)
 	p = fmt_u32(p, sk->uid);
 	if (row->netns == NULL && row->procs == NULL) {
 		*p++ = '}';
-		fwrite(line, 1, (size_t)(p - line), w->out);
+		fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 		return 0;
 	}
-	fwrite(line, 1, (size_t)(p - line), w->out);
+	fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 	if (row->netns != NULL) {
 		fputs(",\"netns\":", w->out);
 		json_write_string(w->out, row->netns, strlen(row->netns));
@@ -129,10 +136,7 @@ static const struct writer_ops json_ops = {
 void
 json_init(struct writer *w, FILE *out, const struct out_opts *opts)
 {
-	memset(w, 0, sizeof(*w));
-	w->ops = &json_ops;
-	w->out = out;
-	w->opts = *opts;
+	writer_init(w, &json_ops, out, opts);
 }
 
 /*

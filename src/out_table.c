@@ -3,9 +3,11 @@
  *
  * Columns have fixed widths, wide enough for the longest IPv6 address and
  * port, so rows line up without holding the listing back to measure it.
- * Each row is built in a buffer and written with one fwrite(); the
- * untrusted text around it (a namespace name, process names) is escaped
- * on its way out.
+ * Each row is built in a buffer and written with one fwrite_unlocked():
+ * only dualstat's main thread writes (the -p and --all-netns threads never
+ * touch a stream), so stdio's per-call locking is pure cost.  The
+ * untrusted text around a row (a namespace name, process names) is
+ * escaped on its way out.
  */
 #include "config.h"
 
@@ -26,28 +28,40 @@
 /* "pid:" and a 7-digit pid; longer namespace names push the row right. */
 #define W_NETNS 11
 
+/*
+ * Pads the column that starts at start to width, then adds the separating
+ * space.  table_row() blanks the whole line first, with one memset of a
+ * constant size, so padding is only a jump over spaces already there:
+ * padding is most of what a table row is made of.
+ */
 static char *
-pad(char *p, const char *start, int width)
+pad(char *p, char *start, int width)
 {
-	while (p - start < width)
-		*p++ = ' ';
+	if (p < start + width)
+		p = start + width;
 	*p++ = ' ';
 	return p;
 }
 
+/*
+ * The names written here (proto, state, mode) are a few bytes long: a
+ * byte loop costs less than calling strlen() and memcpy() for each.
+ */
 static char *
 put_str(char *p, const char *s)
 {
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	return p + n;
+	while (*s != '\0')
+		*p++ = *s++;
+	return p;
 }
 
-/* "10.0.0.7:22", "[::ffff:10.0.0.7]:3128", "[::]:*" */
+/* "10.0.0.7:22", "[::ffff:10.0.0.7]:3128" (or with --unmap
+ * "10.0.0.7:3128"), "[::]:*" */
 static char *
-put_endpoint(char *p, int family, const uint8_t *addr, uint16_t port)
+put_endpoint(
+    char *p, int family, const uint8_t *addr, uint16_t port, bool unmap)
 {
+	family = fmt_unmap(family, &addr, unmap);
 	if (family == AF_INET6)
 		*p++ = '[';
 	p = fmt_addr(p, family, addr);
@@ -183,6 +197,8 @@ table_row(struct writer *w, const struct out_row *row)
 			fputc(' ', w->out);
 		while (++n <= W_NETNS);
 	}
+	/* Longer than any row: 5 columns of at most 47 bytes, plus -e's. */
+	memset(line, ' ', sizeof(line));
 	col = p;
 	p = put_str(p, output_proto_name(sk->protocol));
 	p = pad(p, col, W_PROTO);
@@ -193,10 +209,12 @@ table_row(struct writer *w, const struct out_row *row)
 	p = put_str(p, sock_mode_name(sk->mode));
 	p = pad(p, col, W_MODE);
 	col = p;
-	p = put_endpoint(p, sk->family, sk->local_addr, sk->local_port);
+	p = put_endpoint(
+	    p, sk->family, sk->local_addr, sk->local_port, w->opts.unmap);
 	p = pad(p, col, W_ADDR);
 	col = p;
-	p = put_endpoint(p, sk->family, sk->peer_addr, sk->peer_port);
+	p = put_endpoint(
+	    p, sk->family, sk->peer_addr, sk->peer_port, w->opts.unmap);
 	if (w->opts.extended) {
 		p = pad(p, col, W_ADDR);
 		col = p;
@@ -216,14 +234,14 @@ table_row(struct writer *w, const struct out_row *row)
 		/* No owner, no column: rows never end in blanks. */
 		if (procmap_next(&it, &o)) {
 			p = pad(p, col, w->opts.extended ? W_V6ONLY : W_ADDR);
-			fwrite(line, 1, (size_t)(p - line), w->out);
+			fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 			put_owners(w->out, &it, &o);
 			fputc('\n', w->out);
 			return 0;
 		}
 	}
 	*p++ = '\n';
-	fwrite(line, 1, (size_t)(p - line), w->out);
+	fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 	return 0;
 }
 
@@ -243,8 +261,5 @@ static const struct writer_ops table_ops = {
 void
 table_init(struct writer *w, FILE *out, const struct out_opts *opts)
 {
-	memset(w, 0, sizeof(*w));
-	w->ops = &table_ops;
-	w->out = out;
-	w->opts = *opts;
+	writer_init(w, &table_ops, out, opts);
 }

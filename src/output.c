@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 
 #include "output.h"
 
@@ -21,6 +22,16 @@ stream_status(struct writer *w, int ret)
 	if (ferror(w->out))
 		return errno != 0 ? -errno : -EIO;
 	return 0;
+}
+
+void
+writer_init(struct writer *w, const struct writer_ops *ops, FILE *out,
+    const struct out_opts *opts)
+{
+	memset(w, 0, sizeof(*w));
+	w->ops = ops;
+	w->out = out;
+	w->opts = *opts;
 }
 
 int

@@ -19,8 +19,14 @@
 struct out_opts {
 	bool header; /* table: print the column titles */
 	bool extended; /* -e: inode, uid and v6only columns */
+	bool unmap; /* --unmap: IPv4-mapped addresses as dotted quads */
+	bool json; /* -s: the summary as one JSON object */
+	int bindv6only; /* -s: net.ipv6.bindv6only, or -1 if unknown */
 	bool processes; /* -p: the owners of each socket */
 	bool netns; /* --all-netns: the namespace of each socket */
+	/* -s --all-netns: the namespace summed up (untrusted bytes). */
+	const char *netns_name;
+	uint64_t netns_inode;
 };
 
 /*
@@ -37,6 +43,10 @@ struct out_row {
 	uint64_t netns_inode;
 };
 
+/* The state groups of the summary: listening (and unconnected UDP),
+ * connected, time-wait. */
+#define OUT_GROUPS 3
+
 struct writer;
 
 struct writer_ops {
@@ -50,11 +60,21 @@ struct writer {
 	FILE *out;
 	struct out_opts opts;
 	unsigned long rows; /* rows written so far */
+	/* -s: sockets per protocol (tcp, udp), state group and mode. */
+	unsigned long counts[2][OUT_GROUPS][SOCK_MODE_COUNT];
 };
 
 /* Set up a writer on out; they cannot fail. */
 void table_init(struct writer *w, FILE *out, const struct out_opts *opts);
 void json_init(struct writer *w, FILE *out, const struct out_opts *opts);
+/* -s: counts rows and writes only the totals, as a table or JSON. */
+void summary_init(struct writer *w, FILE *out, const struct out_opts *opts);
+/* --check -q: counts rows and writes nothing. */
+void null_init(struct writer *w, FILE *out, const struct out_opts *opts);
+
+/* Sets up a writer of any kind: for the _init functions above. */
+void writer_init(struct writer *w, const struct writer_ops *ops, FILE *out,
+    const struct out_opts *opts);
 
 /* Each returns 0, or -errno if writing to the stream failed. */
 int writer_begin(struct writer *w);

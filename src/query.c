@@ -1,5 +1,12 @@
 /*
- * query.c - turn the options into sock_diag requests (-t -u -4 -6 -l -a)
+ * query.c - turn the options into sock_diag requests (-t -u -4 -6 -l -a,
+ * and the filters: -m --state --sport --dport --src --dst)
+ *
+ * The kernel does as much of the selecting as it can: a family no socket
+ * of which can match is not dumped (-m v4 needs no AF_INET6 dump), the
+ * states are narrowed to those the modes can be in (-m dual: LISTEN and
+ * CLOSE only), and the rest becomes bytecode (bc.c).  listing.c checks
+ * every socket again with filter_match(), which also sees v6only.
  */
 #include "config.h"
 
@@ -40,25 +47,68 @@ query_states(enum cli_view view, int protocol)
 	}
 }
 
+/* The states one dump asks for; 0 if none can match. */
+static uint32_t
+step_states(const struct options *opts, int protocol, int family)
+{
+	const struct filter *f = &opts->filter;
+	unsigned int modes = f->modes;
+	uint32_t states;
+
+	states =
+	    f->states != 0 ? f->states : query_states(opts->view, protocol);
+	if (modes != 0) {
+		modes &= family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
+					   : FILTER_MODES_INET6;
+		if (modes == 0)
+			return 0;
+		states &= filter_mode_states(modes);
+	}
+	return states;
+}
+
 size_t
-query_plan(
-    const struct options *opts, struct diag_request steps[QUERY_MAX_STEPS])
+query_plan(const struct options *opts,
+    struct diag_request steps[QUERY_MAX_STEPS], struct query_bc *bc)
 {
 	static const int protocols[] = { IPPROTO_TCP, IPPROTO_UDP };
 	static const int families[] = { AF_INET, AF_INET6 };
+	int len[2];
 	size_t n = 0, p, f;
+
+	/*
+	 * The program depends on the family alone.  One that does not fit
+	 * (it cannot, within FILTER_MAX) is left out: user space filters
+	 * anyway, so the result is the same, only slower.
+	 */
+	for (f = 0; f < 2; f++) {
+		len[f] = bc_compile(&opts->filter, families[f], bc->prog[f],
+		    sizeof(bc->prog[f]));
+		if (len[f] < 0)
+			len[f] = 0;
+	}
 
 	for (p = 0; p < 2; p++) {
 		if (protocols[p] == IPPROTO_TCP ? !opts->tcp : !opts->udp)
 			continue;
 		for (f = 0; f < 2; f++) {
+			uint32_t states;
+
 			if (families[f] == AF_INET ? !opts->inet : !opts->inet6)
+				continue;
+			if (!filter_wants_family(&opts->filter, families[f]))
+				continue;
+			states = step_states(opts, protocols[p], families[f]);
+			if (states == 0)
 				continue;
 			memset(&steps[n], 0, sizeof(steps[n]));
 			steps[n].family = (uint8_t)families[f];
 			steps[n].protocol = (uint8_t)protocols[p];
-			steps[n].states =
-			    query_states(opts->view, protocols[p]);
+			steps[n].states = states;
+			if (len[f] > 0) {
+				steps[n].bytecode = bc->prog[f];
+				steps[n].bytecode_len = (size_t)len[f];
+			}
 			n++;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bc.h"
 #include "cli.h"
 #include "diag.h"
 
@@ -20,11 +21,19 @@
  */
 uint32_t query_states(enum cli_view view, int protocol);
 
+/* Where the steps' bytecode lives: one program per family. */
+struct query_bc {
+	uint8_t prog[2][BC_MAX_LEN];
+};
+
 /*
  * Fills steps[] with the requests to send, in output order (TCP before
- * UDP, AF_INET before AF_INET6), and returns how many there are.
+ * UDP, AF_INET before AF_INET6), and returns how many there are.  The
+ * filters narrow the families and states asked for and become bytecode
+ * in *bc, which the steps point into.  A dump that cannot match anything
+ * is left out, so the plan may be empty.
  */
-size_t query_plan(
-    const struct options *opts, struct diag_request steps[QUERY_MAX_STEPS]);
+size_t query_plan(const struct options *opts,
+    struct diag_request steps[QUERY_MAX_STEPS], struct query_bc *bc);
 
 #endif

@@ -18,14 +18,32 @@
 #include <unistd.h>
 
 #include "scope.h"
+#include "sysctl.h"
 
+/* What is opened inside a namespace: the socket, and -s's sysctl. */
+struct ns_handle {
+	struct diag *d;
+	bool summary;
+	int bindv6only; /* -1 if unknown (no IPv6) or not asked for */
+};
+
+/*
+ * Opens a sock_diag socket (and reads net.ipv6.bindv6only for -s) in the
+ * namespace the calling thread is in: /proc/sys/net shows the sysctls of
+ * the reading thread's namespace (fs/proc/proc_sysctl.c, net_ctl_is_seen()
+ * through net/sysctl_net.c).
+ */
 static int
-open_diag_cb(void *arg)
+open_cb(void *arg)
 {
-	struct diag **dp = arg;
+	struct ns_handle *h = arg;
 
-	*dp = diag_new();
-	return *dp != NULL ? 0 : -errno;
+	h->bindv6only = -1;
+	if (h->summary &&
+	    sysctl_read_int(SYSCTL_BINDV6ONLY, &h->bindv6only) < 0)
+		h->bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
+	h->d = diag_new();
+	return h->d != NULL ? 0 : -errno;
 }
 
 static void
@@ -40,12 +58,14 @@ int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
+	struct ns_handle h = { .summary = opts->summary };
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
 	s->opts = opts;
 	s->named_dir = named_dir;
 	s->proc_root = proc_root;
+	s->bindv6only = -1;
 	if (opts->all_netns) {
 		ret = netns_list_init(&s->list, named_dir, proc_root);
 		if (ret < 0) {
@@ -65,13 +85,14 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		return 0;
 	}
 	if (opts->netns == NULL) {
-		s->d = diag_new();
-		if (s->d == NULL) {
-			ret = -errno;
+		ret = open_cb(&h);
+		if (ret < 0) {
 			snprintf(err, errlen, "sock_diag socket: %s",
-			    strerror(errno));
+			    strerror(-ret));
 			return ret;
 		}
+		s->d = h.d;
+		s->bindv6only = h.bindv6only;
 		return 0;
 	}
 	fd = netns_open(opts->netns, named_dir);
@@ -80,12 +101,14 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		    fd == -EINVAL ? -ENOENT : fd);
 		return fd;
 	}
-	ret = netns_call(fd, open_diag_cb, &s->d);
+	ret = netns_call(fd, open_cb, &h);
 	close(fd);
 	if (ret < 0) {
 		fail(err, errlen, "network namespace", opts->netns, ret);
 		return ret;
 	}
+	s->d = h.d;
+	s->bindv6only = h.bindv6only;
 	return 0;
 }
 
@@ -99,20 +122,20 @@ scope_done(struct scope *s)
 	s->failed = NULL;
 }
 
-/* Opens a sock_diag socket inside entry i, or marks it failed (NULL). */
-static struct diag *
-enter(struct scope *s, size_t i)
+/* Opens what we need inside entry i, or marks it failed (false). */
+static bool
+enter(struct scope *s, size_t i, struct ns_handle *h)
 {
 	const struct netns_entry *e = &s->list.v[i];
-	struct diag *d = NULL;
 	int fd, ret;
 
 	if (s->failed[i])
-		return NULL;
+		return false;
+	h->summary = s->opts->summary;
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {
-		ret = netns_call(fd, open_diag_cb, &d);
+		ret = netns_call(fd, open_cb, h);
 		close(fd);
 	}
 	if (ret < 0) {
@@ -121,9 +144,9 @@ enter(struct scope *s, size_t i)
 			s->res.first_failed = e->label;
 			s->res.first_failed_err = ret;
 		}
-		return NULL;
+		return false;
 	}
-	return d;
+	return true;
 }
 
 /* Adds one namespace's result to the run's. */
@@ -151,16 +174,53 @@ merge(struct scope_result *res, const struct listing_result *lr,
 	}
 }
 
+/* --check -q: the first match anywhere answers. */
+static bool
+answered(const struct scope *s)
+{
+	return s->opts->check && s->opts->quiet && s->res.listing.rows > 0;
+}
+
+/*
+ * -s --all-netns: one summary per namespace, w begun and ended for each,
+ * the JSON ones as one array.
+ */
+static int
+summarize(struct scope *s, struct writer *w, const struct ns_handle *h,
+    const struct netns_entry *e, size_t nth, struct listing_result *lr)
+{
+	static const struct out_row plain;
+	int ret, end;
+
+	w->opts.bindv6only = h->bindv6only;
+	w->opts.netns_name = e->label;
+	w->opts.netns_inode = e->ino;
+	if (w->opts.json)
+		fputs(nth == 0 ? "[\n" : ",\n", w->out);
+	ret = writer_begin(w);
+	if (ret < 0) {
+		memset(lr, 0, sizeof(*lr));
+		lr->write_err = ret;
+		return ret;
+	}
+	ret = listing_run(h->d, s->opts, w, &plain, lr);
+	end = writer_end(w);
+	if (end < 0 && lr->write_err == 0)
+		lr->write_err = end;
+	return ret < 0 ? ret : end;
+}
+
 /* Runs one pass (collect into m, or list through w) in every namespace. */
 static int
 pass(struct scope *s, struct writer *w, struct procmap *collect,
     const struct procmap *procs)
 {
 	struct out_row base = { .procs = procs };
+	bool per_ns = w != NULL && s->opts->summary;
 	struct listing_result lr;
-	struct diag *d;
-	size_t i;
-	int ret;
+	struct ns_handle h;
+	size_t i, done = 0;
+	int ret = 0;
 
 	if (!s->opts->all_netns) {
 		if (collect != NULL)
@@ -170,22 +230,26 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		merge(&s->res, &lr, NULL);
 		return ret;
 	}
-	for (i = 0; i < s->list.n; i++) {
-		d = enter(s, i);
-		if (d == NULL)
+	for (i = 0; i < s->list.n && !answered(s); i++) {
+		if (!enter(s, i, &h))
 			continue;
 		base.netns = s->list.v[i].label;
 		base.netns_inode = s->list.v[i].ino;
 		if (collect != NULL)
-			ret = listing_collect(d, s->opts, collect, &lr);
+			ret = listing_collect(h.d, s->opts, collect, &lr);
+		else if (per_ns)
+			ret = summarize(s, w, &h, &s->list.v[i], done++, &lr);
 		else
-			ret = listing_run(d, s->opts, w, &base, &lr);
-		diag_free(d);
+			ret = listing_run(h.d, s->opts, w, &base, &lr);
+		diag_free(h.d);
 		merge(&s->res, &lr, base.netns);
 		if (ret < 0)
-			return ret;
+			break;
 	}
-	return 0;
+	/* Closed even after an error, so the JSON stays valid. */
+	if (per_ns && w->opts.json)
+		fputs(done == 0 ? "[]\n" : "\n]\n", w->out);
+	return ret;
 }
 
 int
@@ -197,5 +261,23 @@ scope_collect(struct scope *s, struct procmap *m)
 int
 scope_list(struct scope *s, struct writer *w, const struct procmap *m)
 {
-	return pass(s, w, NULL, m);
+	int ret, end;
+
+	if (s->opts->all_netns && s->opts->summary) {
+		ret = pass(s, w, NULL, m);
+		if (ret == 0 && fflush(w->out) != 0 &&
+		    s->res.listing.write_err == 0)
+			s->res.listing.write_err = errno != 0 ? -errno : -EIO;
+		return ret;
+	}
+	ret = writer_begin(w);
+	if (ret < 0) {
+		s->res.listing.write_err = ret;
+		return ret;
+	}
+	ret = pass(s, w, NULL, m);
+	end = writer_end(w);
+	if (end < 0 && s->res.listing.write_err == 0)
+		s->res.listing.write_err = end;
+	return ret;
 }

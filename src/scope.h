@@ -35,6 +35,7 @@ struct scope {
 	const struct options *opts;
 	const char *named_dir, *proc_root;
 	struct diag *d; /* a plain run or -N: the one namespace */
+	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
 	struct netns_list list; /* --all-netns */
 	bool *failed; /* per list entry: could not be entered */
 	struct scope_result res;
@@ -56,8 +57,12 @@ int scope_init(struct scope *s, const struct options *opts,
 int scope_collect(struct scope *s, struct procmap *m);
 
 /*
- * Lists every namespace through w (already begun), owners from m (NULL
- * without -p).  Returns as listing_run(); s->res says where it stopped.
+ * Lists every namespace through w, owners from m (NULL without -p):
+ * begins w, lists, and ends w even after an error, so JSON stays valid.
+ * With -s and --all-netns, each namespace gets a summary of its own (w
+ * begun and ended for each, inside a JSON array with -j).  Returns as
+ * listing_run(); s->res says where it stopped, res.listing.write_err
+ * whether writing failed.
  */
 int scope_list(struct scope *s, struct writer *w, const struct procmap *m);
 

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "check_suite.h"
 #include "cli.h"
@@ -94,6 +95,113 @@ static const struct {
 	{ { "-N", "blue", "--all-netns", NULL },
 	    "-N/--netns and --all-netns cannot be combined" },
 	{ { "--all-netns=1", NULL }, "option '--all-netns' takes no argument" },
+	{ { "-p", "-s", NULL },
+	    "-p/--processes shows nothing with -s/--summary" },
+	{ { "--check", "-qp", NULL },
+	    "-p/--processes shows nothing with -q/--quiet" },
+	/* Filters. */
+	{ { "-m", "v4,dual6", NULL },
+	    "-m/--mode: unknown mode 'dual6' (modes: v4, v6, v6only, dual, "
+	    "mapped)" },
+	{ { "-m", "", NULL },
+	    "-m/--mode: unknown mode '' (modes: v4, v6, v6only, dual, "
+	    "mapped)" },
+	{ { "-m", NULL }, "option '-m' needs an argument" },
+	{ { "--state", "established,estab", NULL },
+	    "--state: unknown state 'estab' (ss names: established, listen, "
+	    "time-wait, connected, all...)" },
+	{ { "--sport", "65536", NULL },
+	    "--sport: '65536' is not a port number (0-65535)" },
+	{ { "--dport", "http", NULL },
+	    "--dport: 'http' is not a port number (0-65535)" },
+	{ { "--src", "10.0.0.0/33", NULL },
+	    "--src: '10.0.0.0/33': prefix length out of range (0-32 for IPv4, "
+	    "0-128 for IPv6)" },
+	{ { "--dst", "::ffff:1.2.3.4/200", NULL },
+	    "--dst: '::ffff:1.2.3.4/200': prefix length out of range (0-32 "
+	    "for IPv4, 0-128 for IPv6)" },
+	{ { "--src", "abc", NULL },
+	    "--src: 'abc' is not an IPv4 or IPv6 address or prefix" },
+	{ { "--dst", "10.0.0.0/8/8", NULL },
+	    "--dst: '10.0.0.0/8/8' is not an IPv4 or IPv6 address or prefix" },
+	{ { "-4", "-m", "dual", "-l", NULL },
+	    "-4 and -m dual can never match: those sockets are AF_INET6 (use "
+	    "-6 or drop -4)" },
+	{ { "-4", "-m", "v6,mapped", NULL },
+	    "-4 and -m v6,mapped can never match: those sockets are AF_INET6 "
+	    "(use -6 or drop -4)" },
+	{ { "--dual", "-4", NULL },
+	    "-4 and --dual can never match: those sockets are AF_INET6 (use -6 "
+	    "or drop -4)" },
+	{ { "-4", "--src", "2001:db8::/32", NULL },
+	    "-4 and IPv6 --src/--dst prefixes can never match" },
+	{ { "-6", "-m", "v4", NULL },
+	    "-6 and -m v4 can never match: v4 sockets are AF_INET" },
+	{ { "-m", "dual", NULL },
+	    "-m dual matches only listening or unconnected sockets: add -l or "
+	    "-a" },
+	{ { "-m", "v6only,dual", NULL },
+	    "-m v6only,dual matches only listening or unconnected sockets: add "
+	    "-l or -a" },
+	{ { "--state", "established", "-m", "dual", NULL },
+	    "--state and -m dual can never match: dual and v6only sockets are "
+	    "listening or unconnected" },
+	{ { "--dual", "-m", "v4", NULL },
+	    "--dual and -m/--mode cannot be combined (--dual is -a -m "
+	    "dual,mapped)" },
+	{ { "--check", "-s", NULL },
+	    "--check and -s/--summary cannot be combined" },
+	{ { "-q", NULL }, "-q/--quiet needs --check" },
+};
+
+#define BIT(n) (1U << (n))
+
+/* The filter and audit options. */
+static const struct {
+	const char *argv[MAX_ARGS];
+	unsigned int modes;
+	uint32_t states;
+	enum cli_view view;
+	bool inet, inet6;
+	unsigned int nsports, ndports, nsrcs, ndsts;
+	bool unmap, summary, check, quiet;
+} filters[] = {
+	{ { "-m", "v4", NULL }, BIT(SOCK_MODE_V4), 0, CLI_VIEW_CONNECTED, true,
+	    true, 0, 0, 0, 0, false, false, false, false },
+	{ { "--mode", "dual", "-m", "mapped", "-l", NULL },
+	    BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED), 0, CLI_VIEW_LISTENING,
+	    true, true, 0, 0, 0, 0, false, false, false, false },
+	/* --dual is -a -m dual,mapped; a later -l still wins. */
+	{ { "--dual", NULL }, BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED), 0,
+	    CLI_VIEW_ALL, true, true, 0, 0, 0, 0, false, false, false, false },
+	{ { "--dual", "-l", "-6", NULL },
+	    BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED), 0, CLI_VIEW_LISTENING,
+	    false, true, 0, 0, 0, 0, false, false, false, false },
+	{ { "--state", "listen", "--state", "time-wait", NULL }, 0,
+	    BIT(10) | BIT(6), CLI_VIEW_CONNECTED, true, true, 0, 0, 0, 0, false,
+	    false, false, false },
+	{ { "--state", "established", "-m", "mapped", NULL },
+	    BIT(SOCK_MODE_MAPPED), BIT(1), CLI_VIEW_CONNECTED, true, true, 0, 0,
+	    0, 0, false, false, false, false },
+	{ { "--sport", "22", "--sport=80", "--dport", "0", NULL }, 0, 0,
+	    CLI_VIEW_CONNECTED, true, true, 2, 1, 0, 0, false, false, false,
+	    false },
+	{ { "--src", "10.0.0.0/8", "--dst", "2001:db8::/32", "--dst",
+	      "::ffff:10.0.0.0/104", NULL },
+	    0, 0, CLI_VIEW_CONNECTED, true, true, 0, 0, 1, 2, false, false,
+	    false, false },
+	/* An IPv4 prefix can match mapped addresses: -6 is fine. */
+	{ { "-6", "--src", "10.0.0.0/8", NULL }, 0, 0, CLI_VIEW_CONNECTED,
+	    false, true, 0, 0, 1, 0, false, false, false, false },
+	{ { "--unmap", "-s", "-j", NULL }, 0, 0, CLI_VIEW_CONNECTED, true, true,
+	    0, 0, 0, 0, true, true, false, false },
+	{ { "--summary", NULL }, 0, 0, CLI_VIEW_CONNECTED, true, true, 0, 0, 0,
+	    0, false, true, false, false },
+	{ { "--check", "-q", "-l", "-m", "dual", NULL }, BIT(SOCK_MODE_DUAL), 0,
+	    CLI_VIEW_LISTENING, true, true, 0, 0, 0, 0, false, false, true,
+	    true },
+	{ { "--check", "--quiet", NULL }, 0, 0, CLI_VIEW_CONNECTED, true, true,
+	    0, 0, 0, 0, false, false, true, true },
 };
 
 /* -p, -N and --all-netns, which the table above does not cover. */
@@ -177,12 +285,80 @@ START_TEST(test_scope)
 }
 END_TEST
 
+START_TEST(test_filters)
+{
+	char *argv[MAX_ARGS + 1], err[256] = "";
+	struct options o;
+	int argc = make_argv(filters[_i].argv, argv);
+
+	ck_assert_msg(cli_parse(argc, argv, &o, err, sizeof(err)) == 0,
+	    "case %d: %s", _i, err);
+	ck_assert_uint_eq(o.filter.modes, filters[_i].modes);
+	ck_assert_uint_eq(o.filter.states, filters[_i].states);
+	ck_assert_int_eq(o.view, filters[_i].view);
+	ck_assert_int_eq(o.inet, filters[_i].inet);
+	ck_assert_int_eq(o.inet6, filters[_i].inet6);
+	ck_assert_uint_eq(o.filter.nsports, filters[_i].nsports);
+	ck_assert_uint_eq(o.filter.ndports, filters[_i].ndports);
+	ck_assert_uint_eq(o.filter.nsrcs, filters[_i].nsrcs);
+	ck_assert_uint_eq(o.filter.ndsts, filters[_i].ndsts);
+	ck_assert_int_eq(o.unmap, filters[_i].unmap);
+	ck_assert_int_eq(o.summary, filters[_i].summary);
+	ck_assert_int_eq(o.check, filters[_i].check);
+	ck_assert_int_eq(o.quiet, filters[_i].quiet);
+}
+END_TEST
+
+/* The values behind the counts. */
+START_TEST(test_filter_values)
+{
+	char *argv[MAX_ARGS + 1], err[256] = "";
+	const char *args[] = { "--sport", "22", "--sport", "65535", "--src",
+		"10.1.2.3/8", NULL };
+	struct options o;
+	int argc = make_argv(args, argv);
+
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	ck_assert_uint_eq(o.filter.sports[0], 22);
+	ck_assert_uint_eq(o.filter.sports[1], 65535);
+	ck_assert_int_eq(o.filter.srcs[0].family, AF_INET);
+	ck_assert_uint_eq(o.filter.srcs[0].len, 8);
+	ck_assert_uint_eq(o.filter.srcs[0].addr[0], 10);
+	ck_assert_uint_eq(o.filter.srcs[0].addr[1], 0);
+}
+END_TEST
+
+/* At most FILTER_MAX values of one kind. */
+START_TEST(test_filter_limit)
+{
+	char *argv[2 * FILTER_MAX + 4], err[256] = "";
+	struct options o;
+	int argc = 0, i;
+
+	argv[argc++] = (char *)"dualstat";
+	for (i = 0; i <= FILTER_MAX; i++) {
+		argv[argc++] = (char *)"--sport";
+		argv[argc++] = (char *)"22";
+	}
+	argv[argc] = NULL;
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "--sport: more than 16 ports");
+	argc--;
+	argc--;
+	argv[argc] = NULL;
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	ck_assert_uint_eq(o.filter.nsports, FILTER_MAX);
+}
+END_TEST
+
 /* The help text names every long option the parser accepts. */
 START_TEST(test_usage)
 {
 	static const char *const longs[] = { "--tcp", "--udp", "--ipv4",
 		"--ipv6", "--listening", "--all", "--extended", "--numeric",
-		"--no-header", "--json", "--help", "--version", "--processes",
+		"--no-header", "--json", "--help", "--version", "--mode",
+		"--dual", "--state", "--sport", "--dport", "--src", "--dst",
+		"--unmap", "--summary", "--check", "--quiet", "--processes",
 		"--netns", "--all-netns" };
 	char *text = NULL;
 	size_t len = 0, i;
@@ -214,6 +390,12 @@ main(void)
 	tc = tcase_create("processes and namespaces");
 	tcase_add_loop_test(
 	    tc, test_scope, 0, (int)(sizeof(scope) / sizeof(scope[0])));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("filter options");
+	tcase_add_loop_test(
+	    tc, test_filters, 0, (int)(sizeof(filters) / sizeof(filters[0])));
+	tcase_add_test(tc, test_filter_values);
+	tcase_add_test(tc, test_filter_limit);
 	suite_add_tcase(s, tc);
 	check_add(s, "usage", test_usage);
 	return check_run(s);

@@ -388,6 +388,158 @@ START_TEST(test_json_processes)
 }
 END_TEST
 
+/* --unmap: mapped addresses as dotted quads; mode and family stay. */
+START_TEST(test_unmap)
+{
+	struct out_opts oo = { .header = false, .unmap = true };
+	struct sock_entry sks[3];
+	struct writer w;
+
+	sks[0] = entry(AF_INET6, IPPROTO_TCP, 1, SOCK_V6ONLY_UNKNOWN,
+	    "::ffff:10.0.0.7", 3128, "::ffff:10.0.0.8", 40000);
+	/* Only the mapped end changes; "::" and IPv4-compatible stay. */
+	sks[1] = entry(AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO,
+	    "::ffff:127.0.0.1", 80, "::", 0);
+	sks[2] = entry(AF_INET6, IPPROTO_TCP, 1, SOCK_V6ONLY_UNKNOWN,
+	    "::1.2.3.4", 22, "2001:db8::1", 5);
+	open_mem();
+	table_init(&w, mem, &oo);
+	write_all(&w, sks, 3);
+	ck_assert_str_eq(close_mem(),
+	    "tcp   ESTAB      mapped 10.0.0.7:3128                         "
+	    "          10.0.0.8:40000\n"
+	    "tcp   LISTEN     mapped 127.0.0.1:80                          "
+	    "          [::]:*\n"
+	    "tcp   ESTAB      v6     [::1.2.3.4]:22                        "
+	    "          [2001:db8::1]:5\n");
+	done_mem();
+
+	open_mem();
+	json_init(&w, mem, &oo);
+	write_all(&w, sks, 1);
+	ck_assert_str_eq(close_mem(),
+	    "[\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTAB\","
+	    "\"mode\":\"mapped\",\"v6only\":null,"
+	    "\"local_addr\":\"10.0.0.7\",\"local_port\":3128,"
+	    "\"peer_addr\":\"10.0.0.8\",\"peer_port\":40000,"
+	    "\"inode\":12345,\"uid\":0}\n"
+	    "]\n");
+	done_mem();
+}
+END_TEST
+
+/* The sockets behind the summary tests: every group, several modes. */
+static size_t
+summary_socks(struct sock_entry sks[6])
+{
+	sks[0] = entry(
+	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 3128, "::", 0);
+	sks[1] = entry(AF_INET6, IPPROTO_TCP, 1, SOCK_V6ONLY_UNKNOWN,
+	    "::ffff:10.0.0.7", 3128, "::ffff:10.0.0.8", 40000);
+	sks[2] = entry(AF_INET6, IPPROTO_TCP, 6, SOCK_V6ONLY_UNKNOWN,
+	    "::ffff:10.0.0.7", 3128, "::ffff:10.0.0.9", 40001);
+	sks[3] = entry(AF_INET, IPPROTO_TCP, 10, SOCK_V6ONLY_UNKNOWN, "0.0.0.0",
+	    22, "0.0.0.0", 0);
+	sks[4] =
+	    entry(AF_INET6, IPPROTO_UDP, 7, SOCK_V6ONLY_YES, "::", 53, "::", 0);
+	sks[5] = entry(AF_INET, IPPROTO_UDP, 1, SOCK_V6ONLY_UNKNOWN, "10.0.0.1",
+	    5000, "10.0.0.2", 53);
+	return 6;
+}
+
+START_TEST(test_summary_table)
+{
+	struct out_opts oo = { .header = true, .bindv6only = 0 };
+	struct sock_entry sks[6];
+	struct writer w;
+
+	open_mem();
+	summary_init(&w, mem, &oo);
+	write_all(&w, sks, summary_socks(sks));
+	ck_assert_str_eq(close_mem(),
+	    "Proto State      v4       v6       v6only   dual     mapped   "
+	    "total\n"
+	    "tcp   listening  1        0        0        1        0        2\n"
+	    "tcp   connected  0        0        0        0        1        1\n"
+	    "tcp   time-wait  0        0        0        0        1        1\n"
+	    "udp   listening  0        0        1        0        0        1\n"
+	    "udp   connected  1        0        0        0        0        1\n"
+	    "total            2        0        1        1        2        6\n"
+	    "net.ipv6.bindv6only = 0\n");
+	ck_assert_uint_eq(w.rows, 6);
+	done_mem();
+
+	/* -H drops the title; an unreadable bindv6only says so. */
+	oo.header = false;
+	oo.bindv6only = -1;
+	open_mem();
+	summary_init(&w, mem, &oo);
+	write_all(&w, NULL, 0);
+	ck_assert_str_eq(close_mem(),
+	    "tcp   listening  0        0        0        0        0        0\n"
+	    "tcp   connected  0        0        0        0        0        0\n"
+	    "tcp   time-wait  0        0        0        0        0        0\n"
+	    "udp   listening  0        0        0        0        0        0\n"
+	    "udp   connected  0        0        0        0        0        0\n"
+	    "total            0        0        0        0        0        0\n"
+	    "net.ipv6.bindv6only = unknown\n");
+	done_mem();
+}
+END_TEST
+
+START_TEST(test_summary_json)
+{
+	struct out_opts oo = { .json = true, .bindv6only = 1 };
+	struct sock_entry sks[6];
+	struct writer w;
+
+	open_mem();
+	summary_init(&w, mem, &oo);
+	write_all(&w, sks, summary_socks(sks));
+	ck_assert_str_eq(close_mem(),
+	    "{\"bindv6only\":1,"
+	    "\"tcp\":{"
+	    "\"listening\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":1,"
+	    "\"mapped\":0,\"total\":2},"
+	    "\"connected\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
+	    "\"mapped\":1,\"total\":1},"
+	    "\"time-wait\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
+	    "\"mapped\":1,\"total\":1}},"
+	    "\"udp\":{"
+	    "\"listening\":{\"v4\":0,\"v6\":0,\"v6only\":1,\"dual\":0,"
+	    "\"mapped\":0,\"total\":1},"
+	    "\"connected\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":0,"
+	    "\"mapped\":0,\"total\":1}},"
+	    "\"total\":{\"v4\":2,\"v6\":0,\"v6only\":1,\"dual\":1,"
+	    "\"mapped\":2,\"total\":6}}\n");
+	done_mem();
+
+	oo.bindv6only = -1;
+	open_mem();
+	summary_init(&w, mem, &oo);
+	write_all(&w, NULL, 0);
+	ck_assert(strncmp(close_mem(), "{\"bindv6only\":null,", 19) == 0);
+	done_mem();
+}
+END_TEST
+
+/* --check -q: rows are counted, nothing is written. */
+START_TEST(test_null)
+{
+	struct out_opts oo = { .header = true };
+	struct sock_entry sks[6];
+	struct writer w;
+
+	open_mem();
+	null_init(&w, mem, &oo);
+	write_all(&w, sks, summary_socks(sks));
+	ck_assert_str_eq(close_mem(), "");
+	ck_assert_uint_eq(w.rows, 6);
+	done_mem();
+}
+END_TEST
+
 /* A stream that fails to write makes the writer report the error. */
 START_TEST(test_write_error)
 {
@@ -426,5 +578,9 @@ main(void)
 	check_add(s, "table processes", test_table_processes);
 	check_add(s, "table netns", test_table_netns);
 	check_add(s, "json processes and netns", test_json_processes);
+	check_add(s, "unmap", test_unmap);
+	check_add(s, "summary table", test_summary_table);
+	check_add(s, "summary json", test_summary_json);
+	check_add(s, "null writer", test_null);
 	return check_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "check_suite.h"
@@ -39,8 +40,9 @@ START_TEST(test_plan)
 		.inet6 = true,
 		.view = CLI_VIEW_ALL };
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
 
-	ck_assert_uint_eq(query_plan(&o, steps), 4);
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 4);
 	ck_assert_int_eq(steps[0].protocol, IPPROTO_TCP);
 	ck_assert_int_eq(steps[0].family, AF_INET);
 	ck_assert_int_eq(steps[1].protocol, IPPROTO_TCP);
@@ -54,10 +56,84 @@ START_TEST(test_plan)
 	o.tcp = false;
 	o.inet = false;
 	o.view = CLI_VIEW_LISTENING;
-	ck_assert_uint_eq(query_plan(&o, steps), 1);
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 1);
 	ck_assert_int_eq(steps[0].protocol, IPPROTO_UDP);
 	ck_assert_int_eq(steps[0].family, AF_INET6);
 	ck_assert_uint_eq(steps[0].states, 1U << 7);
+}
+END_TEST
+
+#define LISTEN_CLOSE ((1U << 10) | (1U << 7))
+
+/* The filters narrow families and states and bring bytecode. */
+START_TEST(test_plan_filters)
+{
+	struct options o = { .tcp = true,
+		.udp = true,
+		.inet = true,
+		.inet6 = true,
+		.view = CLI_VIEW_ALL };
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	size_t i;
+
+	/* -m v4: no AF_INET6 dump, no program. */
+	o.filter.modes = 1U << SOCK_MODE_V4;
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(steps[i].family, AF_INET);
+		ck_assert_ptr_null(steps[i].bytecode);
+		ck_assert_uint_eq(steps[i].states, 0x1ffe);
+	}
+
+	/* -m dual: AF_INET6 only, LISTEN and CLOSE only, a program. */
+	o.filter.modes = 1U << SOCK_MODE_DUAL;
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(steps[i].family, AF_INET6);
+		ck_assert_uint_eq(steps[i].states, LISTEN_CLOSE);
+		ck_assert_ptr_eq(steps[i].bytecode, bc.prog[1]);
+		ck_assert_uint_eq(steps[i].bytecode_len, 48);
+	}
+	/* -l -t -m dual: the view narrows it further. */
+	o.udp = false;
+	o.view = CLI_VIEW_LISTENING;
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 1);
+	ck_assert_uint_eq(steps[0].states, 1U << 10);
+	o.udp = true;
+
+	/* -m dual,mapped: every state (mapped ones are anywhere). */
+	o.view = CLI_VIEW_ALL;
+	o.filter.modes |= 1U << SOCK_MODE_MAPPED;
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	ck_assert_uint_eq(steps[0].states, 0x1ffe);
+
+	/* --state replaces the view; an IPv6 --src drops AF_INET. */
+	memset(&o.filter, 0, sizeof(o.filter));
+	o.filter.states = 1U << 1;
+	o.filter.nsrcs = 1;
+	o.filter.srcs[0].family = AF_INET6;
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(steps[i].family, AF_INET6);
+		ck_assert_uint_eq(steps[i].states, 1U << 1);
+		ck_assert_ptr_nonnull(steps[i].bytecode);
+	}
+
+	/* --sport: a program for each family, the same for both protocols. */
+	memset(&o.filter, 0, sizeof(o.filter));
+	o.filter.sports[o.filter.nsports++] = 22;
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 4);
+	ck_assert_ptr_eq(steps[0].bytecode, bc.prog[0]);
+	ck_assert_ptr_eq(steps[1].bytecode, bc.prog[1]);
+	ck_assert_ptr_eq(steps[2].bytecode, bc.prog[0]);
+	ck_assert_uint_eq(steps[0].bytecode_len, 8);
+
+	/* -m v6only in the default view: nothing can match. */
+	memset(&o.filter, 0, sizeof(o.filter));
+	o.filter.modes = 1U << SOCK_MODE_V6ONLY;
+	o.view = CLI_VIEW_CONNECTED;
+	ck_assert_uint_eq(query_plan(&o, steps, &bc), 0);
 }
 END_TEST
 
@@ -68,5 +144,6 @@ main(void)
 
 	check_add(s, "states", test_states);
 	check_add(s, "plan", test_plan);
+	check_add(s, "plan with filters", test_plan_filters);
 	return check_run(s);
 }

@@ -43,6 +43,36 @@ check "dualstat: option '-N' needs an argument $hint" -l -N
 check "dualstat: network namespace dualstat-no-such-ns: No such file or directory" \
 	-j -N dualstat-no-such-ns
 
+# Filters (issue 3): malformed prefixes, ports, modes, states, and
+# combinations that can never match.
+range="prefix length out of range (0-32 for IPv4, 0-128 for IPv6)"
+check "dualstat: --src: '10.0.0.0/33': $range $hint" --src 10.0.0.0/33
+check "dualstat: --dst: '::ffff:1.2.3.4/200': $range $hint" \
+	--dst ::ffff:1.2.3.4/200
+check "dualstat: --src: 'abc' is not an IPv4 or IPv6 address or prefix $hint" \
+	--src abc
+check "dualstat: --sport: '65536' is not a port number (0-65535) $hint" \
+	--sport 65536
+check "dualstat: --dport: '-1' is not a port number (0-65535) $hint" \
+	--dport=-1
+check "dualstat: -m/--mode: unknown mode 'dual6' (modes: v4, v6, v6only, dual, mapped) $hint" \
+	-m v4,dual6
+check "dualstat: --state: unknown state 'estab' (ss names: established, listen, time-wait, connected, all...) $hint" \
+	--state estab
+check "dualstat: -4 and -m dual can never match: those sockets are AF_INET6 (use -6 or drop -4) $hint" \
+	-4 -m dual -l
+check "dualstat: -4 and --dual can never match: those sockets are AF_INET6 (use -6 or drop -4) $hint" \
+	--dual -4
+check "dualstat: -6 and -m v4 can never match: v4 sockets are AF_INET $hint" \
+	-6 -m v4
+check "dualstat: -m dual matches only listening or unconnected sockets: add -l or -a $hint" \
+	-m dual
+check "dualstat: --check and -s/--summary cannot be combined $hint" \
+	--check -s
+check "dualstat: -q/--quiet needs --check $hint" -q
+check "dualstat: --dual and -m/--mode cannot be combined (--dual is -a -m dual,mapped) $hint" \
+	--dual -m v4
+
 # Help and version go to stdout and succeed.
 if ! "$DUALSTAT" --help | grep -q '^Usage: dualstat '; then
 	echo "FAIL: --help does not print the usage on stdout"

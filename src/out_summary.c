@@ -1,0 +1,212 @@
+/*
+ * out_summary.c - the -s/--summary writer, and the silent one of --check -q
+ * (one summary per namespace under --all-netns)
+ *
+ * The summary counts the rows it is given (after filtering, so with
+ * filters it counts what matched) per protocol, state group and mode, and
+ * writes the totals at the end, as a table or, with -j, as one JSON
+ * object, with the namespace's net.ipv6.bindv6only, which decides the
+ * mode of IPv6 sockets that do not set IPV6_V6ONLY themselves.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "output.h"
+
+static const char *const group_names[OUT_GROUPS] = { "listening", "connected",
+	"time-wait" };
+static const char *const proto_names[2] = { "tcp", "udp" };
+
+/* UDP sockets are never in TIME-WAIT: no such line for them. */
+static bool
+has_group(int proto, int group)
+{
+	return proto == 0 || group != 2;
+}
+
+static int
+state_group(unsigned int state)
+{
+	if (state == TCP_LISTEN || state == TCP_CLOSE)
+		return 0;
+	if (state == TCP_TIME_WAIT)
+		return 2;
+	return 1;
+}
+
+static int
+summary_begin(struct writer *w)
+{
+	memset(w->counts, 0, sizeof(w->counts));
+	return 0;
+}
+
+static int
+summary_row(struct writer *w, const struct out_row *row)
+{
+	const struct sock_entry *sk = row->sk;
+	int proto = sk->protocol == IPPROTO_UDP ? 1 : 0;
+
+	if ((unsigned int)sk->mode < SOCK_MODE_COUNT)
+		w->counts[proto][state_group(sk->state)][sk->mode]++;
+	return 0;
+}
+
+static unsigned long
+line_total(const unsigned long *n)
+{
+	unsigned long t = 0;
+	int m;
+
+	for (m = 0; m < SOCK_MODE_COUNT; m++)
+		t += n[m];
+	return t;
+}
+
+static void
+table_end(struct writer *w)
+{
+	unsigned long total[SOCK_MODE_COUNT] = { 0 };
+	int p, g, m;
+
+	/* --all-netns: one block per namespace, named first. */
+	if (w->opts.netns_name != NULL) {
+		fputs("Network namespace ", w->out);
+		table_write_string(
+		    w->out, w->opts.netns_name, strlen(w->opts.netns_name));
+		fprintf(w->out, " (inode %llu)\n",
+		    (unsigned long long)w->opts.netns_inode);
+	}
+	if (w->opts.header) {
+		fprintf(w->out, "%-5s %-10s", "Proto", "State");
+		for (m = 0; m < SOCK_MODE_COUNT; m++)
+			fprintf(w->out, " %-8s", sock_mode_name(m));
+		fprintf(w->out, " %s\n", "total");
+	}
+	for (p = 0; p < 2; p++) {
+		for (g = 0; g < OUT_GROUPS; g++) {
+			if (!has_group(p, g))
+				continue;
+			fprintf(w->out, "%-5s %-10s", proto_names[p],
+			    group_names[g]);
+			for (m = 0; m < SOCK_MODE_COUNT; m++) {
+				fprintf(w->out, " %-8lu", w->counts[p][g][m]);
+				total[m] += w->counts[p][g][m];
+			}
+			fprintf(w->out, " %lu\n", line_total(w->counts[p][g]));
+		}
+	}
+	fprintf(w->out, "%-16s", "total");
+	for (m = 0; m < SOCK_MODE_COUNT; m++)
+		fprintf(w->out, " %-8lu", total[m]);
+	fprintf(w->out, " %lu\n", line_total(total));
+	if (w->opts.bindv6only >= 0)
+		fprintf(
+		    w->out, "net.ipv6.bindv6only = %d\n", w->opts.bindv6only);
+	else
+		fputs("net.ipv6.bindv6only = unknown\n", w->out);
+	if (w->opts.netns_name != NULL)
+		fputc('\n', w->out);
+}
+
+/* {"v4":1,...,"mapped":0,"total":1} */
+static void
+json_counts(FILE *out, const unsigned long *n)
+{
+	int m;
+
+	fputc('{', out);
+	for (m = 0; m < SOCK_MODE_COUNT; m++)
+		fprintf(out, "\"%s\":%lu,", sock_mode_name(m), n[m]);
+	fprintf(out, "\"total\":%lu}", line_total(n));
+}
+
+static void
+json_end(struct writer *w)
+{
+	unsigned long total[SOCK_MODE_COUNT] = { 0 };
+	int p, g, m;
+
+	fputc('{', w->out);
+	/* --all-netns: the caller puts the objects in an array. */
+	if (w->opts.netns_name != NULL) {
+		fputs("\"netns\":", w->out);
+		json_write_string(
+		    w->out, w->opts.netns_name, strlen(w->opts.netns_name));
+		fprintf(w->out, ",\"netns_inode\":%llu,",
+		    (unsigned long long)w->opts.netns_inode);
+	}
+	fputs("\"bindv6only\":", w->out);
+	if (w->opts.bindv6only >= 0)
+		fprintf(w->out, "%d", w->opts.bindv6only);
+	else
+		fputs("null", w->out);
+	for (p = 0; p < 2; p++) {
+		fprintf(w->out, ",\"%s\":{", proto_names[p]);
+		for (g = 0; g < OUT_GROUPS; g++) {
+			if (!has_group(p, g))
+				continue;
+			fprintf(w->out, "%s\"%s\":", g > 0 ? "," : "",
+			    group_names[g]);
+			json_counts(w->out, w->counts[p][g]);
+			for (m = 0; m < SOCK_MODE_COUNT; m++)
+				total[m] += w->counts[p][g][m];
+		}
+		fputc('}', w->out);
+	}
+	fputs(",\"total\":", w->out);
+	json_counts(w->out, total);
+	fputs(w->opts.netns_name != NULL ? "}" : "}\n", w->out);
+}
+
+static int
+summary_end(struct writer *w)
+{
+	if (w->opts.json)
+		json_end(w);
+	else
+		table_end(w);
+	return 0;
+}
+
+static const struct writer_ops summary_ops = {
+	.begin = summary_begin,
+	.row = summary_row,
+	.end = summary_end,
+};
+
+void
+summary_init(struct writer *w, FILE *out, const struct out_opts *opts)
+{
+	writer_init(w, &summary_ops, out, opts);
+}
+
+static int
+null_begin(struct writer *w)
+{
+	(void)w;
+	return 0;
+}
+
+static int
+null_row(struct writer *w, const struct out_row *row)
+{
+	(void)w;
+	(void)row;
+	return 0;
+}
+
+static const struct writer_ops null_ops = {
+	.begin = null_begin,
+	.row = null_row,
+	.end = null_begin,
+};
+
+void
+null_init(struct writer *w, FILE *out, const struct out_opts *opts)
+{
+	writer_init(w, &null_ops, out, opts);
+}

@@ -1,0 +1,414 @@
+/*
+ * check_filter.c - unit tests for the filters (filter.c): parsing of modes,
+ * states, ports and prefixes, and the user-space matcher
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check_suite.h"
+#include "filter.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define BIT(s) (1U << (s))
+
+START_TEST(test_modes)
+{
+	unsigned int m = 0;
+	char bad[16];
+
+	ck_assert_int_eq(filter_parse_modes("v4", &m, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(m, BIT(SOCK_MODE_V4));
+	ck_assert_int_eq(
+	    filter_parse_modes("dual,mapped", &m, bad, sizeof(bad)), 0);
+	/* ORed into what was there. */
+	ck_assert_uint_eq(
+	    m, BIT(SOCK_MODE_V4) | BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED));
+	m = 0;
+	ck_assert_int_eq(filter_parse_modes(
+			     "v4,v6,v6only,dual,mapped", &m, bad, sizeof(bad)),
+	    0);
+	ck_assert_uint_eq(m, FILTER_MODES_ALL);
+
+	m = 0;
+	ck_assert_int_eq(
+	    filter_parse_modes("v4,dual6,v6", &m, bad, sizeof(bad)), -EINVAL);
+	ck_assert_str_eq(bad, "dual6");
+	ck_assert_uint_eq(m, 0); /* nothing written on error */
+	ck_assert_int_eq(
+	    filter_parse_modes("V4", &m, bad, sizeof(bad)), -EINVAL);
+	ck_assert_str_eq(bad, "V4");
+	ck_assert_int_eq(
+	    filter_parse_modes("v4,", &m, bad, sizeof(bad)), -EINVAL);
+	ck_assert_str_eq(bad, "");
+	ck_assert_int_eq(filter_parse_modes("", &m, bad, sizeof(bad)), -EINVAL);
+	/* A long bad name is cut to fit. */
+	ck_assert_int_eq(filter_parse_modes("abcdefghijklmnopqrstuvwxyz", &m,
+			     bad, sizeof(bad)),
+	    -EINVAL);
+	ck_assert_str_eq(bad, "abcdefghijklmno");
+}
+END_TEST
+
+START_TEST(test_states)
+{
+	uint32_t s = 0;
+	char bad[16];
+
+	ck_assert_int_eq(
+	    filter_parse_states("established", &s, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(s, BIT(TCP_ESTABLISHED));
+	s = 0;
+	ck_assert_int_eq(
+	    filter_parse_states("listen,time-wait", &s, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(s, BIT(TCP_LISTEN) | BIT(TCP_TIME_WAIT));
+	s = 0;
+	ck_assert_int_eq(
+	    filter_parse_states("listening,closed", &s, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(s, BIT(TCP_LISTEN) | BIT(TCP_CLOSE));
+	/* SYN-RECV covers the request sockets (TCP_NEW_SYN_RECV, 12). */
+	s = 0;
+	ck_assert_int_eq(
+	    filter_parse_states("syn-recv", &s, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(s, BIT(TCP_SYN_RECV) | BIT(12));
+	/* ss's groups. */
+	s = 0;
+	ck_assert_int_eq(
+	    filter_parse_states("connected", &s, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(s, 0x1ffeU & ~(BIT(TCP_LISTEN) | BIT(TCP_CLOSE)));
+	s = 0;
+	ck_assert_int_eq(filter_parse_states("all", &s, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(s, 0x1ffeU);
+	s = 0;
+	ck_assert_int_eq(
+	    filter_parse_states("bucket", &s, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(s, BIT(TCP_SYN_RECV) | BIT(12) | BIT(TCP_TIME_WAIT));
+	s = 0;
+	ck_assert_int_eq(
+	    filter_parse_states("synchronized", &s, bad, sizeof(bad)), 0);
+	ck_assert(!(s & BIT(TCP_SYN_SENT)) && (s & BIT(TCP_ESTABLISHED)));
+
+	s = 0;
+	ck_assert_int_eq(
+	    filter_parse_states("established,estab", &s, bad, sizeof(bad)),
+	    -EINVAL);
+	ck_assert_str_eq(bad, "estab");
+	ck_assert_uint_eq(s, 0);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	int ret;
+	uint16_t port;
+} port_cases[] = {
+	{ "0", 0, 0 },
+	{ "22", 0, 22 },
+	{ "65535", 0, 65535 },
+	{ "065535", 0, 65535 },
+	{ "65536", -ERANGE, 0 },
+	{ "99999999999999999999999", -ERANGE, 0 },
+	{ "-1", -EINVAL, 0 },
+	{ "+22", -EINVAL, 0 },
+	{ " 22", -EINVAL, 0 },
+	{ "22x", -EINVAL, 0 },
+	{ "ssh", -EINVAL, 0 },
+	{ "", -EINVAL, 0 },
+};
+
+START_TEST(test_port)
+{
+	uint16_t port = 4242;
+	int ret = filter_parse_port(port_cases[_i].text, &port);
+
+	ck_assert_msg(ret == port_cases[_i].ret, "'%s': %d, want %d",
+	    port_cases[_i].text, ret, port_cases[_i].ret);
+	if (ret == 0)
+		ck_assert_uint_eq(port, port_cases[_i].port);
+	else
+		ck_assert_uint_eq(port, 4242);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	int ret;
+	int family;
+	unsigned int len;
+	const char *addr; /* what the prefix holds after masking */
+} prefix_cases[] = {
+	{ "10.0.0.0/8", 0, AF_INET, 8, "10.0.0.0" },
+	{ "10.1.2.3/8", 0, AF_INET, 8, "10.0.0.0" },
+	{ "10.1.2.3/13", 0, AF_INET, 13, "10.0.0.0" },
+	{ "10.15.2.3/12", 0, AF_INET, 12, "10.0.0.0" },
+	{ "10.16.2.3/12", 0, AF_INET, 12, "10.16.0.0" },
+	{ "192.168.1.7", 0, AF_INET, 32, "192.168.1.7" },
+	{ "0.0.0.0/0", 0, AF_INET, 0, "0.0.0.0" },
+	{ "1.2.3.4/0", 0, AF_INET, 0, "0.0.0.0" },
+	{ "10.0.0.0/32", 0, AF_INET, 32, "10.0.0.0" },
+	{ "2001:db8::/32", 0, AF_INET6, 32, "2001:db8::" },
+	{ "2001:db8:ffff::1/33", 0, AF_INET6, 33, "2001:db8:8000::" },
+	{ "::1", 0, AF_INET6, 128, "::1" },
+	{ "::/0", 0, AF_INET6, 0, "::" },
+	{ "::ffff:10.0.0.0/104", 0, AF_INET6, 104, "::ffff:10.0.0.0" },
+	{ "::ffff:10.9.8.7/104", 0, AF_INET6, 104, "::ffff:10.0.0.0" },
+	{ "::ffff:1.2.3.4/128", 0, AF_INET6, 128, "::ffff:1.2.3.4" },
+	{ "10.0.0.0/33", -ERANGE, 0, 0, NULL },
+	{ "::ffff:1.2.3.4/200", -ERANGE, 0, 0, NULL },
+	{ "::/129", -ERANGE, 0, 0, NULL },
+	{ "1.2.3.4/99999999999", -ERANGE, 0, 0, NULL },
+	{ "abc", -EINVAL, 0, 0, NULL },
+	{ "", -EINVAL, 0, 0, NULL },
+	{ "/8", -EINVAL, 0, 0, NULL },
+	{ "10.0.0.0/", -EINVAL, 0, 0, NULL },
+	{ "10.0.0.0/-1", -EINVAL, 0, 0, NULL },
+	{ "10.0.0.0/8/8", -EINVAL, 0, 0, NULL },
+	{ "10.0.0/8", -EINVAL, 0, 0, NULL },
+	{ "10.0.0.256", -EINVAL, 0, 0, NULL },
+	{ "[::1]", -EINVAL, 0, 0, NULL },
+	{ "1:2:3:4:5:6:7:8:9", -EINVAL, 0, 0, NULL },
+	{ "0000:0000:0000:0000:0000:ffff:255.255.255.255:1", -EINVAL, 0, 0,
+	    NULL },
+};
+
+START_TEST(test_prefix)
+{
+	struct filter_prefix p, before;
+	uint8_t want[16] = { 0 };
+	int ret;
+
+	memset(&p, 0x5a, sizeof(p));
+	before = p;
+	ret = filter_parse_prefix(prefix_cases[_i].text, &p);
+	ck_assert_msg(ret == prefix_cases[_i].ret, "'%s': %d, want %d",
+	    prefix_cases[_i].text, ret, prefix_cases[_i].ret);
+	if (ret != 0) {
+		ck_assert(memcmp(&p, &before, sizeof(p)) == 0);
+		return;
+	}
+	ck_assert_int_eq(p.family, prefix_cases[_i].family);
+	ck_assert_uint_eq(p.len, prefix_cases[_i].len);
+	ck_assert_int_eq(inet_pton(p.family, prefix_cases[_i].addr, want), 1);
+	ck_assert_msg(memcmp(p.addr, want, 16) == 0, "'%s': address bits",
+	    prefix_cases[_i].text);
+}
+END_TEST
+
+static struct filter_prefix
+prefix(const char *text)
+{
+	struct filter_prefix p;
+
+	ck_assert_int_eq(filter_parse_prefix(text, &p), 0);
+	return p;
+}
+
+static const struct {
+	const char *prefix;
+	int family;
+	const char *addr;
+	bool match;
+} pm_cases[] = {
+	{ "10.0.0.0/8", AF_INET, "10.200.0.1", true },
+	{ "10.0.0.0/8", AF_INET, "11.0.0.1", false },
+	/* An IPv4 prefix matches the IPv4 part of a mapped address... */
+	{ "10.0.0.0/8", AF_INET6, "::ffff:10.200.0.1", true },
+	{ "10.0.0.0/8", AF_INET6, "::ffff:11.0.0.1", false },
+	/* ... and nothing else of an AF_INET6 socket. */
+	{ "10.0.0.0/8", AF_INET6, "::10.200.0.1", false },
+	{ "10.0.0.0/8", AF_INET6, "a00::", false },
+	{ "0.0.0.0/0", AF_INET6, "::ffff:1.2.3.4", true },
+	{ "0.0.0.0/0", AF_INET6, "::", false },
+	{ "0.0.0.0/0", AF_INET6, "2001:db8::1", false },
+	{ "0.0.0.0/0", AF_INET, "0.0.0.0", true },
+	{ "127.0.0.1", AF_INET, "127.0.0.1", true },
+	{ "127.0.0.1", AF_INET, "127.0.0.2", false },
+	/* An IPv6 prefix never matches an AF_INET socket. */
+	{ "::/0", AF_INET, "1.2.3.4", false },
+	{ "::ffff:10.0.0.0/104", AF_INET, "10.0.0.1", false },
+	{ "::ffff:10.0.0.0/104", AF_INET6, "::ffff:10.0.0.1", true },
+	{ "::ffff:10.0.0.0/104", AF_INET6, "::ffff:11.0.0.1", false },
+	{ "2001:db8::/32", AF_INET6, "2001:db8:1::5", true },
+	{ "2001:db8::/32", AF_INET6, "2001:db9::5", false },
+	{ "2001:db8::/31", AF_INET6, "2001:db9::5", true },
+	{ "::/0", AF_INET6, "::ffff:1.2.3.4", true },
+	{ "::", AF_INET6, "::", true },
+	{ "::", AF_INET6, "::1", false },
+};
+
+START_TEST(test_prefix_match)
+{
+	struct filter_prefix p = prefix(pm_cases[_i].prefix);
+	uint8_t addr[16] = { 0 };
+
+	ck_assert_int_eq(
+	    inet_pton(pm_cases[_i].family, pm_cases[_i].addr, addr), 1);
+	ck_assert_msg(filter_prefix_match(&p, pm_cases[_i].family, addr) ==
+		pm_cases[_i].match,
+	    "%s vs %s: want %d", pm_cases[_i].prefix, pm_cases[_i].addr,
+	    pm_cases[_i].match);
+}
+END_TEST
+
+START_TEST(test_mode_states)
+{
+	const uint32_t lc = BIT(TCP_LISTEN) | BIT(TCP_CLOSE);
+
+	ck_assert_uint_eq(filter_mode_states(0), 0x1ffeU);
+	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_DUAL)), lc);
+	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V6ONLY)), lc);
+	ck_assert_uint_eq(
+	    filter_mode_states(BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_V6ONLY)),
+	    lc);
+	ck_assert_uint_eq(
+	    filter_mode_states(BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED)),
+	    0x1ffeU);
+	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V4)), 0x1ffeU);
+	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V6)), 0x1ffeU);
+}
+END_TEST
+
+START_TEST(test_wants_family)
+{
+	struct filter f;
+
+	memset(&f, 0, sizeof(f));
+	ck_assert(filter_wants_family(&f, AF_INET));
+	ck_assert(filter_wants_family(&f, AF_INET6));
+	f.modes = BIT(SOCK_MODE_V4);
+	ck_assert(filter_wants_family(&f, AF_INET));
+	ck_assert(!filter_wants_family(&f, AF_INET6));
+	f.modes = BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED);
+	ck_assert(!filter_wants_family(&f, AF_INET));
+	ck_assert(filter_wants_family(&f, AF_INET6));
+	/* IPv4 prefixes can match both (mapped); IPv6 ones only AF_INET6. */
+	f.modes = 0;
+	f.srcs[f.nsrcs++] = prefix("10.0.0.0/8");
+	ck_assert(filter_wants_family(&f, AF_INET));
+	ck_assert(filter_wants_family(&f, AF_INET6));
+	f.dsts[f.ndsts++] = prefix("2001:db8::/32");
+	ck_assert(!filter_wants_family(&f, AF_INET));
+	ck_assert(filter_wants_family(&f, AF_INET6));
+	f.dsts[f.ndsts++] = prefix("192.0.2.0/24");
+	ck_assert(filter_wants_family(&f, AF_INET));
+}
+END_TEST
+
+/* A classified socket. */
+static struct sock_entry
+sock(int family, int state, int v6only, const char *local, uint16_t lport,
+    const char *peer, uint16_t pport)
+{
+	struct sock_entry sk;
+
+	memset(&sk, 0, sizeof(sk));
+	sk.family = (uint8_t)family;
+	sk.protocol = 6;
+	sk.state = (uint8_t)state;
+	sk.v6only = (int8_t)v6only;
+	ck_assert_int_eq(inet_pton(family, local, sk.local_addr), 1);
+	ck_assert_int_eq(inet_pton(family, peer, sk.peer_addr), 1);
+	sk.local_port = lport;
+	sk.peer_port = pport;
+	sock_classify(&sk);
+	return sk;
+}
+
+START_TEST(test_match)
+{
+	struct sock_entry l4 = sock(AF_INET, TCP_LISTEN, -1, "0.0.0.0", 22,
+			      "0.0.0.0", 0),
+			  dual = sock(
+			      AF_INET6, TCP_LISTEN, 0, "::", 3128, "::", 0),
+			  only =
+			      sock(AF_INET6, TCP_LISTEN, 1, "::", 443, "::", 0),
+			  mapped = sock(AF_INET6, TCP_ESTABLISHED, -1,
+			      "::ffff:10.0.0.1", 3128, "::ffff:10.9.9.9",
+			      40000),
+			  v6 = sock(AF_INET6, TCP_ESTABLISHED, -1,
+			      "2001:db8::1", 443, "2001:db8::2", 50000),
+			  req = sock(AF_INET6, TCP_SYN_RECV, -1,
+			      "::ffff:10.0.0.1", 3128, "::ffff:10.1.1.1",
+			      40001);
+	struct filter f;
+
+	memset(&f, 0, sizeof(f));
+	ck_assert(filter_match(&f, &l4) && filter_match(&f, &mapped));
+
+	f.modes = BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED);
+	ck_assert(!filter_match(&f, &l4));
+	ck_assert(filter_match(&f, &dual));
+	ck_assert(!filter_match(&f, &only));
+	ck_assert(filter_match(&f, &mapped));
+	ck_assert(!filter_match(&f, &v6));
+
+	/* States; SYN-RECV request sockets come under bit 12 too. */
+	memset(&f, 0, sizeof(f));
+	f.states = BIT(TCP_LISTEN);
+	ck_assert(filter_match(&f, &l4) && filter_match(&f, &dual));
+	ck_assert(!filter_match(&f, &mapped));
+	f.states = BIT(12);
+	ck_assert(filter_match(&f, &req));
+	ck_assert(!filter_match(&f, &mapped));
+
+	/* Ports: ORed within a kind, ANDed across kinds. */
+	memset(&f, 0, sizeof(f));
+	f.sports[f.nsports++] = 22;
+	f.sports[f.nsports++] = 3128;
+	ck_assert(filter_match(&f, &l4) && filter_match(&f, &dual));
+	ck_assert(filter_match(&f, &mapped) && !filter_match(&f, &only));
+	f.dports[f.ndports++] = 40000;
+	ck_assert(filter_match(&f, &mapped));
+	ck_assert(!filter_match(&f, &l4) && !filter_match(&f, &req));
+
+	/* An IPv4 --dst finds the IPv4 clients of the dual listener. */
+	memset(&f, 0, sizeof(f));
+	f.dsts[f.ndsts++] = prefix("10.9.0.0/16");
+	ck_assert(filter_match(&f, &mapped));
+	ck_assert(!filter_match(&f, &req) && !filter_match(&f, &v6));
+	f.dsts[f.ndsts++] = prefix("2001:db8::/32");
+	ck_assert(filter_match(&f, &mapped) && filter_match(&f, &v6));
+	ck_assert(!filter_match(&f, &l4));
+	f.srcs[f.nsrcs++] = prefix("10.0.0.1");
+	ck_assert(filter_match(&f, &mapped) && !filter_match(&f, &v6));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc;
+
+	tc = tcase_create("modes");
+	tcase_add_test(tc, test_modes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("states");
+	tcase_add_test(tc, test_states);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ports");
+	tcase_add_loop_test(tc, test_port, 0, N(port_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("prefixes");
+	tcase_add_loop_test(tc, test_prefix, 0, N(prefix_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("prefix_match");
+	tcase_add_loop_test(tc, test_prefix_match, 0, N(pm_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mode_states");
+	tcase_add_test(tc, test_mode_states);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("wants_family");
+	tcase_add_test(tc, test_wants_family);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("match");
+	tcase_add_test(tc, test_match);
+	suite_add_tcase(s, tc);
+	return check_run(s);
+}
