@@ -261,7 +261,7 @@ make_named(const char *name)
 static void
 fill_named(const char *path)
 {
-	int home, blue, l, c, s, u;
+	int home, blue, l, c, s, u, sysctl_fd;
 	struct rec r;
 	uint64_t ino = inode_of(path);
 
@@ -274,6 +274,11 @@ fill_named(const char *path)
 	c = itest_connect(SOCK_STREAM, "127.0.0.1", 8001);
 	s = itest_accept(l);
 	u = itest_bind(SOCK_DGRAM, "127.0.0.1", 53, -1);
+	/* -s must show blue's own bindv6only, not ours (0). */
+	sysctl_fd = open("/proc/sys/net/ipv6/bindv6only", O_WRONLY);
+	if (sysctl_fd < 0 || write(sysctl_fd, "1\n", 2) != 2)
+		itest_fatal("bindv6only in blue: %s", strerror(errno));
+	close(sysctl_fd);
 	if (setns(home, CLONE_NEWNET) < 0)
 		itest_fatal("back home: %s", strerror(errno));
 	close(home);
@@ -453,6 +458,8 @@ check_bad_netns(const char *arg, const char *words)
 	free(err);
 }
 
+static void check_audit(bool bogus);
+
 /* A name under /run/netns that is no namespace: a warning and a count. */
 static void
 check_bogus_named(void)
@@ -468,7 +475,77 @@ check_bogus_named(void)
 	check_rows(args, any, true, false,
 	    "could not enter 1 of 5 network namespaces (first: bogus: not a "
 	    "network namespace)");
+	check_audit(true);
 	unlink("/run/netns/bogus");
+}
+
+/*
+ * -s --all-netns: one JSON summary per namespace, each with its own
+ * bindv6only and the count of its own sockets.
+ */
+static void
+check_summaries(void)
+{
+	const char *args[] = { "--all-netns", "-s", "-a", "-j", NULL };
+	char *out, *err, label[64], buf[512];
+	size_t i, k, n, len, objects = 0;
+	int status;
+
+	status = itest_run(args, &out, &err);
+	itest_check(status == 0 && err[0] == '\0',
+	    "-s --all-netns: exit %d: %s", status, err);
+	itest_check(out[0] == '[', "-s --all-netns -j: not an array: %s", out);
+	n = itest_count_lines(out);
+	for (i = 0; i < n; i++) {
+		const char *line = itest_line(out, i, &len);
+		unsigned long want = 0;
+		const char *total;
+
+		if (line == NULL || line[0] != '{')
+			continue;
+		objects++;
+		if (!field(line, "netns", label, sizeof(label)) ||
+		    !field(line, "bindv6only", buf, sizeof(buf)))
+			continue;
+		itest_check(
+		    strcmp(buf, strcmp(label, "blue") == 0 ? "1" : "0") == 0,
+		    "-s: %s has bindv6only %s", label, buf);
+		for (k = 0; k < nexp; k++)
+			if (strcmp(exp_tab[k].netns, label) == 0)
+				want++;
+		/* The object ends with "total":{...,"total":N}}. */
+		total = strstr(line, ",\"total\":{");
+		total = total != NULL ? strstr(total + 9, "\"total\":") : NULL;
+		itest_check(
+		    total != NULL && strtoul(total + 8, NULL, 10) == want,
+		    "-s: %s counts %s sockets, want %lu", label,
+		    total != NULL ? total + 8 : "no", want);
+	}
+	itest_check(
+	    objects == 4, "-s --all-netns: %zu summaries, want 4", objects);
+	free(out);
+	free(err);
+}
+
+/* --check answers 2 unless every namespace was looked at. */
+static void
+check_audit(bool bogus)
+{
+	const char *found[] = { "--all-netns", "--check", "-q", "-l", "-m",
+		"v6only", NULL };
+	const char *none[] = { "-N", "blue", "--check", "-l", "-m", "v6only",
+		NULL };
+	int status;
+
+	status = itest_run(found, NULL, NULL);
+	itest_check(status == (bogus ? 2 : 1),
+	    "--all-netns --check -q -m v6only%s: exit %d, want %d",
+	    bogus ? " with a bogus name" : "", status, bogus ? 2 : 1);
+	if (bogus)
+		return;
+	status = itest_run(none, NULL, NULL);
+	itest_check(
+	    status == 0, "-N blue --check -m v6only: exit %d, want 0", status);
 }
 
 static int
@@ -575,6 +652,8 @@ run_tests(void)
 		/* After all that, a plain run is still at home. */
 		check_rows(home, in_home, false, false, NULL);
 	}
+	check_summaries();
+	check_audit(false);
 	check_bad_netns("nope", "No such file");
 	check_bad_netns("/proc/self/status", "not a network namespace");
 	check_bad_netns("/nonexistent/ns", "No such file");
