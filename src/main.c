@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,17 +42,36 @@ exit_on_write_error(int error)
 	err(EXIT_ERROR, "write error");
 }
 
+/* A namespace name (a file name: untrusted bytes) escaped for stderr. */
+static const char *
+printable(const char *name, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	if (f == NULL)
+		return "?";
+	table_write_string(f, name, strlen(name));
+	fclose(f);
+	/* fclose() ends the text with a NUL if there was room for one. */
+	buf[len - 1] = '\0';
+	return buf;
+}
+
 /* A failed dump, named with its namespace under --all-netns. */
 static void
 exit_on_dump_error(const struct scope_result *res, int error)
 {
-	errno = -error;
-	if (res->err_netns != NULL)
+	char name[4 * NAME_MAX + 1];
+
+	if (res->err_netns[0] != '\0') {
+		printable(res->err_netns, name, sizeof(name));
+		errno = -error;
 		err(EXIT_ERROR,
 		    "sock_diag dump (%s/%s) in network namespace %s",
 		    family_name(res->listing.err_family),
-		    output_proto_name(res->listing.err_protocol),
-		    res->err_netns);
+		    output_proto_name(res->listing.err_protocol), name);
+	}
+	errno = -error;
 	err(EXIT_ERROR, "sock_diag dump (%s/%s)",
 	    family_name(res->listing.err_family),
 	    output_proto_name(res->listing.err_protocol));
@@ -85,6 +105,7 @@ static void
 warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 {
 	unsigned int i, unread = st->vanished + st->denied + st->failed;
+	char name[4 * NAME_MAX + 1];
 
 	for (i = 0; i < res->listing.nmissing; i++)
 		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
@@ -99,7 +120,8 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 	if (res->ns_failed > 0)
 		warnx("--all-netns: could not enter %u of %u network "
 		      "namespaces (first: %s: %s); skipped",
-		    res->ns_failed, res->ns_total, res->first_failed,
+		    res->ns_failed, res->ns_total,
+		    printable(res->first_failed, name, sizeof(name)),
 		    res->first_failed_err == -EINVAL
 			? "not a network namespace"
 			: strerror(-res->first_failed_err));

@@ -141,7 +141,8 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 	if (ret < 0) {
 		s->failed[i] = true;
 		if (s->res.ns_failed++ == 0) {
-			s->res.first_failed = e->label;
+			snprintf(s->res.first_failed,
+			    sizeof(s->res.first_failed), "%s", e->label);
 			s->res.first_failed_err = ret;
 		}
 		return false;
@@ -170,7 +171,8 @@ merge(struct scope_result *res, const struct listing_result *lr,
 		all->write_err = lr->write_err;
 		all->err_family = lr->err_family;
 		all->err_protocol = lr->err_protocol;
-		res->err_netns = label;
+		snprintf(res->err_netns, sizeof(res->err_netns), "%s",
+		    label != NULL ? label : "");
 	}
 }
 

@@ -23,10 +23,12 @@
 struct scope_result {
 	/* Merged over the namespaces; each missing protocol once. */
 	struct listing_result listing;
-	const char *err_netns; /* label of the namespace a dump failed in */
+	/* Copies, so they outlive scope_done(): */
+	char err_netns[NAME_MAX + 1]; /* label of the namespace a dump
+					 failed in; "" if none */
 	unsigned int ns_total; /* --all-netns: namespaces found */
 	unsigned int ns_failed; /* ... that could not be entered */
-	const char *first_failed; /* label of the first of those */
+	char first_failed[NAME_MAX + 1]; /* label of the first of those */
 	int first_failed_err; /* and its -errno */
 	unsigned int ns_unreadable; /* processes whose namespace is unknown */
 };

@@ -473,23 +473,29 @@ check_bad_netns(const char *arg, const char *words)
 
 static void check_audit(bool bogus);
 
-/* A name under /run/netns that is no namespace: a warning and a count. */
+#define BOGUS "/run/netns/bo\ngus\x1b[1m"
+
+/*
+ * A name under /run/netns that is no namespace: a warning and a count.
+ * The name is hostile (a newline, an escape sequence): the warning stays
+ * one line, the name escaped.
+ */
 static void
 check_bogus_named(void)
 {
 	const char *args[] = { "--all-netns", "-a", "-j", NULL };
 	int fd;
 
-	fd = open("/run/netns/bogus", O_WRONLY | O_CREAT | O_EXCL, 0444);
+	fd = open(BOGUS, O_WRONLY | O_CREAT | O_EXCL, 0444);
 	if (fd < 0)
 		itest_fatal("create bogus: %s", strerror(errno));
 	close(fd);
 	/* Still complete for the others, and exit 0 (no --check). */
 	check_rows(args, any, true, false,
-	    "could not enter 1 of 5 network namespaces (first: bogus: not a "
-	    "network namespace)");
+	    "could not enter 1 of 5 network namespaces (first: "
+	    "bo\\ngus\\x1b[1m: not a network namespace)");
 	check_audit(true);
-	unlink("/run/netns/bogus");
+	unlink(BOGUS);
 }
 
 /*
