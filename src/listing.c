@@ -3,7 +3,8 @@
  *
  * Nothing is kept once a row is written: each reply is parsed into one
  * sock_entry on the stack, classified and handed to the writer, so memory
- * does not grow with the number of sockets.
+ * does not grow with the number of sockets.  -p's first pass runs the same
+ * dumps and filters and only records each inode.
  */
 #include "config.h"
 
@@ -15,7 +16,9 @@
 #include "sock.h"
 
 struct row_ctx {
-	struct writer *w;
+	struct writer *w; /* NULL when collecting inodes */
+	const struct out_row *base;
+	struct procmap *collect;
 	const struct filter *filter;
 	int protocol;
 	int write_err;
@@ -28,7 +31,7 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct row_ctx *ctx = data;
 	struct sock_entry sk;
-	struct out_row row = { .sk = &sk };
+	struct out_row row = *ctx->base;
 	int ret;
 
 	ret = sock_parse(nlh, ctx->protocol, &sk);
@@ -38,6 +41,9 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	/* What the kernel could not filter (v6only, above all). */
 	if (!filter_match(ctx->filter, &sk))
 		return 0;
+	if (ctx->collect != NULL)
+		return procmap_want(ctx->collect, sk.inode);
+	row.sk = &sk;
 	ret = writer_row(ctx->w, &row);
 	if (ret < 0) {
 		ctx->write_err = ret;
@@ -50,26 +56,22 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int
-listing_run(struct diag *d, const struct options *opts, struct writer *w,
-    struct listing_result *res)
+/* Runs every dump the options need, each row through row_cb(). */
+static int
+run_steps(struct diag *d, const struct options *opts,
+    const struct row_ctx *proto, struct listing_result *res)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc bc;
-	unsigned long rows_before = w->rows;
 	size_t n, i;
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	n = query_plan(opts, steps, &bc);
 	for (i = 0; i < n; i++) {
-		struct row_ctx ctx = {
-			.w = w,
-			.filter = &opts->filter,
-			.protocol = steps[i].protocol,
-			.first_only = opts->check && opts->quiet,
-		};
+		struct row_ctx ctx = *proto;
 
+		ctx.protocol = steps[i].protocol;
 		ret = diag_dump(d, &steps[i], row_cb, &ctx);
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
@@ -94,6 +96,38 @@ listing_run(struct diag *d, const struct options *opts, struct writer *w,
 			break;
 		}
 	}
+	return ret;
+}
+
+int
+listing_run(struct diag *d, const struct options *opts, struct writer *w,
+    const struct out_row *base, struct listing_result *res)
+{
+	static const struct out_row plain;
+	struct row_ctx ctx = {
+		.w = w,
+		.base = base != NULL ? base : &plain,
+		.filter = &opts->filter,
+		.first_only = opts->check && opts->quiet,
+	};
+	unsigned long rows_before = w->rows;
+	int ret;
+
+	ret = run_steps(d, opts, &ctx, res);
 	res->rows = w->rows - rows_before;
 	return ret;
+}
+
+int
+listing_collect(struct diag *d, const struct options *opts, struct procmap *m,
+    struct listing_result *res)
+{
+	static const struct out_row plain;
+	struct row_ctx ctx = {
+		.base = &plain,
+		.collect = m,
+		.filter = &opts->filter,
+	};
+
+	return run_steps(d, opts, &ctx, res);
 }

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "output.h"
+#include "procmap.h"
 #include "query.h"
 
 struct listing_result {
@@ -25,13 +26,23 @@ struct listing_result {
 
 /*
  * Lists, through writer w (already begun), every socket the options
- * select, filters included.  With --check -q it stops at the first match
- * and leaves the rest of that dump unread, so d must not be used again.  A protocol the kernel cannot dump is recorded in res->missing
- * and skipped.  Returns 0, or the -errno that stopped the listing: a failed
- * dump (res->err_family/err_protocol say which) or a failed write
- * (res->write_err).  *res is always filled in.
+ * select, filters included.  Each row starts as a copy of *base (owners,
+ * namespace; NULL for none) with its socket filled in.  With --check -q it
+ * stops at the first match and leaves the rest of that dump unread, so d
+ * must not be used again.  A protocol the kernel cannot dump is recorded
+ * in res->missing and skipped.  Returns 0, or the -errno that stopped the
+ * listing: a failed dump (res->err_family/err_protocol say which) or a
+ * failed write (res->write_err).  *res is always filled in.
  */
 int listing_run(struct diag *d, const struct options *opts, struct writer *w,
-    struct listing_result *res);
+    const struct out_row *base, struct listing_result *res);
+
+/*
+ * -p's first pass: runs the same dumps as listing_run() and marks the
+ * inode of every socket it would list as wanted in m, writing nothing.
+ * Returns and fills *res as listing_run() (-ENOMEM if m cannot grow).
+ */
+int listing_collect(struct diag *d, const struct options *opts,
+    struct procmap *m, struct listing_result *res);
 
 #endif

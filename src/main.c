@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,10 @@
 #include <sys/socket.h>
 
 #include "cli.h"
-#include "diag.h"
-#include "listing.h"
+#include "netns.h"
 #include "output.h"
-#include "sysctl.h"
+#include "procmap.h"
+#include "scope.h"
 
 #define EXIT_FOUND 1 /* --check: something matched */
 #define EXIT_ERROR 2
@@ -41,17 +42,107 @@ exit_on_write_error(int error)
 	err(EXIT_ERROR, "write error");
 }
 
+/* A namespace name (a file name: untrusted bytes) escaped for stderr. */
+static const char *
+printable(const char *name, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	if (f == NULL)
+		return "?";
+	table_write_string(f, name, strlen(name));
+	fclose(f);
+	/* fclose() ends the text with a NUL if there was room for one. */
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+/* A failed dump, named with its namespace under --all-netns. */
+static void
+exit_on_dump_error(const struct scope_result *res, int error)
+{
+	char name[4 * NAME_MAX + 1];
+
+	if (res->err_netns[0] != '\0') {
+		printable(res->err_netns, name, sizeof(name));
+		errno = -error;
+		err(EXIT_ERROR,
+		    "sock_diag dump (%s/%s) in network namespace %s",
+		    family_name(res->listing.err_family),
+		    output_proto_name(res->listing.err_protocol), name);
+	}
+	errno = -error;
+	err(EXIT_ERROR, "sock_diag dump (%s/%s)",
+	    family_name(res->listing.err_family),
+	    output_proto_name(res->listing.err_protocol));
+}
+
+/*
+ * -p: the owners, once a first pass has said which sockets will be
+ * listed.  Before any output, so a failure leaves stdout empty.
+ */
+static struct procmap *
+find_owners(struct scope *sc, struct procmap_stats *st)
+{
+	struct procmap *pm;
+	int ret;
+
+	pm = procmap_new();
+	if (pm == NULL)
+		err(EXIT_ERROR, "-p");
+	ret = scope_collect(sc, pm);
+	if (ret < 0)
+		exit_on_dump_error(&sc->res, ret);
+	ret = procmap_scan(pm, NETNS_PROC_ROOT, st);
+	if (ret < 0) {
+		errno = -ret;
+		err(EXIT_ERROR, "-p: reading %s", NETNS_PROC_ROOT);
+	}
+	return pm;
+}
+
+static void
+warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
+{
+	unsigned int i, unread = st->vanished + st->denied + st->failed;
+	char name[4 * NAME_MAX + 1];
+
+	for (i = 0; i < res->listing.nmissing; i++)
+		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
+		      "protocol (diag module not loaded?); skipped",
+		    family_name(res->listing.missing[i].family),
+		    output_proto_name(res->listing.missing[i].protocol));
+	if (unread > 0)
+		warnx("-p: could not read the descriptors of %u processes "
+		      "(%u exited, %u permission denied, %u other); "
+		      "their sockets show no owner",
+		    unread, st->vanished, st->denied, st->failed);
+	if (res->ns_failed > 0)
+		warnx("--all-netns: could not enter %u of %u network "
+		      "namespaces (first: %s: %s); skipped",
+		    res->ns_failed, res->ns_total,
+		    printable(res->first_failed, name, sizeof(name)),
+		    res->first_failed_err == -EINVAL
+			? "not a network namespace"
+			: strerror(-res->first_failed_err));
+	if (res->ns_unreadable > 0)
+		warnx("--all-netns: could not read the network namespace of "
+		      "%u processes; theirs may be missing",
+		    res->ns_unreadable);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct options opts;
 	struct out_opts oo;
 	struct writer w;
-	struct listing_result res;
-	struct diag *d;
-	char msg[256];
-	unsigned int i;
-	int ret, end;
+	struct scope sc;
+	struct procmap *pm = NULL;
+	struct procmap_stats pst = { 0 };
+	const struct scope_result *res = &sc.res;
+	char msg[320];
+	int ret;
 
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s (see dualstat --help)", msg);
@@ -68,19 +159,20 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_DFL);
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 
-	d = diag_new();
-	if (d == NULL)
-		err(EXIT_ERROR, "sock_diag socket");
+	if (scope_init(&sc, &opts, NETNS_NAMED_DIR, NETNS_PROC_ROOT, msg,
+		sizeof(msg)) < 0)
+		errx(EXIT_ERROR, "%s", msg);
+	if (opts.processes)
+		pm = find_owners(&sc, &pst);
 
 	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;
 	oo.extended = opts.extended;
 	oo.unmap = opts.unmap;
 	oo.json = opts.json;
-	oo.bindv6only = -1;
-	if (opts.summary &&
-	    sysctl_read_int(SYSCTL_BINDV6ONLY, &oo.bindv6only) < 0)
-		oo.bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
+	oo.bindv6only = sc.bindv6only;
+	oo.processes = opts.processes;
+	oo.netns = opts.all_netns;
 	if (opts.quiet)
 		null_init(&w, stdout, &oo);
 	else if (opts.summary)
@@ -90,34 +182,22 @@ main(int argc, char *argv[])
 	else
 		table_init(&w, stdout, &oo);
 
-	ret = writer_begin(&w);
-	if (ret < 0)
-		exit_on_write_error(ret);
-	ret = listing_run(d, &opts, &w, &res);
-	end = writer_end(&w);
-	diag_free(d);
+	ret = scope_list(&sc, &w, pm);
+	scope_done(&sc);
+	procmap_free(pm);
 
-	for (i = 0; i < res.nmissing; i++)
-		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
-		      "protocol (diag module not loaded?); skipped",
-		    family_name(res.missing[i].family),
-		    output_proto_name(res.missing[i].protocol));
-	if (res.write_err < 0)
-		exit_on_write_error(res.write_err);
-	if (end < 0)
-		exit_on_write_error(end);
-	if (ret < 0) {
-		errno = -ret;
-		err(EXIT_ERROR, "sock_diag dump (%s/%s)",
-		    family_name(res.err_family),
-		    output_proto_name(res.err_protocol));
-	}
+	warn_incomplete(res, &pst);
+	if (res->listing.write_err < 0)
+		exit_on_write_error(res->listing.write_err);
+	if (ret < 0)
+		exit_on_dump_error(res, ret);
 	if (opts.check) {
 		/* An audit that could not look everywhere answers neither
 		 * "nothing" nor "something". */
-		if (res.nmissing > 0)
+		if (res->listing.nmissing > 0 || res->ns_failed > 0 ||
+		    res->ns_unreadable > 0)
 			return EXIT_ERROR;
-		return res.rows > 0 ? EXIT_FOUND : 0;
+		return res->listing.rows > 0 ? EXIT_FOUND : 0;
 	}
 	return 0;
 }
