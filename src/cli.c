@@ -2,9 +2,9 @@
  * cli.c - argv to struct options (every option; --help)
  *
  * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H -s
- * and the state names of --state.  As in ss, the last of -l and -a wins,
- * and --state, when given, replaces both.  Filters that can never match
- * (-4 -m dual) are usage errors: saying so beats printing nothing.
+ * -p -N and the state names of --state.  As in ss, the last of -l and -a
+ * wins, and --state, when given, replaces both.  Filters that can never
+ * match (-4 -m dual) are usage errors: saying so beats printing nothing.
  */
 #include "config.h"
 
@@ -19,7 +19,7 @@
 
 #include "cli.h"
 
-static const char short_opts[] = ":tu46laenHjhVm:sq";
+static const char short_opts[] = ":tu46laenHjhVm:sqpN:";
 
 /* Long options without a short form. */
 enum {
@@ -31,6 +31,7 @@ enum {
 	OPT_DST,
 	OPT_UNMAP,
 	OPT_CHECK,
+	OPT_ALL_NETNS,
 	OPT_DUMP_RAW,
 	OPT_REPLAY,
 };
@@ -46,6 +47,9 @@ static const struct option long_opts[] = {
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "processes", no_argument, NULL, 'p' },
+	{ "netns", required_argument, NULL, 'N' },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "mode", required_argument, NULL, 'm' },
@@ -68,9 +72,9 @@ void
 cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: dualstat [-tu46laen] [-j | -H] [-m LIST | --dual] [--state LIST]\n"
+	    "Usage: dualstat [-tu46laenp] [-j | -H] [-m LIST | --dual] [--state LIST]\n"
 	    "                [--sport PORT] [--dport PORT] [--src PREFIX] [--dst PREFIX]\n"
-	    "                [--unmap] [-s | --check [-q]]\n"
+	    "                [--unmap] [-s | --check [-q]] [-N NAME | --all-netns]\n"
 	    "                [--dump-raw FILE | --replay FILE] [-h] [-V]\n"
 	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
 	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
@@ -101,6 +105,10 @@ cli_usage(FILE *out)
 	    "  -s, --summary     counts per protocol, state group and mode\n"
 	    "      --check       audit: exit 1 if any socket matched, 0 if none\n"
 	    "  -q, --quiet       with --check, print nothing\n"
+	    "  -p, --processes   show the processes holding each socket\n"
+	    "  -N, --netns NAME  list the network namespace NAME (under /run/netns)\n"
+	    "                    or PATH (such as /proc/PID/ns/net)\n"
+	    "      --all-netns   list every network namespace on the host\n"
 	    "      --dump-raw FILE  also write the kernel's replies, as received,\n"
 	    "                    to FILE (for a bug report, or --replay)\n"
 	    "      --replay FILE list from a --dump-raw FILE instead of the kernel\n"
@@ -315,6 +323,9 @@ check_combination(
 		    err, errlen, "--check and -s/--summary cannot be combined");
 	if (o->quiet && !o->check)
 		return fail(err, errlen, "-q/--quiet needs --check");
+	if (o->processes && (o->summary || o->quiet))
+		return fail(err, errlen, "-p/--processes shows nothing with %s",
+		    o->summary ? "-s/--summary" : "-q/--quiet");
 	return 0;
 }
 
@@ -365,6 +376,18 @@ cli_parse(
 			break;
 		case 'j':
 			o.json = true;
+			break;
+		case 'p':
+			o.processes = true;
+			break;
+		case 'N':
+			if (optarg[0] == '\0')
+				return fail(err, errlen,
+				    "-N/--netns needs a namespace name or path");
+			o.netns = optarg;
+			break;
+		case OPT_ALL_NETNS:
+			o.all_netns = true;
 			break;
 		case 'h':
 			o.action = CLI_HELP;
@@ -425,6 +448,9 @@ cli_parse(
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");
+	if (o.netns != NULL && o.all_netns)
+		return fail(err, errlen,
+		    "-N/--netns and --all-netns cannot be combined");
 	if (!o.tcp && !o.udp)
 		o.tcp = o.udp = true;
 	if (!o.inet && !o.inet6)
@@ -432,6 +458,18 @@ cli_parse(
 	if (o.dump_raw != NULL && o.replay != NULL)
 		return fail(
 		    err, errlen, "--dump-raw and --replay cannot be combined");
+	/* A dump is of one namespace, and a replay has no host to read. */
+	if (o.replay != NULL && (o.processes || o.netns != NULL || o.all_netns))
+		return fail(err, errlen,
+		    "--replay and %s cannot be combined (a replay has no "
+		    "processes or namespaces to read)",
+		    o.processes	      ? "-p/--processes"
+			: o.all_netns ? "--all-netns"
+				      : "-N/--netns");
+	if (o.dump_raw != NULL && o.all_netns)
+		return fail(err, errlen,
+		    "--dump-raw and --all-netns cannot be combined (a dump "
+		    "holds one namespace: use -N)");
 	if (by_dual && by_mode)
 		return fail(err, errlen,
 		    "--dual and -m/--mode cannot be combined (--dual is -a -m "

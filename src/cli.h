@@ -36,6 +36,9 @@ struct options {
 	bool summary; /* -s: counts instead of rows */
 	bool check; /* --check: exit 1 if anything matched */
 	bool quiet; /* -q: with --check, print nothing */
+	bool processes; /* -p: owning processes */
+	const char *netns; /* -N: a name under /run/netns or a path, or NULL */
+	bool all_netns; /* --all-netns */
 	const char *dump_raw; /* --dump-raw FILE: record replies, or NULL */
 	const char *replay; /* --replay FILE: list from a dump, or NULL */
 };

@@ -14,18 +14,71 @@
 #include "fmt.h"
 #include "sock.h"
 
+/* "00" "01" ... "99": two digits per division halve the divisions. */
+#define PAIRS(t) t "0" t "1" t "2" t "3" t "4" t "5" t "6" t "7" t "8" t "9"
+static const char digit_pairs[] = PAIRS("0") PAIRS("1") PAIRS("2") PAIRS("3")
+    PAIRS("4") PAIRS("5") PAIRS("6") PAIRS("7") PAIRS("8") PAIRS("9");
+#undef PAIRS
+
+/* Comparisons, not a loop: ports (up to 5 digits) come first. */
+static int
+u32_digits(uint32_t v)
+{
+	if (v < 100000)
+		return v < 10	? 1
+		    : v < 100	? 2
+		    : v < 1000	? 3
+		    : v < 10000 ? 4
+				: 5;
+	return v < 1000000    ? 6
+	    : v < 10000000    ? 7
+	    : v < 100000000   ? 8
+	    : v < 1000000000U ? 9
+			      : 10;
+}
+
+/* Writes the last two digits of v at dst. */
+static void
+put_pair(char *dst, uint32_t v)
+{
+	memcpy(dst, &digit_pairs[2 * (v % 100)], 2);
+}
+
+/*
+ * Ports, inodes and uids are most of the numbers in a listing; writing
+ * them from the end, two digits at a time, needs no reversal.
+ */
 char *
 fmt_u32(char *dst, uint32_t v)
 {
-	char tmp[10];
-	int n = 0;
+	char *end = dst + u32_digits(v), *p = end;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		*dst++ = tmp[--n];
+	while (v >= 100) {
+		p -= 2;
+		put_pair(p, v);
+		v /= 100;
+	}
+	if (v >= 10)
+		put_pair(p - 2, v);
+	else
+		p[-1] = (char)('0' + v);
+	return end;
+}
+
+/* One byte of a dotted quad: 1 to 3 digits. */
+static char *
+put_byte(char *dst, unsigned int b)
+{
+	if (b >= 100) {
+		*dst++ = (char)('0' + b / 100);
+		put_pair(dst, b);
+		return dst + 2;
+	}
+	if (b >= 10) {
+		put_pair(dst, b);
+		return dst + 2;
+	}
+	*dst++ = (char)('0' + b);
 	return dst;
 }
 
@@ -41,27 +94,28 @@ fmt_unmap(int family, const uint8_t **addr, bool unmap)
 char *
 fmt_ipv4(char *dst, const uint8_t addr[4])
 {
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		if (i > 0)
-			*dst++ = '.';
-		dst = fmt_u32(dst, addr[i]);
-	}
-	return dst;
+	dst = put_byte(dst, addr[0]);
+	*dst++ = '.';
+	dst = put_byte(dst, addr[1]);
+	*dst++ = '.';
+	dst = put_byte(dst, addr[2]);
+	*dst++ = '.';
+	return put_byte(dst, addr[3]);
 }
 
 static char *
 fmt_hex16(char *dst, unsigned int w)
 {
 	static const char digits[] = "0123456789abcdef";
-	int shift = 12;
 
 	/* No leading zeros (RFC 5952, 4.1). */
-	while (shift > 0 && ((w >> shift) & 0xf) == 0)
-		shift -= 4;
-	for (; shift >= 0; shift -= 4)
-		*dst++ = digits[(w >> shift) & 0xf];
+	if (w >= 0x1000)
+		*dst++ = digits[w >> 12];
+	if (w >= 0x100)
+		*dst++ = digits[(w >> 8) & 0xf];
+	if (w >= 0x10)
+		*dst++ = digits[(w >> 4) & 0xf];
+	*dst++ = digits[w & 0xf];
 	return dst;
 }
 
@@ -74,27 +128,28 @@ fmt_hex16(char *dst, unsigned int w)
 static char *
 fmt_ipv6(char *dst, const uint8_t addr[16])
 {
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+		0xff };
 	unsigned int words[8];
-	int best = -1, best_len = 0, cur = -1, cur_len = 0;
-	int i;
+	int best = -1, best_len = 1;
+	int i, j;
 
-	for (i = 0; i < 8; i++) {
+	/* Every IPv4 client of a dual listener: worth a shortcut. */
+	if (memcmp(addr, mapped, sizeof(mapped)) == 0) {
+		memcpy(dst, "::ffff:", 7);
+		return fmt_ipv4(dst + 7, addr + 12);
+	}
+	for (i = 0; i < 8; i++)
 		words[i] = (unsigned int)addr[2 * i] << 8 | addr[2 * i + 1];
-		if (words[i] == 0) {
-			if (cur < 0) {
-				cur = i;
-				cur_len = 0;
-			}
-			if (++cur_len > best_len) {
-				best = cur;
-				best_len = cur_len;
-			}
-		} else {
-			cur = -1;
+	/* best_len starts at 1: a single zero word is not shortened. */
+	for (i = 0; i < 8; i = j + 1) {
+		for (j = i; j < 8 && words[j] == 0; j++)
+			;
+		if (j - i > best_len) {
+			best = i;
+			best_len = j - i;
 		}
 	}
-	if (best_len < 2)
-		best = -1;
 
 	for (i = 0; i < 8; i++) {
 		if (i == best) {

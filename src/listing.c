@@ -1,9 +1,11 @@
 /*
- * listing.c - stream sockets from a source (the kernel, a replay) to a writer
+ * listing.c - stream sockets from a source (the kernel, a replay) to a
+ * writer
  *
  * Nothing is kept once a row is written: each reply is parsed into one
  * sock_entry on the stack, classified and handed to the writer, so memory
- * does not grow with the number of sockets.
+ * does not grow with the number of sockets.  -p's first pass runs the same
+ * dumps and filters and only records each inode.
  */
 #include "config.h"
 
@@ -15,7 +17,9 @@
 #include "sock.h"
 
 struct row_ctx {
-	struct writer *w;
+	struct writer *w; /* NULL when collecting inodes */
+	const struct out_row *base;
+	struct procmap *collect;
 	const struct filter *filter;
 	int protocol;
 	int write_err;
@@ -28,7 +32,7 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct row_ctx *ctx = data;
 	struct sock_entry sk;
-	struct out_row row = { .sk = &sk };
+	struct out_row row = *ctx->base;
 	int ret;
 
 	ret = sock_parse(nlh, ctx->protocol, &sk);
@@ -38,6 +42,9 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	/* What the kernel could not filter (v6only, above all). */
 	if (!filter_match(ctx->filter, &sk))
 		return 0;
+	if (ctx->collect != NULL)
+		return procmap_want(ctx->collect, sk.inode);
+	row.sk = &sk;
 	ret = writer_row(ctx->w, &row);
 	if (ret < 0) {
 		ctx->write_err = ret;
@@ -50,26 +57,22 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int
-listing_run(const struct source *src, const struct options *opts,
-    struct writer *w, struct listing_result *res)
+/* Runs every dump the options need, each row through row_cb(). */
+static int
+run_steps(const struct source *src, const struct options *opts,
+    const struct row_ctx *proto, struct listing_result *res)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc bc;
-	unsigned long rows_before = w->rows;
 	size_t n, i;
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	n = query_plan(opts, steps, &bc);
 	for (i = 0; i < n; i++) {
-		struct row_ctx ctx = {
-			.w = w,
-			.filter = &opts->filter,
-			.protocol = steps[i].protocol,
-			.first_only = opts->check && opts->quiet,
-		};
+		struct row_ctx ctx = *proto;
 
+		ctx.protocol = steps[i].protocol;
 		ret = source_dump(src, &steps[i], row_cb, &ctx);
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
@@ -94,6 +97,38 @@ listing_run(const struct source *src, const struct options *opts,
 			break;
 		}
 	}
+	return ret;
+}
+
+int
+listing_run(const struct source *src, const struct options *opts,
+    struct writer *w, const struct out_row *base, struct listing_result *res)
+{
+	static const struct out_row plain;
+	struct row_ctx ctx = {
+		.w = w,
+		.base = base != NULL ? base : &plain,
+		.filter = &opts->filter,
+		.first_only = opts->check && opts->quiet,
+	};
+	unsigned long rows_before = w->rows;
+	int ret;
+
+	ret = run_steps(src, opts, &ctx, res);
 	res->rows = w->rows - rows_before;
 	return ret;
+}
+
+int
+listing_collect(const struct source *src, const struct options *opts,
+    struct procmap *m, struct listing_result *res)
+{
+	static const struct out_row plain;
+	struct row_ctx ctx = {
+		.base = &plain,
+		.collect = m,
+		.filter = &opts->filter,
+	};
+
+	return run_steps(src, opts, &ctx, res);
 }

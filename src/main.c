@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +17,14 @@
 #include <sys/utsname.h>
 
 #include "cli.h"
-#include "diag.h"
-#include "listing.h"
+#include "netns.h"
 #include "output.h"
+#include "procmap.h"
 #include "query.h"
 #include "record.h"
 #include "replay.h"
+#include "scope.h"
 #include "source.h"
-#include "sysctl.h"
 
 #define EXIT_FOUND 1 /* --check: something matched */
 #define EXIT_ERROR 2
@@ -46,34 +47,84 @@ exit_on_write_error(int error)
 	err(EXIT_ERROR, "write error");
 }
 
-/* Where the replies come from, and what must be closed after. */
-struct input {
-	struct source src;
-	struct diag *d;
-	struct record *rec;
-	FILE *raw; /* --dump-raw or --replay file */
-	struct replay *rp;
-};
-
-static void
-open_replay(const char *path, struct input *in)
+/* A namespace name (a file name: untrusted bytes) escaped for stderr. */
+static const char *
+printable(const char *name, char *buf, size_t len)
 {
-	char msg[256];
+	FILE *f = fmemopen(buf, len, "w");
 
-	in->raw = fopen(path, "rb");
-	if (in->raw == NULL)
-		err(EXIT_ERROR, "replay %s", path);
-	in->rp = replay_new(in->raw, msg, sizeof(msg));
-	if (in->rp == NULL && msg[0] != '\0')
-		errx(EXIT_ERROR, "replay %s: %s", path, msg);
-	if (in->rp == NULL)
-		err(EXIT_ERROR, "replay %s", path);
-	replay_source_init(&in->src, in->rp);
+	if (f == NULL)
+		return "?";
+	table_write_string(f, name, strlen(name));
+	fclose(f);
+	/* fclose() ends the text with a NUL if there was room for one. */
+	buf[len - 1] = '\0';
+	return buf;
 }
+
+/* A failed dump, named with its namespace under --all-netns. */
+static void
+exit_on_dump_error(
+    const struct options *opts, const struct scope_result *res, int error)
+{
+	char name[4 * NAME_MAX + 1];
+
+	if (opts->replay != NULL) {
+		errno = -error;
+		err(EXIT_ERROR, "replay %s (%s/%s)", opts->replay,
+		    family_name(res->listing.err_family),
+		    output_proto_name(res->listing.err_protocol));
+	}
+	if (res->err_netns[0] != '\0') {
+		printable(res->err_netns, name, sizeof(name));
+		errno = -error;
+		err(EXIT_ERROR,
+		    "sock_diag dump (%s/%s) in network namespace %s",
+		    family_name(res->listing.err_family),
+		    output_proto_name(res->listing.err_protocol), name);
+	}
+	errno = -error;
+	err(EXIT_ERROR, "sock_diag dump (%s/%s)",
+	    family_name(res->listing.err_family),
+	    output_proto_name(res->listing.err_protocol));
+}
+
+/*
+ * -p: the owners, once a first pass has said which sockets will be
+ * listed.  Before any output, so a failure leaves stdout empty.
+ */
+static struct procmap *
+find_owners(
+    const struct options *opts, struct scope *sc, struct procmap_stats *st)
+{
+	struct procmap *pm;
+	int ret;
+
+	pm = procmap_new();
+	if (pm == NULL)
+		err(EXIT_ERROR, "-p");
+	ret = scope_collect(sc, pm);
+	if (ret < 0)
+		exit_on_dump_error(opts, &sc->res, ret);
+	ret = procmap_scan(pm, NETNS_PROC_ROOT, st);
+	if (ret < 0) {
+		errno = -ret;
+		err(EXIT_ERROR, "-p: reading %s", NETNS_PROC_ROOT);
+	}
+	return pm;
+}
+
+/* --dump-raw and --replay: the files, and what must be closed after. */
+struct raw_files {
+	FILE *f;
+	struct record *rec;
+	struct replay *rp;
+	struct source src;
+};
 
 /* A dump recorded with other options is refused before any output. */
 static void
-check_replay_plan(const struct options *opts, struct input *in)
+check_replay_plan(const struct options *opts, struct replay *rp)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc bc;
@@ -81,7 +132,7 @@ check_replay_plan(const struct options *opts, struct input *in)
 	int ret;
 
 	n = query_plan(opts, steps, &bc);
-	ret = replay_check_plan(in->rp, steps, n, &bad);
+	ret = replay_check_plan(rp, steps, n, &bad);
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
@@ -95,7 +146,24 @@ check_replay_plan(const struct options *opts, struct input *in)
 }
 
 static void
-open_record(const char *path, struct input *in)
+open_replay(const struct options *opts, struct raw_files *rf)
+{
+	char msg[256];
+
+	rf->f = fopen(opts->replay, "rb");
+	if (rf->f == NULL)
+		err(EXIT_ERROR, "replay %s", opts->replay);
+	rf->rp = replay_new(rf->f, msg, sizeof(msg));
+	if (rf->rp == NULL && msg[0] != '\0')
+		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
+	if (rf->rp == NULL)
+		err(EXIT_ERROR, "replay %s", opts->replay);
+	check_replay_plan(opts, rf->rp);
+	replay_source_init(&rf->src, rf->rp);
+}
+
+static void
+open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
 {
 	struct utsname u;
 	char note[256];
@@ -105,51 +173,63 @@ open_record(const char *path, struct input *in)
 		memset(&u, 0, sizeof(u));
 	snprintf(note, sizeof(note), "dualstat %s; %s %s %s", PACKAGE_VERSION,
 	    u.sysname, u.release, u.machine);
-	in->raw = fopen(path, "wb");
-	if (in->raw == NULL)
-		err(EXIT_ERROR, "dump-raw %s", path);
-	in->rec = record_new(in->raw, in->d, note);
-	if (in->rec == NULL)
-		err(EXIT_ERROR, "dump-raw %s", path);
-	record_source_init(&in->src, in->rec);
-}
-
-static void
-open_source(const struct options *opts, struct input *in)
-{
-	memset(in, 0, sizeof(*in));
-	if (opts->replay != NULL) {
-		open_replay(opts->replay, in);
-		check_replay_plan(opts, in);
-		return;
-	}
-	in->d = diag_new();
-	if (in->d == NULL)
-		err(EXIT_ERROR, "sock_diag socket");
-	source_init_diag(&in->src, in->d);
-	if (opts->dump_raw != NULL)
-		open_record(opts->dump_raw, in);
+	rf->f = fopen(opts->dump_raw, "wb");
+	if (rf->f == NULL)
+		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
+	rf->rec = record_new(rf->f, d, note);
+	if (rf->rec == NULL)
+		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
+	record_source_init(&rf->src, rf->rec);
 }
 
 /* A dump file that could not be written in full is an error. */
 static void
-close_source(const struct options *opts, struct input *in)
+close_raw_files(const struct options *opts, struct raw_files *rf)
 {
 	int ret = 0;
 
-	if (in->rec != NULL) {
-		ret = record_finish(in->rec);
-		record_free(in->rec);
+	if (rf->rec != NULL) {
+		ret = record_finish(rf->rec);
+		record_free(rf->rec);
 	}
-	replay_free(in->rp);
-	if (in->raw != NULL && fclose(in->raw) != 0 && ret == 0 &&
-	    in->rp == NULL)
+	replay_free(rf->rp);
+	if (rf->f != NULL && fclose(rf->f) != 0 && ret == 0 &&
+	    opts->dump_raw != NULL)
 		ret = -errno;
-	diag_free(in->d);
 	if (ret < 0) {
 		errno = -ret;
 		err(EXIT_ERROR, "dump-raw %s: write error", opts->dump_raw);
 	}
+}
+
+static void
+warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
+{
+	unsigned int i, unread = st->vanished + st->denied + st->failed;
+	char name[4 * NAME_MAX + 1];
+
+	for (i = 0; i < res->listing.nmissing; i++)
+		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
+		      "protocol (diag module not loaded?); skipped",
+		    family_name(res->listing.missing[i].family),
+		    output_proto_name(res->listing.missing[i].protocol));
+	if (unread > 0)
+		warnx("-p: could not read the descriptors of %u processes "
+		      "(%u exited, %u permission denied, %u other); "
+		      "their sockets show no owner",
+		    unread, st->vanished, st->denied, st->failed);
+	if (res->ns_failed > 0)
+		warnx("--all-netns: could not enter %u of %u network "
+		      "namespaces (first: %s: %s); skipped",
+		    res->ns_failed, res->ns_total,
+		    printable(res->first_failed, name, sizeof(name)),
+		    res->first_failed_err == -EINVAL
+			? "not a network namespace"
+			: strerror(-res->first_failed_err));
+	if (res->ns_unreadable > 0)
+		warnx("--all-netns: could not read the network namespace of "
+		      "%u processes; theirs may be missing",
+		    res->ns_unreadable);
 }
 
 int
@@ -158,11 +238,13 @@ main(int argc, char *argv[])
 	struct options opts;
 	struct out_opts oo;
 	struct writer w;
-	struct listing_result res;
-	struct input in;
-	char msg[256];
-	unsigned int i;
-	int ret, end;
+	struct scope sc;
+	struct procmap *pm = NULL;
+	struct procmap_stats pst = { 0 };
+	struct raw_files rf = { 0 };
+	const struct scope_result *res = &sc.res;
+	char msg[320];
+	int ret;
 
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s (see dualstat --help)", msg);
@@ -179,18 +261,27 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_DFL);
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 
-	open_source(&opts, &in);
+	if (scope_init(&sc, &opts, NETNS_NAMED_DIR, NETNS_PROC_ROOT, msg,
+		sizeof(msg)) < 0)
+		errx(EXIT_ERROR, "%s", msg);
+	if (opts.replay != NULL) {
+		open_replay(&opts, &rf);
+		scope_set_source(&sc, &rf.src);
+	} else if (opts.dump_raw != NULL) {
+		open_record(&opts, sc.d, &rf);
+		scope_set_source(&sc, &rf.src);
+	}
+	if (opts.processes)
+		pm = find_owners(&opts, &sc, &pst);
 
 	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;
 	oo.extended = opts.extended;
 	oo.unmap = opts.unmap;
 	oo.json = opts.json;
-	oo.bindv6only = -1;
-	/* A replay is of another moment, maybe another host: "unknown". */
-	if (opts.summary && opts.replay == NULL &&
-	    sysctl_read_int(SYSCTL_BINDV6ONLY, &oo.bindv6only) < 0)
-		oo.bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
+	oo.bindv6only = sc.bindv6only;
+	oo.processes = opts.processes;
+	oo.netns = opts.all_netns;
 	if (opts.quiet)
 		null_init(&w, stdout, &oo);
 	else if (opts.summary)
@@ -200,36 +291,23 @@ main(int argc, char *argv[])
 	else
 		table_init(&w, stdout, &oo);
 
-	ret = writer_begin(&w);
-	if (ret < 0)
-		exit_on_write_error(ret);
-	ret = listing_run(&in.src, &opts, &w, &res);
-	end = writer_end(&w);
-	close_source(&opts, &in);
+	ret = scope_list(&sc, &w, pm);
+	scope_done(&sc);
+	procmap_free(pm);
+	close_raw_files(&opts, &rf);
 
-	for (i = 0; i < res.nmissing; i++)
-		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
-		      "protocol (diag module not loaded?); skipped",
-		    family_name(res.missing[i].family),
-		    output_proto_name(res.missing[i].protocol));
-	if (res.write_err < 0)
-		exit_on_write_error(res.write_err);
-	if (end < 0)
-		exit_on_write_error(end);
-	if (ret < 0) {
-		errno = -ret;
-		err(EXIT_ERROR, "%s%s (%s/%s)",
-		    opts.replay != NULL ? "replay " : "sock_diag dump",
-		    opts.replay != NULL ? opts.replay : "",
-		    family_name(res.err_family),
-		    output_proto_name(res.err_protocol));
-	}
+	warn_incomplete(res, &pst);
+	if (res->listing.write_err < 0)
+		exit_on_write_error(res->listing.write_err);
+	if (ret < 0)
+		exit_on_dump_error(&opts, res, ret);
 	if (opts.check) {
 		/* An audit that could not look everywhere answers neither
 		 * "nothing" nor "something". */
-		if (res.nmissing > 0)
+		if (res->listing.nmissing > 0 || res->ns_failed > 0 ||
+		    res->ns_unreadable > 0)
 			return EXIT_ERROR;
-		return res.rows > 0 ? EXIT_FOUND : 0;
+		return res->listing.rows > 0 ? EXIT_FOUND : 0;
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /*
  * out_summary.c - the -s/--summary writer, and the silent one of --check -q
+ * (one summary per namespace under --all-netns)
  *
  * The summary counts the rows it is given (after filtering, so with
  * filters it counts what matched) per protocol, state group and mode, and
@@ -71,6 +72,14 @@ table_end(struct writer *w)
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
 
+	/* --all-netns: one block per namespace, named first. */
+	if (w->opts.netns_name != NULL) {
+		fputs("Network namespace ", w->out);
+		table_write_string(
+		    w->out, w->opts.netns_name, strlen(w->opts.netns_name));
+		fprintf(w->out, " (inode %llu)\n",
+		    (unsigned long long)w->opts.netns_inode);
+	}
 	if (w->opts.header) {
 		fprintf(w->out, "%-5s %-10s", "Proto", "State");
 		for (m = 0; m < SOCK_MODE_COUNT; m++)
@@ -99,6 +108,8 @@ table_end(struct writer *w)
 		    w->out, "net.ipv6.bindv6only = %d\n", w->opts.bindv6only);
 	else
 		fputs("net.ipv6.bindv6only = unknown\n", w->out);
+	if (w->opts.netns_name != NULL)
+		fputc('\n', w->out);
 }
 
 /* {"v4":1,...,"mapped":0,"total":1} */
@@ -119,7 +130,16 @@ json_end(struct writer *w)
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
 
-	fputs("{\"bindv6only\":", w->out);
+	fputc('{', w->out);
+	/* --all-netns: the caller puts the objects in an array. */
+	if (w->opts.netns_name != NULL) {
+		fputs("\"netns\":", w->out);
+		json_write_string(
+		    w->out, w->opts.netns_name, strlen(w->opts.netns_name));
+		fprintf(w->out, ",\"netns_inode\":%llu,",
+		    (unsigned long long)w->opts.netns_inode);
+	}
+	fputs("\"bindv6only\":", w->out);
 	if (w->opts.bindv6only >= 0)
 		fprintf(w->out, "%d", w->opts.bindv6only);
 	else
@@ -139,7 +159,7 @@ json_end(struct writer *w)
 	}
 	fputs(",\"total\":", w->out);
 	json_counts(w->out, total);
-	fputs("}\n", w->out);
+	fputs(w->opts.netns_name != NULL ? "}" : "}\n", w->out);
 }
 
 static int

@@ -10,8 +10,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "procmap.h"
 #include "sock.h"
 
 struct out_opts {
@@ -20,6 +22,11 @@ struct out_opts {
 	bool unmap; /* --unmap: IPv4-mapped addresses as dotted quads */
 	bool json; /* -s: the summary as one JSON object */
 	int bindv6only; /* -s: net.ipv6.bindv6only, or -1 if unknown */
+	bool processes; /* -p: the owners of each socket */
+	bool netns; /* --all-netns: the namespace of each socket */
+	/* -s --all-netns: the namespace summed up (untrusted bytes). */
+	const char *netns_name;
+	uint64_t netns_inode;
 };
 
 /*
@@ -29,6 +36,11 @@ struct out_opts {
  */
 struct out_row {
 	const struct sock_entry *sk;
+	const struct procmap *procs; /* -p: owners by inode, or NULL */
+	/* --all-netns: the namespace's name or "pid:PID" (untrusted bytes,
+	 * NUL-terminated), or NULL, and its inode. */
+	const char *netns;
+	uint64_t netns_inode;
 };
 
 /* The state groups of the summary: listening (and unconnected UDP),
@@ -74,6 +86,14 @@ int writer_end(struct writer *w);
  * and control characters escaped, invalid UTF-8 as U+FFFD.
  */
 void json_write_string(FILE *out, const char *s, size_t n);
+
+/*
+ * Writes n bytes of untrusted text for a terminal, without quotes: '"'
+ * and '\\' escaped with a backslash, \n \t \r as such, every other control
+ * character (C0, DEL, C1), bidirectional override and invalid UTF-8 byte as
+ * \xHH.  Returns the number of characters written.
+ */
+size_t table_write_string(FILE *out, const char *s, size_t n);
 
 /* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
 const char *output_proto_name(int protocol);

@@ -89,6 +89,16 @@ static const struct {
 	{ { "-j", "-H", NULL },
 	    "-H/--no-header and -j/--json cannot be combined" },
 	{ { "", NULL }, "unexpected argument ''" },
+	{ { "-N", NULL }, "option '-N' needs an argument" },
+	{ { "--netns", NULL }, "option '--netns' needs an argument" },
+	{ { "-N", "", NULL }, "-N/--netns needs a namespace name or path" },
+	{ { "-N", "blue", "--all-netns", NULL },
+	    "-N/--netns and --all-netns cannot be combined" },
+	{ { "--all-netns=1", NULL }, "option '--all-netns' takes no argument" },
+	{ { "-p", "-s", NULL },
+	    "-p/--processes shows nothing with -s/--summary" },
+	{ { "--check", "-qp", NULL },
+	    "-p/--processes shows nothing with -q/--quiet" },
 	/* Filters. */
 	{ { "-m", "v4,dual6", NULL },
 	    "-m/--mode: unknown mode 'dual6' (modes: v4, v6, v6only, dual, "
@@ -164,6 +174,18 @@ static const struct {
 	{ { "--dump-raw=", NULL }, "--dump-raw needs a file name" },
 	{ { "--dump-raw", "a", "--replay", "b", NULL },
 	    "--dump-raw and --replay cannot be combined" },
+	{ { "--replay", "a", "-p", NULL },
+	    "--replay and -p/--processes cannot be combined (a replay has no "
+	    "processes or namespaces to read)" },
+	{ { "--replay", "a", "-N", "x", NULL },
+	    "--replay and -N/--netns cannot be combined (a replay has no "
+	    "processes or namespaces to read)" },
+	{ { "--replay", "a", "--all-netns", NULL },
+	    "--replay and --all-netns cannot be combined (a replay has no "
+	    "processes or namespaces to read)" },
+	{ { "--dump-raw", "a", "--all-netns", NULL },
+	    "--dump-raw and --all-netns cannot be combined (a dump holds one "
+	    "namespace: use -N)" },
 };
 
 #define BIT(n) (1U << (n))
@@ -216,6 +238,22 @@ static const struct {
 	    0, 0, 0, 0, false, false, true, true },
 };
 
+/* -p, -N and --all-netns, which the table above does not cover. */
+static const struct {
+	const char *argv[MAX_ARGS];
+	bool processes;
+	const char *netns;
+	bool all_netns;
+} scope[] = {
+	{ { NULL }, false, NULL, false },
+	{ { "-p", NULL }, true, NULL, false },
+	{ { "-lp", NULL }, true, NULL, false },
+	{ { "--processes", "-N", "blue", NULL }, true, "blue", false },
+	{ { "-Nblue", NULL }, false, "blue", false },
+	{ { "--netns=/proc/1/ns/net", NULL }, false, "/proc/1/ns/net", false },
+	{ { "--all-netns", "-p", NULL }, true, NULL, true },
+};
+
 static int
 make_argv(const char *const args[], char *argv[MAX_ARGS + 1])
 {
@@ -261,6 +299,23 @@ START_TEST(test_bad)
 	ck_assert_str_eq(err, bad[_i].message);
 	/* Nothing is written on error. */
 	ck_assert_mem_eq(&o, &before, sizeof(o));
+}
+END_TEST
+
+START_TEST(test_scope)
+{
+	char *argv[MAX_ARGS + 1], err[256] = "";
+	struct options o;
+	int argc = make_argv(scope[_i].argv, argv);
+
+	ck_assert_msg(cli_parse(argc, argv, &o, err, sizeof(err)) == 0,
+	    "case %d: %s", _i, err);
+	ck_assert_int_eq(o.processes, scope[_i].processes);
+	ck_assert_int_eq(o.all_netns, scope[_i].all_netns);
+	if (scope[_i].netns == NULL)
+		ck_assert_ptr_null(o.netns);
+	else
+		ck_assert_str_eq(o.netns, scope[_i].netns);
 }
 END_TEST
 
@@ -356,8 +411,8 @@ START_TEST(test_usage)
 		"--ipv6", "--listening", "--all", "--extended", "--numeric",
 		"--no-header", "--json", "--help", "--version", "--mode",
 		"--dual", "--state", "--sport", "--dport", "--src", "--dst",
-		"--unmap", "--summary", "--check", "--quiet", "--dump-raw",
-		"--replay" };
+		"--unmap", "--summary", "--check", "--quiet", "--processes",
+		"--netns", "--all-netns", "--dump-raw", "--replay" };
 	char *text = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);
@@ -384,6 +439,10 @@ main(void)
 	tc = tcase_create("bad command lines");
 	tcase_add_loop_test(
 	    tc, test_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("processes and namespaces");
+	tcase_add_loop_test(
+	    tc, test_scope, 0, (int)(sizeof(scope) / sizeof(scope[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("filter options");
 	tcase_add_loop_test(

@@ -120,6 +120,51 @@ START_TEST(test_u32)
 }
 END_TEST
 
+/* Every byte value in every position: 1, 2 and 3 digits each. */
+START_TEST(test_ipv4_every_byte)
+{
+	uint8_t addr[4];
+	unsigned int b, pos;
+
+	for (pos = 0; pos < 4; pos++) {
+		for (b = 0; b < 256; b++) {
+			memset(addr, (int)(255 - b), sizeof(addr));
+			addr[pos] = (uint8_t)b;
+			assert_like_ntop(AF_INET, addr);
+		}
+	}
+}
+END_TEST
+
+static void
+assert_like_printf(uint32_t v)
+{
+	char want[16], got[16];
+
+	snprintf(want, sizeof(want), "%u", v);
+	*fmt_u32(got, v) = '\0';
+	ck_assert_str_eq(got, want);
+}
+
+/* Both sides of every change in the number of digits, and random values. */
+START_TEST(test_u32_digit_counts)
+{
+	uint32_t p = 1;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		assert_like_printf(p - 1);
+		assert_like_printf(p);
+		assert_like_printf(p + 1);
+		if (i < 9)
+			p *= 10;
+	}
+	srandom(54321);
+	for (i = 0; i < 100000; i++)
+		assert_like_printf((uint32_t)random() >> (i % 31));
+}
+END_TEST
+
 /* Well-formed sequences (RFC 3629) give their length, the rest 0. */
 START_TEST(test_utf8)
 {
@@ -157,7 +202,9 @@ main(void)
 	check_add(s, "ipv6 edge cases", test_ipv6_edges);
 	check_add(s, "ipv6 random", test_ipv6_random);
 	check_add(s, "ipv4", test_ipv4);
+	check_add(s, "ipv4 every byte", test_ipv4_every_byte);
 	check_add(s, "u32", test_u32);
+	check_add(s, "u32 digit counts", test_u32_digit_counts);
 	check_add(s, "utf8", test_utf8);
 	return check_run(s);
 }

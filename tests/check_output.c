@@ -216,6 +216,178 @@ START_TEST(test_table_extended)
 }
 END_TEST
 
+START_TEST(test_table_string)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+		size_t width;
+	} cases[] = {
+		{ "squid", 5, "squid", 5 },
+		{ "a\"b\\c", 5, "a\\\"b\\\\c", 7 },
+		{ "l1\nl2\tx\r", 8, "l1\\nl2\\tx\\r", 11 },
+		/* ESC [ 2 J would clear the screen. */
+		{ "\x1b[2J", 4, "\\x1b[2J", 7 },
+		{ "nul\0x\x7f", 6, "nul\\x00x\\x7f", 12 },
+		/* U+00E9 is kept (one column); U+009B, the C1 CSI, is not. */
+		{ "caf\xc3\xa9", 5, "caf\xc3\xa9", 4 },
+		{ "\xc2\x9b", 2, "\\xc2\\x9b", 8 },
+		/* U+202E RIGHT-TO-LEFT OVERRIDE, then invalid bytes. */
+		{ "\xe2\x80\xae", 3, "\\xe2\\x80\\xae", 12 },
+		{ "bad\xff\xc3", 5, "bad\\xff\\xc3", 11 },
+		{ "", 0, "", 0 },
+	};
+	size_t i, width;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		open_mem();
+		width = table_write_string(mem, cases[i].in, cases[i].n);
+		ck_assert_str_eq(close_mem(), cases[i].out);
+		ck_assert_uint_eq(width, cases[i].width);
+		done_mem();
+	}
+}
+END_TEST
+
+/* A procmap holding two owners of inode 12345, with hostile names. */
+static struct procmap *
+two_owners(void)
+{
+	struct procmap *m = procmap_new();
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(procmap_want(m, 12345), 0);
+	ck_assert_int_eq(procmap_want(m, 777), 0);
+	ck_assert_int_eq(procmap_add(m, 12345, 812, 14, "sq\"u\nid", 7), 0);
+	ck_assert_int_eq(procmap_add(m, 12345, 813, 3, "\x1b]0;x\xff", 6), 0);
+	return m;
+}
+
+START_TEST(test_table_processes)
+{
+	struct out_opts oo = { .header = true, .processes = true };
+	struct procmap *m = two_owners();
+	struct sock_entry sk = entry(
+	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 3128, "::", 0);
+	struct out_row row = { .sk = &sk, .procs = m };
+	struct writer w;
+
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_row(&w, &row), 0);
+	/* No owner: the row ends after the peer, without blanks. */
+	sk.inode = 777;
+	ck_assert_int_eq(writer_row(&w, &row), 0);
+	ck_assert_int_eq(writer_end(&w), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Proto State      Mode   Local Address:Port                    "
+	    "          Peer Address:Port                               "
+	    "Process\n"
+	    "tcp   LISTEN     dual   [::]:3128                             "
+	    "          [::]:*                                          "
+	    "users:((\"sq\\\"u\\nid\",pid=812,fd=14),"
+	    "(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n"
+	    "tcp   LISTEN     dual   [::]:3128                             "
+	    "          [::]:*\n");
+	done_mem();
+	procmap_free(m);
+}
+END_TEST
+
+START_TEST(test_table_netns)
+{
+	struct out_opts oo = { .header = true,
+		.extended = true,
+		.processes = true,
+		.netns = true };
+	struct procmap *m = two_owners();
+	struct sock_entry sk = entry(AF_INET, IPPROTO_UDP, 7,
+	    SOCK_V6ONLY_UNKNOWN, "10.1.2.3", 53, "0.0.0.0", 0);
+	struct out_row row = { .sk = &sk,
+		.procs = m,
+		.netns = "pid:4242",
+		.netns_inode = 4026532281ULL };
+	struct writer w;
+
+	sk.inode = 777;
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_row(&w, &row), 0);
+	/* A hostile name, longer than the column. */
+	row.netns = "evil\nname\x1b";
+	sk.inode = 12345;
+	ck_assert_int_eq(writer_row(&w, &row), 0);
+	ck_assert_int_eq(writer_end(&w), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Netns       Proto State      Mode   Local Address:Port        "
+	    "                      Peer Address:Port                       "
+	    "        Inode      Uid        V6only Process\n"
+	    "pid:4242    udp   UNCONN     v4     10.1.2.3:53               "
+	    "                      0.0.0.0:*                               "
+	    "        777        0          -\n"
+	    "evil\\nname\\x1b udp   UNCONN     v4     10.1.2.3:53        "
+	    "                             0.0.0.0:*                        "
+	    "               12345      0          -      "
+	    "users:((\"sq\\\"u\\nid\",pid=812,fd=14),"
+	    "(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n");
+	done_mem();
+	procmap_free(m);
+}
+END_TEST
+
+START_TEST(test_json_processes)
+{
+	struct out_opts oo = {
+		.header = true, .processes = true, .netns = true
+	};
+	struct procmap *m = two_owners();
+	struct sock_entry sk = entry(AF_INET, IPPROTO_UDP, 7,
+	    SOCK_V6ONLY_UNKNOWN, "10.1.2.3", 53, "0.0.0.0", 0);
+	struct out_row row = { .sk = &sk,
+		.procs = m,
+		.netns = "blue\"\n",
+		.netns_inode = 4026532281ULL };
+	struct writer w;
+
+	open_mem();
+	json_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_row(&w, &row), 0);
+	sk.inode = 777;
+	row.netns = "pid:1";
+	ck_assert_int_eq(writer_row(&w, &row), 0);
+	/* TIME-WAIT sockets have inode 0 and no owner. */
+	sk.inode = 0;
+	row.netns = NULL;
+	ck_assert_int_eq(writer_row(&w, &row), 0);
+	ck_assert_int_eq(writer_end(&w), 0);
+	ck_assert_str_eq(close_mem(),
+	    "[\n"
+	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
+	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"inode\":12345,\"uid\":0,\"netns\":\"blue\\\"\\u000a\","
+	    "\"netns_inode\":4026532281,\"processes\":["
+	    "{\"pid\":812,\"comm\":\"sq\\\"u\\u000aid\",\"fd\":14},"
+	    "{\"pid\":813,\"comm\":\"\\u001b]0;x\\ufffd\",\"fd\":3}]},\n"
+	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
+	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"inode\":777,\"uid\":0,\"netns\":\"pid:1\","
+	    "\"netns_inode\":4026532281,\"processes\":[]},\n"
+	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
+	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"inode\":0,\"uid\":0,\"processes\":[]}\n"
+	    "]\n");
+	done_mem();
+	procmap_free(m);
+}
+END_TEST
+
 /* --unmap: mapped addresses as dotted quads; mode and family stay. */
 START_TEST(test_unmap)
 {
@@ -402,6 +574,10 @@ main(void)
 	check_add(s, "table", test_table);
 	check_add(s, "table extended", test_table_extended);
 	check_add(s, "write error", test_write_error);
+	check_add(s, "table string escaping", test_table_string);
+	check_add(s, "table processes", test_table_processes);
+	check_add(s, "table netns", test_table_netns);
+	check_add(s, "json processes and netns", test_json_processes);
 	check_add(s, "unmap", test_unmap);
 	check_add(s, "summary table", test_summary_table);
 	check_add(s, "summary json", test_summary_json);

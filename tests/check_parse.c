@@ -177,6 +177,47 @@ START_TEST(test_malformed)
 }
 END_TEST
 
+/*
+ * The edges of the attribute walk: it follows libmnl's rules
+ * (mnl_attr_ok(), MNL_TYPE_U8 validation) without calling libmnl.
+ */
+START_TEST(test_attribute_edges)
+{
+	struct sock_entry sk;
+	struct nlmsghdr *nlh;
+	struct nlattr *attr;
+	uint16_t two = 0x0101;
+
+	/* SKV6ONLY with two bytes of payload: a u8 is exactly one. */
+	nlh = build(AF_INET6, 10, "::", 80, "::", 0, -1);
+	mnl_attr_put(nlh, INET_DIAG_SKV6ONLY, sizeof(two), &two);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_TCP, &sk), -EBADMSG);
+
+	/* A zero-length attribute would make a naive walk spin. */
+	nlh = build(AF_INET6, 10, "::", 80, "::", 0, -1);
+	attr = mnl_nlmsg_get_payload_tail(nlh);
+	attr->nla_type = 200;
+	attr->nla_len = 0;
+	nlh->nlmsg_len += MNL_ALIGN(sizeof(*attr));
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_TCP, &sk), -EBADMSG);
+
+	/* Two stray bytes after the last attribute: cut short. */
+	nlh = build(AF_INET6, 10, "::", 80, "::", 0, 1);
+	nlh->nlmsg_len += 2;
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_TCP, &sk), -EBADMSG);
+
+	/* The flag bits of nla_type are not part of the type. */
+	nlh = build(AF_INET6, 10, "::", 80, "::", 0, -1);
+	attr = mnl_attr_nest_start(nlh, INET_DIAG_SKV6ONLY);
+	attr->nla_len = MNL_ATTR_HDRLEN + 1;
+	*(uint8_t *)mnl_attr_get_payload(attr) = 0;
+	nlh->nlmsg_len =
+	    (uint32_t)((char *)attr - (char *)nlh) + MNL_ALIGN(attr->nla_len);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_TCP, &sk), 0);
+	ck_assert_int_eq(sk.v6only, SOCK_V6ONLY_NO);
+}
+END_TEST
+
 static size_t
 load(const char *name)
 {
@@ -266,6 +307,7 @@ main(void)
 	check_add(s, "mapped", test_mapped);
 	check_add(s, "unknown attributes", test_unknown_attributes);
 	check_add(s, "malformed", test_malformed);
+	check_add(s, "attribute edges", test_attribute_edges);
 	check_add(s, "recorded AF_INET6", test_recorded_inet6);
 	check_add(s, "recorded AF_INET", test_recorded_inet);
 	return check_run(s);

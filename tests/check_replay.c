@@ -146,7 +146,7 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 		json_init(&w, out, &oo);
 		replay_source_init(&src, rp);
 		ck_assert_int_eq(writer_begin(&w), 0);
-		r->ret = listing_run(&src, &opts, &w, &r->res);
+		r->ret = listing_run(&src, &opts, &w, NULL, &r->res);
 		ck_assert_int_eq(writer_end(&w), 0);
 		fclose(out);
 	}

@@ -36,6 +36,12 @@ check "dualstat: unknown or ambiguous option '--bogus' $hint" --bogus
 check "dualstat: option '--json' takes no argument $hint" --json=1
 check "dualstat: unexpected argument 'state' $hint" state listening
 check "dualstat: -H/--no-header and -j/--json cannot be combined $hint" -jH
+check "dualstat: -N/--netns and --all-netns cannot be combined $hint" \
+	-N blue --all-netns
+check "dualstat: option '-N' needs an argument $hint" -l -N
+# Found when opening it, still before any output; no root needed.
+check "dualstat: network namespace dualstat-no-such-ns: No such file or directory" \
+	-j -N dualstat-no-such-ns
 
 # Filters (issue 3): malformed prefixes, ports, modes, states, and
 # combinations that can never match.

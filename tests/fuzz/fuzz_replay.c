@@ -99,7 +99,7 @@ fuzz_listing(struct replay *rp, const char *view)
 	json_init(&w, devnull, &oo);
 	replay_source_init(&src, rp);
 	writer_begin(&w);
-	ret = listing_run(&src, &opts, &w, &res);
+	ret = listing_run(&src, &opts, &w, NULL, &res);
 	writer_end(&w);
 	if (ret == -EBADMSG)
 		abort(); /* replay_new() let a malformed file through */

@@ -1,0 +1,85 @@
+/*
+ * procmap.h - socket inode -> owning processes (-p/--processes)
+ *
+ * The kernel tells only a socket's inode; its owners are the processes
+ * whose /proc/PID/fd links read "socket:[INODE]".  A procmap is filled in
+ * three steps: procmap_want() for every inode the listing will print,
+ * procmap_scan() once over a proc root, then procmap_lookup() per row.
+ */
+#ifndef DUALSTAT_PROCMAP_H
+#define DUALSTAT_PROCMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct procmap;
+
+/* What procmap_scan() could not read; each count is of processes. */
+struct procmap_stats {
+	unsigned long procs; /* process directories visited */
+	unsigned long fds; /* descriptor links read */
+	unsigned int vanished; /* exited before their fds were read */
+	unsigned int denied; /* EACCES/EPERM on their fd directory */
+	unsigned int failed; /* any other error (first_error says which) */
+	int first_error; /* -errno of the first "failed" one */
+};
+
+/* One owner of a socket. comm is not NUL-terminated and is untrusted. */
+struct procmap_owner {
+	int pid;
+	int fd;
+	const char *comm;
+	size_t comm_len;
+};
+
+struct procmap_iter {
+	const struct procmap *m;
+	uint32_t next;
+};
+
+/* Returns an empty map, or NULL with errno set. */
+struct procmap *procmap_new(void);
+
+/* Frees the map; procmap_free(NULL) is a no-op. */
+void procmap_free(struct procmap *m);
+
+/*
+ * Marks a socket inode as wanted (inode 0, which TIME-WAIT and request
+ * sockets carry, is ignored).  Returns 0 or -ENOMEM.
+ */
+int procmap_want(struct procmap *m, uint32_t inode);
+
+/* Returns the number of distinct wanted inodes. */
+size_t procmap_count(const struct procmap *m);
+
+/*
+ * Records that pid holds the wanted inode as fd, named comm (comm_len
+ * bytes, at most 64 kept).  Returns 0, -ENOENT if the inode is not wanted,
+ * or -ENOMEM.  procmap_scan() calls it; tests can too.
+ */
+int procmap_add(struct procmap *m, uint32_t inode, int pid, int fd,
+    const char *comm, size_t comm_len);
+
+/*
+ * Reads every root/PID/fd directory once and records the owners of the
+ * wanted inodes.  Processes that cannot be read are skipped and counted in
+ * *st.  Returns 0, or -errno if root itself cannot be read or memory runs
+ * out.  Owners of one inode come out in scan order (by pid, then fd).
+ */
+int procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st);
+
+/*
+ * Sets how many threads procmap_scan() uses (0, the default: one per
+ * CPU, at most 8).  The result does not depend on it.
+ */
+void procmap_set_threads(struct procmap *m, unsigned int n);
+
+/* Starts iterating over the owners of inode (none if it is unknown). */
+void procmap_lookup(
+    const struct procmap *m, uint32_t inode, struct procmap_iter *it);
+
+/* Fills *o with the next owner and returns true, or returns false. */
+bool procmap_next(struct procmap_iter *it, struct procmap_owner *o);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * scope.c - which namespaces a run lists (-N, --all-netns), with -p's two
+ * passes over them
+ *
+ * Under --all-netns each namespace gets a sock_diag socket opened on a
+ * thread that entered it (netns_call()); the socket keeps that namespace,
+ * so the dumps run from here and nothing else moves.  A socket per pass,
+ * closed after it: a host with thousands of namespaces never holds
+ * thousands of descriptors.  A namespace that cannot be entered is marked,
+ * counted once and skipped in later passes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scope.h"
+#include "sysctl.h"
+
+/* What is opened inside a namespace: the socket, and -s's sysctl. */
+struct ns_handle {
+	struct diag *d;
+	bool summary;
+	int bindv6only; /* -1 if unknown (no IPv6) or not asked for */
+};
+
+/*
+ * Opens a sock_diag socket (and reads net.ipv6.bindv6only for -s) in the
+ * namespace the calling thread is in: /proc/sys/net shows the sysctls of
+ * the reading thread's namespace (fs/proc/proc_sysctl.c, net_ctl_is_seen()
+ * through net/sysctl_net.c).
+ */
+static int
+open_cb(void *arg)
+{
+	struct ns_handle *h = arg;
+
+	h->bindv6only = -1;
+	if (h->summary &&
+	    sysctl_read_int(SYSCTL_BINDV6ONLY, &h->bindv6only) < 0)
+		h->bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
+	h->d = diag_new();
+	return h->d != NULL ? 0 : -errno;
+}
+
+static void
+fail(char *err, size_t errlen, const char *what, const char *arg, int error)
+{
+	snprintf(err, errlen, "%s%s%s: %s", what, arg != NULL ? " " : "",
+	    arg != NULL ? arg : "",
+	    error == -EINVAL ? "not a network namespace" : strerror(-error));
+}
+
+int
+scope_init(struct scope *s, const struct options *opts, const char *named_dir,
+    const char *proc_root, char *err, size_t errlen)
+{
+	struct ns_handle h = { .summary = opts->summary };
+	int fd, ret;
+
+	memset(s, 0, sizeof(*s));
+	s->opts = opts;
+	s->named_dir = named_dir;
+	s->proc_root = proc_root;
+	s->bindv6only = -1;
+	if (opts->all_netns) {
+		ret = netns_list_init(&s->list, named_dir, proc_root);
+		if (ret < 0) {
+			snprintf(err, errlen, "--all-netns: reading %s: %s",
+			    proc_root, strerror(-ret));
+			return ret;
+		}
+		s->failed = calloc(s->list.n > 0 ? s->list.n : 1, 1);
+		if (s->failed == NULL) {
+			netns_list_done(&s->list);
+			snprintf(
+			    err, errlen, "--all-netns: %s", strerror(ENOMEM));
+			return -ENOMEM;
+		}
+		s->res.ns_total = (unsigned int)s->list.n;
+		s->res.ns_unreadable = s->list.unreadable;
+		return 0;
+	}
+	if (opts->replay != NULL)
+		return 0;
+	if (opts->netns == NULL) {
+		ret = open_cb(&h);
+		if (ret < 0) {
+			snprintf(err, errlen, "sock_diag socket: %s",
+			    strerror(-ret));
+			return ret;
+		}
+		s->d = h.d;
+		s->bindv6only = h.bindv6only;
+		source_init_diag(&s->own, s->d);
+		s->src = &s->own;
+		return 0;
+	}
+	fd = netns_open(opts->netns, named_dir);
+	if (fd < 0) {
+		fail(err, errlen, "network namespace", opts->netns,
+		    fd == -EINVAL ? -ENOENT : fd);
+		return fd;
+	}
+	ret = netns_call(fd, open_cb, &h);
+	close(fd);
+	if (ret < 0) {
+		fail(err, errlen, "network namespace", opts->netns, ret);
+		return ret;
+	}
+	s->d = h.d;
+	s->bindv6only = h.bindv6only;
+	source_init_diag(&s->own, s->d);
+	s->src = &s->own;
+	return 0;
+}
+
+void
+scope_set_source(struct scope *s, const struct source *src)
+{
+	s->src = src;
+}
+
+void
+scope_done(struct scope *s)
+{
+	diag_free(s->d);
+	netns_list_done(&s->list);
+	free(s->failed);
+	s->d = NULL;
+	s->src = NULL;
+	s->failed = NULL;
+}
+
+/* Opens what we need inside entry i, or marks it failed (false). */
+static bool
+enter(struct scope *s, size_t i, struct ns_handle *h)
+{
+	const struct netns_entry *e = &s->list.v[i];
+	int fd, ret;
+
+	if (s->failed[i])
+		return false;
+	h->summary = s->opts->summary;
+	fd = netns_open_entry(e, s->named_dir, s->proc_root);
+	ret = fd;
+	if (fd >= 0) {
+		ret = netns_call(fd, open_cb, h);
+		close(fd);
+	}
+	if (ret < 0) {
+		s->failed[i] = true;
+		if (s->res.ns_failed++ == 0) {
+			snprintf(s->res.first_failed,
+			    sizeof(s->res.first_failed), "%s", e->label);
+			s->res.first_failed_err = ret;
+		}
+		return false;
+	}
+	return true;
+}
+
+/* Adds one namespace's result to the run's. */
+static void
+merge(struct scope_result *res, const struct listing_result *lr,
+    const char *label)
+{
+	struct listing_result *all = &res->listing;
+	unsigned int i, j;
+
+	for (i = 0; i < lr->nmissing; i++) {
+		for (j = 0; j < all->nmissing; j++)
+			if (all->missing[j].family == lr->missing[i].family &&
+			    all->missing[j].protocol == lr->missing[i].protocol)
+				break;
+		if (j == all->nmissing && j < QUERY_MAX_STEPS)
+			all->missing[all->nmissing++] = lr->missing[i];
+	}
+	all->rows += lr->rows;
+	if (lr->write_err != 0 || lr->err_family != 0) {
+		all->write_err = lr->write_err;
+		all->err_family = lr->err_family;
+		all->err_protocol = lr->err_protocol;
+		snprintf(res->err_netns, sizeof(res->err_netns), "%s",
+		    label != NULL ? label : "");
+	}
+}
+
+/* --check -q: the first match anywhere answers. */
+static bool
+answered(const struct scope *s)
+{
+	return s->opts->check && s->opts->quiet && s->res.listing.rows > 0;
+}
+
+/*
+ * -s --all-netns: one summary per namespace, w begun and ended for each,
+ * the JSON ones as one array.
+ */
+static int
+summarize(struct scope *s, struct writer *w, const struct ns_handle *h,
+    const struct netns_entry *e, size_t nth, struct listing_result *lr)
+{
+	static const struct out_row plain;
+	struct source src;
+	int ret, end;
+
+	source_init_diag(&src, h->d);
+	w->opts.bindv6only = h->bindv6only;
+	w->opts.netns_name = e->label;
+	w->opts.netns_inode = e->ino;
+	if (w->opts.json)
+		fputs(nth == 0 ? "[\n" : ",\n", w->out);
+	ret = writer_begin(w);
+	if (ret < 0) {
+		memset(lr, 0, sizeof(*lr));
+		lr->write_err = ret;
+		return ret;
+	}
+	ret = listing_run(&src, s->opts, w, &plain, lr);
+	end = writer_end(w);
+	if (end < 0 && lr->write_err == 0)
+		lr->write_err = end;
+	return ret < 0 ? ret : end;
+}
+
+/* Runs one pass (collect into m, or list through w) in every namespace. */
+static int
+pass(struct scope *s, struct writer *w, struct procmap *collect,
+    const struct procmap *procs)
+{
+	struct out_row base = { .procs = procs };
+	bool per_ns = w != NULL && s->opts->summary;
+	struct listing_result lr;
+	struct ns_handle h;
+	struct source src;
+	size_t i, done = 0;
+	int ret = 0;
+
+	if (!s->opts->all_netns) {
+		if (collect != NULL)
+			ret = listing_collect(s->src, s->opts, collect, &lr);
+		else
+			ret = listing_run(s->src, s->opts, w, &base, &lr);
+		merge(&s->res, &lr, NULL);
+		return ret;
+	}
+	for (i = 0; i < s->list.n && !answered(s); i++) {
+		if (!enter(s, i, &h))
+			continue;
+		base.netns = s->list.v[i].label;
+		base.netns_inode = s->list.v[i].ino;
+		source_init_diag(&src, h.d);
+		if (collect != NULL)
+			ret = listing_collect(&src, s->opts, collect, &lr);
+		else if (per_ns)
+			ret = summarize(s, w, &h, &s->list.v[i], done++, &lr);
+		else
+			ret = listing_run(&src, s->opts, w, &base, &lr);
+		diag_free(h.d);
+		merge(&s->res, &lr, base.netns);
+		if (ret < 0)
+			break;
+	}
+	/* Closed even after an error, so the JSON stays valid. */
+	if (per_ns && w->opts.json)
+		fputs(done == 0 ? "[]\n" : "\n]\n", w->out);
+	return ret;
+}
+
+int
+scope_collect(struct scope *s, struct procmap *m)
+{
+	return pass(s, NULL, m, NULL);
+}
+
+int
+scope_list(struct scope *s, struct writer *w, const struct procmap *m)
+{
+	int ret, end;
+
+	if (s->opts->all_netns && s->opts->summary) {
+		ret = pass(s, w, NULL, m);
+		if (ret == 0 && fflush(w->out) != 0 &&
+		    s->res.listing.write_err == 0)
+			s->res.listing.write_err = errno != 0 ? -errno : -EIO;
+		return ret;
+	}
+	ret = writer_begin(w);
+	if (ret < 0) {
+		s->res.listing.write_err = ret;
+		return ret;
+	}
+	ret = pass(s, w, NULL, m);
+	end = writer_end(w);
+	if (end < 0 && s->res.listing.write_err == 0)
+		s->res.listing.write_err = end;
+	return ret;
+}

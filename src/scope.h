@@ -1,0 +1,84 @@
+/*
+ * scope.h - the namespaces one run lists (-N, --all-netns) and the passes
+ * over them (-p)
+ *
+ * A plain run lists the namespace dualstat runs in; -N one other; and
+ * --all-netns each namespace of the host in turn, every row labelled.
+ * With -p the namespaces are dumped twice: once to learn which inodes the
+ * listing will print (so the /proc scan in between looks for those only,
+ * host-wide: socket inodes are unique across namespaces), once to print.
+ */
+#ifndef DUALSTAT_SCOPE_H
+#define DUALSTAT_SCOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "listing.h"
+#include "netns.h"
+#include "output.h"
+#include "procmap.h"
+#include "source.h"
+
+struct scope_result {
+	/* Merged over the namespaces; each missing protocol once. */
+	struct listing_result listing;
+	/* Copies, so they outlive scope_done(): */
+	char err_netns[NAME_MAX + 1]; /* label of the namespace a dump
+					 failed in; "" if none */
+	unsigned int ns_total; /* --all-netns: namespaces found */
+	unsigned int ns_failed; /* ... that could not be entered */
+	char first_failed[NAME_MAX + 1]; /* label of the first of those */
+	int first_failed_err; /* and its -errno */
+	unsigned int ns_unreadable; /* processes whose namespace is unknown */
+};
+
+struct scope {
+	const struct options *opts;
+	const char *named_dir, *proc_root;
+	struct diag *d; /* a plain run or -N: the one namespace */
+	struct source own; /* d as a source */
+	const struct source *src; /* what a plain run or -N dumps from */
+	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
+	struct netns_list list; /* --all-netns */
+	bool *failed; /* per list entry: could not be entered */
+	struct scope_result res;
+};
+
+/*
+ * Gets ready to list: a sock_diag socket here, or inside -N's namespace,
+ * or the list of every namespace for --all-netns; with --replay, nothing
+ * (the caller then gives the source with scope_set_source()).  Returns 0, or -errno
+ * with one line (no "dualstat:" prefix, no newline) naming the problem in
+ * err; nothing is written to any stream.
+ */
+int scope_init(struct scope *s, const struct options *opts,
+    const char *named_dir, const char *proc_root, char *err, size_t errlen);
+
+/*
+ * Makes a plain run or -N dump from src instead (--dump-raw's recorder
+ * around s->d, or --replay's file, for which scope_init() opened nothing).
+ */
+void scope_set_source(struct scope *s, const struct source *src);
+
+/*
+ * -p's first pass: marks in m the inode of every socket scope_list() will
+ * print.  Returns 0 or the -errno of a failed dump (s->res says where).
+ */
+int scope_collect(struct scope *s, struct procmap *m);
+
+/*
+ * Lists every namespace through w, owners from m (NULL without -p):
+ * begins w, lists, and ends w even after an error, so JSON stays valid.
+ * With -s and --all-netns, each namespace gets a summary of its own (w
+ * begun and ended for each, inside a JSON array with -j).  Returns as
+ * listing_run(); s->res says where it stopped, res.listing.write_err
+ * whether writing failed.
+ */
+int scope_list(struct scope *s, struct writer *w, const struct procmap *m);
+
+/* Releases what scope_init() set up. */
+void scope_done(struct scope *s);
+
+#endif

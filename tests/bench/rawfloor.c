@@ -1,0 +1,124 @@
+/*
+ * rawfloor.c - the raw-dump floor of the benchmark (make bench)
+ *
+ *     rawfloor [dualstat options]
+ *
+ * Sends the sock_diag requests dualstat would send for the same command
+ * line, reads the replies with 32 KiB reads and counts them: nothing is
+ * parsed, classified or formatted.  Its time is what the kernel alone
+ * costs, the floor dualstat's time is measured against.  At the end it
+ * prints one line, "MESSAGES BYTES", so the runner can check it saw as
+ * many sockets as dualstat printed rows.
+ *
+ * The requests come from libdualstat itself (cli_parse(), query_plan()),
+ * so a change there (new states, families, the bytecode of the filters)
+ * moves the floor with it: "rawfloor --dual" is the floor of the
+ * kernel-filtered requests "dualstat --dual" sends.  Only the user-space
+ * half of the filters (v6only for -m dual, which bytecode cannot test)
+ * is left out, as it belongs to dualstat's own work.
+ */
+#include <errno.h>
+#include <err.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include "cli.h"
+#include "query.h"
+
+/* The same read size as dualstat (diag.c): the kernel's dump skb limit. */
+#define RECV_SIZE 32768
+
+static unsigned char buf[RECV_SIZE] __attribute__((aligned(8)));
+
+static void
+send_request(int fd, const struct diag_request *req, unsigned int seq)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+		unsigned char bytecode[4096];
+	} msg;
+	struct nlattr *nla;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	size_t len = NLMSG_LENGTH(sizeof(msg.r));
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nlh.nlmsg_seq = seq;
+	msg.r.sdiag_family = req->family;
+	msg.r.sdiag_protocol = req->protocol;
+	msg.r.idiag_states = req->states;
+	if (req->bytecode != NULL) {
+		if (req->bytecode_len > sizeof(msg.bytecode) - NLA_HDRLEN)
+			errx(2, "bytecode too long");
+		nla = (struct nlattr *)msg.bytecode;
+		nla->nla_type = INET_DIAG_REQ_BYTECODE;
+		nla->nla_len = (unsigned short)(NLA_HDRLEN + req->bytecode_len);
+		memcpy(msg.bytecode + NLA_HDRLEN, req->bytecode,
+		    req->bytecode_len);
+		len += NLA_ALIGN(nla->nla_len);
+	}
+	msg.nlh.nlmsg_len = (unsigned int)len;
+	if (sendto(fd, &msg, len, 0, (struct sockaddr *)&kernel,
+		sizeof(kernel)) < 0)
+		err(2, "sendto");
+}
+
+/* Reads one dump to its NLMSG_DONE; adds its messages and bytes. */
+static void
+drain(int fd, unsigned long *messages, unsigned long *bytes)
+{
+	const struct nlmsghdr *nlh;
+	ssize_t len;
+	int left;
+
+	for (;;) {
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			err(2, "recv");
+		if (len == 0)
+			errx(2, "dump ended without NLMSG_DONE");
+		*bytes += (unsigned long)len;
+		left = (int)len;
+		for (nlh = (const struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return;
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				errx(2, "NLMSG_ERROR in the dump");
+			(*messages)++;
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	struct options opts;
+	unsigned long messages = 0, bytes = 0;
+	char msg[256];
+	size_t n, i;
+	int fd;
+
+	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
+		errx(2, "%s", msg);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		err(2, "socket");
+	n = query_plan(&opts, steps, &bc);
+	for (i = 0; i < n; i++) {
+		send_request(fd, &steps[i], (unsigned int)i + 1);
+		drain(fd, &messages, &bytes);
+	}
+	close(fd);
+	printf("%lu %lu\n", messages, bytes);
+	return 0;
+}

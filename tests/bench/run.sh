@@ -1,0 +1,201 @@
+#!/bin/bash
+# run.sh - the dualstat benchmark (make bench, make bench-smoke; issue 5)
+#
+#   tests/bench/run.sh [--smoke] [-r RUNS] [-m MIX] [SIZE...]
+#
+# For each SIZE (sockets; default 10000 100000 200000, plus 1000000 when
+# BENCH_1M=1), builds a population with popgen in a fresh network namespace
+# and times, on that same population, RUNS rounds (default 5, after one
+# warm-up round) of every command below, one after the other in each round
+# so that noise on a shared machine hits all of them alike.  Prints the
+# median wall time, its ratio to the raw-dump floor of the same requests
+# and to the ss command that answers the same question, and the peak RSS.
+#
+# --smoke: 1000 sockets, one round; checks that everything builds, runs
+# and agrees on the socket count (what CI runs; no timing is judged).
+#
+# Environment: BENCH_BUILDDIR (the build tree; default: this source tree),
+# BENCH_SIZES, BENCH_RUNS, BENCH_MIX (a popgen -m mix), BENCH_1M=1,
+# BENCH_NETSTAT=1 (time netstat past 200k sockets too: it is very slow).
+# Needs root for the network namespace.  Exit status: 0, 1 if a command
+# failed or the counts disagree, 77 if it cannot run here.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+builddir=${BENCH_BUILDDIR:-$(cd "$here/../.." && pwd)}
+dualstat=$builddir/src/dualstat
+popgen=$builddir/tests/bench/popgen
+rawfloor=$builddir/tests/bench/rawfloor
+timer=$builddir/tests/bench/benchtime
+
+smoke=0
+runs=${BENCH_RUNS:-5}
+mix=${BENCH_MIX:-}
+sizes=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) smoke=1; runs=1 ;;
+	-r) runs=$2; shift ;;
+	-m) mix=$2; shift ;;
+	--one) ;; # internal: we are inside the namespace
+	-*) echo "usage: run.sh [--smoke] [-r RUNS] [-m MIX] [SIZE...]" >&2
+	    exit 2 ;;
+	*) sizes+=("$1") ;;
+	esac
+	shift
+done
+if [ ${#sizes[@]} -eq 0 ]; then
+	if [ $smoke = 1 ]; then
+		sizes=(1000)
+	else
+		read -r -a sizes <<<"${BENCH_SIZES:-10000 100000 200000}"
+		[ "${BENCH_1M:-0}" = 1 ] && sizes+=(1000000)
+	fi
+fi
+
+for p in "$dualstat" "$popgen" "$rawfloor" "$timer"; do
+	if [ ! -x "$p" ]; then
+		echo "run.sh: $p is not built (make bench builds it)" >&2
+		exit 1
+	fi
+done
+
+# Each size gets a namespace of its own, so no TIME-WAIT left by the
+# previous population's teardown is listed in the next one.
+if [ "${DUALSTAT_BENCH_NETNS:-}" != 1 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "run.sh: skipped: needs root for a network namespace" >&2
+		exit 77
+	fi
+	if ! unshare -n true 2>/dev/null; then
+		echo "run.sh: skipped: cannot unshare a network namespace" >&2
+		exit 77
+	fi
+	echo "# dualstat benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "# $(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' \
+		/proc/cpuinfo | head -1); kernel $(uname -r)"
+	echo "# $(ss -V 2>&1 | head -1); $(netstat -V 2>&1 | head -1 ||
+		echo 'no netstat')"
+	echo "# runs per command: $runs (medians), mix: ${mix:-default}"
+	status=0
+	for size in "${sizes[@]}"; do
+		args=(--one -r "$runs")
+		[ $smoke = 1 ] && args+=(--smoke)
+		[ -n "$mix" ] && args+=(-m "$mix")
+		DUALSTAT_BENCH_NETNS=1 unshare -n "$0" "${args[@]}" "$size" ||
+			status=1
+	done
+	exit $status
+fi
+
+# --- Inside the namespace: one size. ---
+size=${sizes[0]}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+popgen_args=()
+[ -n "$mix" ] && popgen_args+=(-m "$mix")
+coproc POP { exec "$popgen" "${popgen_args[@]}" "$size" 2>"$tmp/popgen.err"; }
+popgen_pid=$POP_PID
+if ! read -r word count <&"${POP[0]}" || [ "$word" != ready ]; then
+	echo "run.sh: popgen failed: $(cat "$tmp/popgen.err")" >&2
+	exit 1
+fi
+
+# The command table: name, floor to compare with, ss to compare with,
+# and the command itself (words; quoted with %q where they are paths).
+names=() floors=() sses=() cmds=()
+notes=""
+add() {
+	names+=("$1") floors+=("$2") sses+=("$3")
+	shift 3
+	local q
+	printf -v q '%q ' "$@"
+	cmds+=("$q")
+}
+has_option() {
+	"$dualstat" "$@" -H >/dev/null 2>&1
+}
+
+add "floor -a" - - "$rawfloor" -a
+add "floor -l" - - "$rawfloor" -l
+add "floor -a -6" - - "$rawfloor" -a -6
+add "dualstat -a" "floor -a" "ss -tuan" "$dualstat" -a
+add "dualstat -a -j" "floor -a" "ss -tuan" "$dualstat" -a -j
+if has_option --dual; then
+	add "floor --dual" - - "$rawfloor" --dual
+	add "dualstat --dual" "floor --dual" "ss -tuanHe -6" "$dualstat" --dual
+fi
+add "dualstat -l" "floor -l" "ss -tuln" "$dualstat" -l
+add "ss -tuan" "floor -a" - ss -tuan
+add "ss -tuanHe -6" "floor -a -6" - ss -tuanHe -6
+add "ss -tuln" "floor -l" - ss -tuln
+# netstat reads /proc/net/tcp, which gets slower than linear: 77 s a run
+# at 1M sockets here.  Past 200k it runs only when asked.
+if ! command -v netstat >/dev/null; then
+	notes+="   (netstat not installed: skipped)"$'\n'
+elif [ "$size" -gt 200000 ] && [ "${BENCH_NETSTAT:-0}" != 1 ]; then
+	notes+="   (netstat skipped past 200k sockets; BENCH_NETSTAT=1 runs it)"$'\n'
+else
+	add "netstat -tuan" "floor -a" "ss -tuan" netstat -tuan
+fi
+if has_option -a -p; then
+	add "dualstat -a -p" "floor -a" "ss -tuanp" "$dualstat" -a -p
+	add "ss -tuanp" "floor -a" - ss -tuanp
+fi
+
+# The counts must agree, or the timings compare different work.
+floor_count=$("$rawfloor" -a | cut -d' ' -f1)
+rows=$("$dualstat" -aH | wc -l)
+ss_rows=$(ss -tuanH | wc -l)
+echo
+echo "== $count sockets (popgen $(sed 's/^popgen: //' "$tmp/popgen.err"))"
+echo "   counts: popgen $count, floor -a $floor_count," \
+	"dualstat -a $rows rows, ss -tuan $ss_rows rows"
+printf '%s' "$notes"
+status=0
+if [ "$floor_count" != "$count" ] || [ "$rows" != "$count" ] ||
+	[ "$ss_rows" != "$count" ]; then
+	echo "run.sh: the socket counts disagree" >&2
+	status=1
+fi
+
+for ((r = 0; r <= runs; r++)); do
+	[ $smoke = 1 ] && [ $r = 0 ] && continue
+	for i in "${!names[@]}"; do
+		read -r wall _ _ rss code < <(eval "$(printf %q "$timer") ${cmds[$i]}")
+		if [ "$code" != 0 ]; then
+			echo "run.sh: ${names[$i]} exited with $code" >&2
+			status=1
+		fi
+		# Round 0 warms the caches and is not counted.
+		[ $r -gt 0 ] && echo "$wall $rss" >>"$tmp/run.$i"
+	done
+done
+
+declare -A median_us
+for i in "${!names[@]}"; do
+	median_us[${names[$i]}]=$(cut -d' ' -f1 "$tmp/run.$i" | sort -n |
+		awk '{ v[NR] = $1 } END {
+			print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+done
+printf '   %-18s %10s %8s %8s %12s\n' command "median ms" "x floor" "x ss" \
+	"peak RSS KiB"
+for i in "${!names[@]}"; do
+	n=${names[$i]} f=${floors[$i]} s=${sses[$i]}
+	m=${median_us[$n]}
+	rss=$(cut -d' ' -f2 "$tmp/run.$i" | sort -n | tail -1)
+	xf=-
+	xs=-
+	[ "$f" != - ] && xf=$(awk -v a="$m" -v b="${median_us[$f]}" \
+		'BEGIN { printf "%.2f", a / b }')
+	[ "$s" != - ] && [ -n "${median_us[$s]:-}" ] &&
+		xs=$(awk -v a="$m" -v b="${median_us[$s]}" \
+			'BEGIN { printf "%.2f", a / b }')
+	printf '   %-18s %10.1f %8s %8s %12s\n' "$n" \
+		"$(awk -v a="$m" 'BEGIN { print a / 1000 }')" "$xf" "$xs" "$rss"
+done
+
+exec {POP[1]}>&-
+wait "$popgen_pid" || true
+exit $status
