@@ -90,6 +90,16 @@ if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
 		"$DUALSTAT" -l -j >"$T/nobody.json"
 	[ "$(grep -c '"proto"' "$T/nobody.json")" -eq 6 ] ||
 		fail "as nobody: not the 6 listening sockets"
+	# -p as nobody: root's descriptors are unreadable; it says how many
+	# processes it could not read, and still lists every socket.
+	rc=0
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		"$DUALSTAT" -l -p -j >"$T/nobody.json" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "-p as nobody: exit $rc: $(cat "$T/err")"
+	grep -Eq -- "-p: could not read the descriptors of [1-9][0-9]* processes" \
+		"$T/err" || fail "-p as nobody: no count of unread processes"
+	[ "$(grep -c '"proto"' "$T/nobody.json")" -eq 6 ] ||
+		fail "-p as nobody: not the 6 listening sockets"
 else
 	echo "no setpriv or no user nobody: unprivileged case not run" >&2
 fi
