@@ -314,10 +314,15 @@ struct replay *
 replay_new(FILE *in, char *err, size_t errlen)
 {
 	struct replay *rp;
+	char none[1];
 	int ret;
 
-	if (errlen > 0)
-		err[0] = '\0';
+	/* The checks below always have somewhere to say what they found. */
+	if (err == NULL || errlen == 0) {
+		err = none;
+		errlen = sizeof(none);
+	}
+	err[0] = '\0';
 	rp = malloc(sizeof(*rp));
 	if (rp == NULL)
 		return NULL;
@@ -330,7 +335,7 @@ replay_new(FILE *in, char *err, size_t errlen)
 	ret = check_header(in, err, errlen);
 	if (ret == 0)
 		ret = check_records(rp, err, errlen);
-	if (ret == -EIO && errlen > 0 && err[0] == '\0')
+	if (ret == -EIO && err[0] == '\0')
 		fail(err, errlen, ret, "read error");
 	if (ret < 0)
 		goto free_replay;
