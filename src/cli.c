@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,6 +32,8 @@ enum {
 	OPT_UNMAP,
 	OPT_CHECK,
 	OPT_ALL_NETNS,
+	OPT_DUMP_RAW,
+	OPT_REPLAY,
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +63,8 @@ static const struct option long_opts[] = {
 	{ "summary", no_argument, NULL, 's' },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "dump-raw", required_argument, NULL, OPT_DUMP_RAW },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -70,7 +75,7 @@ cli_usage(FILE *out)
 	    "Usage: dualstat [-tu46laenp] [-j | -H] [-m LIST | --dual] [--state LIST]\n"
 	    "                [--sport PORT] [--dport PORT] [--src PREFIX] [--dst PREFIX]\n"
 	    "                [--unmap] [-s | --check [-q]] [-N NAME | --all-netns]\n"
-	    "                [-h] [-V]\n"
+	    "                [--dump-raw FILE | --replay FILE] [-h] [-V]\n"
 	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
 	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
 	    "traffic on an IPv6 socket).\n"
@@ -104,6 +109,9 @@ cli_usage(FILE *out)
 	    "  -N, --netns NAME  list the network namespace NAME (under /run/netns)\n"
 	    "                    or PATH (such as /proc/PID/ns/net)\n"
 	    "      --all-netns   list every network namespace on the host\n"
+	    "      --dump-raw FILE  also write the kernel's replies, as received,\n"
+	    "                    to FILE (for a bug report, or --replay)\n"
+	    "      --replay FILE list from a --dump-raw FILE instead of the kernel\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
@@ -113,6 +121,9 @@ cli_usage(FILE *out)
 	    "1 something matched, 2 error.  See dualstat(8).\n",
 	    out);
 }
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 fail(char *err, size_t errlen, const char *fmt, ...)
@@ -125,21 +136,67 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/*
+ * Copies the first n bytes of an argument into q for an error message: at
+ * most QUOTE_MAX of them, and every byte that is not printable ASCII as
+ * \xNN, so an argument holding a newline or a terminal escape cannot add a
+ * line to the message or reach the terminal raw.
+ */
+#define QUOTE_MAX 64
+
+struct quoted {
+	char s[QUOTE_MAX * 4 + 4];
+};
+
+static const char *
+quote_n(struct quoted *q, const char *arg, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)arg;
+	char *p = q->s;
+	size_t i;
+
+	for (i = 0; i < n && u[i] != '\0' && i < QUOTE_MAX; i++) {
+		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '\\') {
+			*p++ = (char)u[i];
+			continue;
+		}
+		*p++ = '\\';
+		*p++ = 'x';
+		*p++ = hex[u[i] >> 4];
+		*p++ = hex[u[i] & 0xf];
+	}
+	if (i < n && u[i] != '\0')
+		p = stpcpy(p, "...");
+	*p = '\0';
+	return q->s;
+}
+
+static const char *
+quote(struct quoted *q, const char *arg)
+{
+	return quote_n(q, arg, SIZE_MAX);
+}
+
 static int
 bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
 	bool is_long = strncmp(arg, "--", 2) == 0;
+	char opt[3] = { '-', (char)optopt, '\0' };
+	struct quoted q;
 
 	if (c == ':')
-		return fail(err, errlen, "option '%s' needs an argument", arg);
+		return fail(err, errlen, "option '%s' needs an argument",
+		    quote(&q, arg));
 	/* getopt_long() sets optopt for a long option given "=value". */
 	if (is_long && optopt != 0)
-		return fail(err, errlen, "option '%.*s' takes no argument",
-		    (int)strcspn(arg, "="), arg);
+		return fail(err, errlen, "option '%s' takes no argument",
+		    quote_n(&q, arg, strcspn(arg, "=")));
 	if (!is_long && optopt != 0)
-		return fail(err, errlen, "unknown option '-%c'", optopt);
-	return fail(err, errlen, "unknown or ambiguous option '%s'", arg);
+		return fail(err, errlen, "unknown option '%s'", quote(&q, opt));
+	return fail(
+	    err, errlen, "unknown or ambiguous option '%s'", quote(&q, arg));
 }
 
 /* Writes the mode bits as a comma list ("dual,mapped") into buf. */
@@ -171,6 +228,7 @@ add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
 	    : c == OPT_SRC		 ? "--src"
 					 : "--dst";
 	char bad[32];
+	struct quoted q;
 	int ret;
 
 	switch (c) {
@@ -179,14 +237,14 @@ add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
 			return fail(err, errlen,
 			    "-m/--mode: unknown mode '%s' (modes: v4, v6, "
 			    "v6only, dual, mapped)",
-			    bad);
+			    quote(&q, bad));
 		return 0;
 	case OPT_STATE:
 		if (filter_parse_states(arg, &f->states, bad, sizeof(bad)) < 0)
 			return fail(err, errlen,
 			    "--state: unknown state '%s' (ss names: established, "
 			    "listen, time-wait, connected, all...)",
-			    bad);
+			    quote(&q, bad));
 		return 0;
 	case OPT_SPORT:
 	case OPT_DPORT:
@@ -196,7 +254,7 @@ add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
 		if (filter_parse_port(arg, &ports[*nports]) < 0)
 			return fail(err, errlen,
 			    "%s: '%s' is not a port number (0-65535)", opt,
-			    arg);
+			    quote(&q, arg));
 		(*nports)++;
 		return 0;
 	default:
@@ -208,11 +266,11 @@ add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
 			return fail(err, errlen,
 			    "%s: '%s': prefix length out of range (0-32 for "
 			    "IPv4, 0-128 for IPv6)",
-			    opt, arg);
+			    opt, quote(&q, arg));
 		if (ret < 0)
 			return fail(err, errlen,
 			    "%s: '%s' is not an IPv4 or IPv6 address or prefix",
-			    opt, arg);
+			    opt, quote(&q, arg));
 		(*nprefixes)++;
 		return 0;
 	}
@@ -281,6 +339,7 @@ cli_parse(
 		.header = true,
 	};
 	bool no_header = false, by_dual = false, by_mode = false;
+	struct quoted q;
 	int c, ret;
 
 	/* optind = 0 makes glibc start afresh, so tests can call us again. */
@@ -367,13 +426,25 @@ cli_parse(
 		case 'q':
 			o.quiet = true;
 			break;
+		case OPT_DUMP_RAW:
+			if (optarg[0] == '\0')
+				return fail(err, errlen,
+				    "--dump-raw needs a file name");
+			o.dump_raw = optarg;
+			break;
+		case OPT_REPLAY:
+			if (optarg[0] == '\0')
+				return fail(
+				    err, errlen, "--replay needs a file name");
+			o.replay = optarg;
+			break;
 		default:
 			return bad_option(argc, argv, err, errlen, c);
 		}
 	}
 	if (optind < argc)
-		return fail(
-		    err, errlen, "unexpected argument '%s'", argv[optind]);
+		return fail(err, errlen, "unexpected argument '%s'",
+		    quote(&q, argv[optind]));
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");
@@ -384,6 +455,21 @@ cli_parse(
 		o.tcp = o.udp = true;
 	if (!o.inet && !o.inet6)
 		o.inet = o.inet6 = true;
+	if (o.dump_raw != NULL && o.replay != NULL)
+		return fail(
+		    err, errlen, "--dump-raw and --replay cannot be combined");
+	/* A dump is of one namespace, and a replay has no host to read. */
+	if (o.replay != NULL && (o.processes || o.netns != NULL || o.all_netns))
+		return fail(err, errlen,
+		    "--replay and %s cannot be combined (a replay has no "
+		    "processes or namespaces to read)",
+		    o.processes	      ? "-p/--processes"
+			: o.all_netns ? "--all-netns"
+				      : "-N/--netns");
+	if (o.dump_raw != NULL && o.all_netns)
+		return fail(err, errlen,
+		    "--dump-raw and --all-netns cannot be combined (a dump "
+		    "holds one namespace: use -N)");
 	if (by_dual && by_mode)
 		return fail(err, errlen,
 		    "--dual and -m/--mode cannot be combined (--dual is -a -m "

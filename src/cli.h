@@ -39,6 +39,8 @@ struct options {
 	bool processes; /* -p: owning processes */
 	const char *netns; /* -N: a name under /run/netns or a path, or NULL */
 	bool all_netns; /* --all-netns */
+	const char *dump_raw; /* --dump-raw FILE: record replies, or NULL */
+	const char *replay; /* --replay FILE: list from a dump, or NULL */
 };
 
 /*

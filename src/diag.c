@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -178,11 +179,62 @@ send_request(struct diag *d, const struct diag_request *req)
 	return 0;
 }
 
+/*
+ * Checks that whole messages tile the datagram before libmnl walks it.
+ * libmnl stops at the first bytes that do not hold a whole message and
+ * reports success (callback.c, __mnl_cb_run()): leftover bytes would be a
+ * silently short listing.  And its mnl_nlmsg_ok() compares nlmsg_len as an
+ * int, so a length of 2^31 or more passes and the walk jumps out of the
+ * buffer: every length is checked here as unsigned.  Only the final
+ * alignment padding may be missing.
+ */
+static int
+check_tiling(const uint8_t *buf, size_t len)
+{
+	struct nlmsghdr nlh;
+	size_t off = 0;
+
+	if (len > INT_MAX)
+		return -EBADMSG;
+	while (off < len && len - off >= sizeof(nlh)) {
+		memcpy(&nlh, buf + off, sizeof(nlh));
+		if (nlh.nlmsg_len < sizeof(nlh) || nlh.nlmsg_len > len - off)
+			return -EBADMSG;
+		off += NLMSG_ALIGN(nlh.nlmsg_len);
+	}
+	return off >= len ? 0 : -EBADMSG;
+}
+
+int
+diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+    diag_msg_cb cb, void *data)
+{
+	struct dump_ctx ctx = { .cb = cb, .data = data, .err = 0 };
+	int ret;
+
+	if (len == 0)
+		return -EBADMSG; /* the dump ended without DONE */
+	ret = check_tiling(buf, len);
+	if (ret < 0)
+		return ret;
+	errno = 0;
+	ret = mnl_cb_run2(
+	    buf, len, seq, portid, data_cb, &ctx, ctl_cbs, NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_STOP)
+		return 0;
+	if (ret == MNL_CB_ERROR) {
+		if (ctx.err != 0)
+			return ctx.err;
+		/* libmnl's own checks: seq (EPROTO) or portid (ESRCH). */
+		return errno == EINTR ? -EINTR : -EBADMSG;
+	}
+	return 1;
+}
+
 int
 diag_dump(
     struct diag *d, const struct diag_request *req, diag_msg_cb cb, void *data)
 {
-	struct dump_ctx ctx = { .cb = cb, .data = data, .err = 0 };
 	ssize_t len;
 	int ret;
 
@@ -194,25 +246,14 @@ diag_dump(
 		len = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
 		if (len < 0)
 			return errno == ENOSPC ? -EBADMSG : -errno;
-		if (len == 0)
-			return -EBADMSG; /* the dump ended without DONE */
-		if (d->tap != NULL) {
+		if (len > 0 && d->tap != NULL) {
 			ret = d->tap(d->buf, (size_t)len, d->tap_data);
 			if (ret < 0)
 				return ret;
 		}
-		ret = mnl_cb_run2(d->buf, (size_t)len, d->seq, d->portid,
-		    data_cb, &ctx, ctl_cbs, NLMSG_MIN_TYPE);
-		if (ret == MNL_CB_STOP)
-			return 0;
-		if (ret == MNL_CB_ERROR) {
-			if (ctx.err != 0)
-				return ctx.err;
-			/* libmnl's own checks: bad length, seq or portid. */
-			return errno == EPROTO || errno == ESRCH ||
-				errno == EBADMSG || errno == 0
-			    ? -EBADMSG
-			    : -errno;
-		}
+		ret =
+		    diag_walk(d->buf, (size_t)len, d->seq, d->portid, cb, data);
+		if (ret <= 0)
+			return ret;
 	}
 }

@@ -48,4 +48,15 @@ void diag_set_tap(struct diag *d, diag_tap_cb tap, void *data);
 int diag_dump(
     struct diag *d, const struct diag_request *req, diag_msg_cb cb, void *data);
 
+/*
+ * Walks one datagram of dump replies as diag_dump() does with each one it
+ * receives (replay uses it on recorded ones): checks that whole messages
+ * fill it, checks seq and portid (unless 0), hands each reply to cb, reads
+ * the status in NLMSG_DONE and NLMSG_ERROR.  Returns 1 if the dump goes on
+ * in a further datagram, 0 if it ended, or a negative errno as diag_dump().
+ * buf must be 4-byte aligned.
+ */
+int diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+    diag_msg_cb cb, void *data);
+
 #endif

@@ -1,5 +1,6 @@
 /*
- * listing.c - stream sockets from the kernel to a writer
+ * listing.c - stream sockets from a source (the kernel, a replay) to a
+ * writer
  *
  * Nothing is kept once a row is written: each reply is parsed into one
  * sock_entry on the stack, classified and handed to the writer, so memory
@@ -58,7 +59,7 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 
 /* Runs every dump the options need, each row through row_cb(). */
 static int
-run_steps(struct diag *d, const struct options *opts,
+run_steps(const struct source *src, const struct options *opts,
     const struct row_ctx *proto, struct listing_result *res)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
@@ -72,10 +73,10 @@ run_steps(struct diag *d, const struct options *opts,
 		struct row_ctx ctx = *proto;
 
 		ctx.protocol = steps[i].protocol;
-		ret = diag_dump(d, &steps[i], row_cb, &ctx);
+		ret = source_dump(src, &steps[i], row_cb, &ctx);
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
-			 * is done with this diag socket. */
+			 * is done with this source. */
 			ret = 0;
 			break;
 		}
@@ -100,8 +101,8 @@ run_steps(struct diag *d, const struct options *opts,
 }
 
 int
-listing_run(struct diag *d, const struct options *opts, struct writer *w,
-    const struct out_row *base, struct listing_result *res)
+listing_run(const struct source *src, const struct options *opts,
+    struct writer *w, const struct out_row *base, struct listing_result *res)
 {
 	static const struct out_row plain;
 	struct row_ctx ctx = {
@@ -113,14 +114,14 @@ listing_run(struct diag *d, const struct options *opts, struct writer *w,
 	unsigned long rows_before = w->rows;
 	int ret;
 
-	ret = run_steps(d, opts, &ctx, res);
+	ret = run_steps(src, opts, &ctx, res);
 	res->rows = w->rows - rows_before;
 	return ret;
 }
 
 int
-listing_collect(struct diag *d, const struct options *opts, struct procmap *m,
-    struct listing_result *res)
+listing_collect(const struct source *src, const struct options *opts,
+    struct procmap *m, struct listing_result *res)
 {
 	static const struct out_row plain;
 	struct row_ctx ctx = {
@@ -129,5 +130,5 @@ listing_collect(struct diag *d, const struct options *opts, struct procmap *m,
 		.filter = &opts->filter,
 	};
 
-	return run_steps(d, opts, &ctx, res);
+	return run_steps(src, opts, &ctx, res);
 }

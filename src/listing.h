@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 #include "cli.h"
-#include "diag.h"
 #include "output.h"
 #include "procmap.h"
 #include "query.h"
+#include "source.h"
 
 struct listing_result {
 	/* The dump that failed (err), or that the kernel could not serve. */
@@ -26,23 +26,24 @@ struct listing_result {
 
 /*
  * Lists, through writer w (already begun), every socket the options
- * select, filters included.  Each row starts as a copy of *base (owners,
+ * select, filters included, as src answers the dumps (the kernel, or a
+ * replay).  Each row starts as a copy of *base (owners,
  * namespace; NULL for none) with its socket filled in.  With --check -q it
- * stops at the first match and leaves the rest of that dump unread, so d
+ * stops at the first match and leaves the rest of that dump unread, so src
  * must not be used again.  A protocol the kernel cannot dump is recorded
  * in res->missing and skipped.  Returns 0, or the -errno that stopped the
  * listing: a failed dump (res->err_family/err_protocol say which) or a
  * failed write (res->write_err).  *res is always filled in.
  */
-int listing_run(struct diag *d, const struct options *opts, struct writer *w,
-    const struct out_row *base, struct listing_result *res);
+int listing_run(const struct source *src, const struct options *opts,
+    struct writer *w, const struct out_row *base, struct listing_result *res);
 
 /*
  * -p's first pass: runs the same dumps as listing_run() and marks the
  * inode of every socket it would list as wanted in m, writing nothing.
  * Returns and fills *res as listing_run() (-ENOMEM if m cannot grow).
  */
-int listing_collect(struct diag *d, const struct options *opts,
+int listing_collect(const struct source *src, const struct options *opts,
     struct procmap *m, struct listing_result *res);
 
 #endif

@@ -14,12 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 
 #include "cli.h"
 #include "netns.h"
 #include "output.h"
 #include "procmap.h"
+#include "query.h"
+#include "record.h"
+#include "replay.h"
 #include "scope.h"
+#include "source.h"
 
 #define EXIT_FOUND 1 /* --check: something matched */
 #define EXIT_ERROR 2
@@ -59,10 +64,17 @@ printable(const char *name, char *buf, size_t len)
 
 /* A failed dump, named with its namespace under --all-netns. */
 static void
-exit_on_dump_error(const struct scope_result *res, int error)
+exit_on_dump_error(
+    const struct options *opts, const struct scope_result *res, int error)
 {
 	char name[4 * NAME_MAX + 1];
 
+	if (opts->replay != NULL) {
+		errno = -error;
+		err(EXIT_ERROR, "replay %s (%s/%s)", opts->replay,
+		    family_name(res->listing.err_family),
+		    output_proto_name(res->listing.err_protocol));
+	}
 	if (res->err_netns[0] != '\0') {
 		printable(res->err_netns, name, sizeof(name));
 		errno = -error;
@@ -82,7 +94,8 @@ exit_on_dump_error(const struct scope_result *res, int error)
  * listed.  Before any output, so a failure leaves stdout empty.
  */
 static struct procmap *
-find_owners(struct scope *sc, struct procmap_stats *st)
+find_owners(
+    const struct options *opts, struct scope *sc, struct procmap_stats *st)
 {
 	struct procmap *pm;
 	int ret;
@@ -92,13 +105,101 @@ find_owners(struct scope *sc, struct procmap_stats *st)
 		err(EXIT_ERROR, "-p");
 	ret = scope_collect(sc, pm);
 	if (ret < 0)
-		exit_on_dump_error(&sc->res, ret);
+		exit_on_dump_error(opts, &sc->res, ret);
 	ret = procmap_scan(pm, NETNS_PROC_ROOT, st);
 	if (ret < 0) {
 		errno = -ret;
 		err(EXIT_ERROR, "-p: reading %s", NETNS_PROC_ROOT);
 	}
 	return pm;
+}
+
+/* --dump-raw and --replay: the files, and what must be closed after. */
+struct raw_files {
+	FILE *f;
+	struct record *rec;
+	struct replay *rp;
+	struct source src;
+};
+
+/* A dump recorded with other options is refused before any output. */
+static void
+check_replay_plan(const struct options *opts, struct replay *rp)
+{
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	size_t n, bad = 0;
+	int ret;
+
+	n = query_plan(opts, steps, &bc);
+	ret = replay_check_plan(rp, steps, n, &bad);
+	if (ret == -ENODATA)
+		errx(EXIT_ERROR,
+		    "replay %s: holds no %s/%s dump of these states and "
+		    "filters (recorded with other options?)",
+		    opts->replay, family_name(steps[bad].family),
+		    output_proto_name(steps[bad].protocol));
+	if (ret < 0) {
+		errno = -ret;
+		err(EXIT_ERROR, "replay %s", opts->replay);
+	}
+}
+
+static void
+open_replay(const struct options *opts, struct raw_files *rf)
+{
+	char msg[256];
+
+	rf->f = fopen(opts->replay, "rb");
+	if (rf->f == NULL)
+		err(EXIT_ERROR, "replay %s", opts->replay);
+	rf->rp = replay_new(rf->f, msg, sizeof(msg));
+	if (rf->rp == NULL && msg[0] != '\0')
+		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
+	if (rf->rp == NULL)
+		err(EXIT_ERROR, "replay %s", opts->replay);
+	check_replay_plan(opts, rf->rp);
+	replay_source_init(&rf->src, rf->rp);
+}
+
+static void
+open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
+{
+	struct utsname u;
+	char note[256];
+
+	/* The kernel release is what a bug report's reader asks first. */
+	if (uname(&u) < 0)
+		memset(&u, 0, sizeof(u));
+	snprintf(note, sizeof(note), "dualstat %s; %s %s %s", PACKAGE_VERSION,
+	    u.sysname, u.release, u.machine);
+	rf->f = fopen(opts->dump_raw, "wb");
+	if (rf->f == NULL)
+		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
+	rf->rec = record_new(rf->f, d, note);
+	if (rf->rec == NULL)
+		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
+	record_source_init(&rf->src, rf->rec);
+}
+
+/* A dump file that could not be written in full is an error. */
+static void
+close_raw_files(const struct options *opts, struct raw_files *rf)
+{
+	int ret = 0;
+
+	if (rf->rec != NULL) {
+		ret = record_finish(rf->rec);
+		record_free(rf->rec);
+	}
+	replay_free(rf->rp);
+	if (rf->f != NULL && fclose(rf->f) != 0 && ret == 0 &&
+	    opts->dump_raw != NULL)
+		ret = -errno;
+	if (ret < 0) {
+		errno = -ret;
+		err(EXIT_ERROR, "dump-raw %s: write error", opts->dump_raw);
+	}
 }
 
 static void
@@ -140,6 +241,7 @@ main(int argc, char *argv[])
 	struct scope sc;
 	struct procmap *pm = NULL;
 	struct procmap_stats pst = { 0 };
+	struct raw_files rf = { 0 };
 	const struct scope_result *res = &sc.res;
 	char msg[320];
 	int ret;
@@ -162,8 +264,15 @@ main(int argc, char *argv[])
 	if (scope_init(&sc, &opts, NETNS_NAMED_DIR, NETNS_PROC_ROOT, msg,
 		sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s", msg);
+	if (opts.replay != NULL) {
+		open_replay(&opts, &rf);
+		scope_set_source(&sc, &rf.src);
+	} else if (opts.dump_raw != NULL) {
+		open_record(&opts, sc.d, &rf);
+		scope_set_source(&sc, &rf.src);
+	}
 	if (opts.processes)
-		pm = find_owners(&sc, &pst);
+		pm = find_owners(&opts, &sc, &pst);
 
 	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;
@@ -185,12 +294,13 @@ main(int argc, char *argv[])
 	ret = scope_list(&sc, &w, pm);
 	scope_done(&sc);
 	procmap_free(pm);
+	close_raw_files(&opts, &rf);
 
 	warn_incomplete(res, &pst);
 	if (res->listing.write_err < 0)
 		exit_on_write_error(res->listing.write_err);
 	if (ret < 0)
-		exit_on_dump_error(res, ret);
+		exit_on_dump_error(&opts, res, ret);
 	if (opts.check) {
 		/* An audit that could not look everywhere answers neither
 		 * "nothing" nor "something". */

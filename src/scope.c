@@ -84,6 +84,8 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		s->res.ns_unreadable = s->list.unreadable;
 		return 0;
 	}
+	if (opts->replay != NULL)
+		return 0;
 	if (opts->netns == NULL) {
 		ret = open_cb(&h);
 		if (ret < 0) {
@@ -93,6 +95,8 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		}
 		s->d = h.d;
 		s->bindv6only = h.bindv6only;
+		source_init_diag(&s->own, s->d);
+		s->src = &s->own;
 		return 0;
 	}
 	fd = netns_open(opts->netns, named_dir);
@@ -109,7 +113,15 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	}
 	s->d = h.d;
 	s->bindv6only = h.bindv6only;
+	source_init_diag(&s->own, s->d);
+	s->src = &s->own;
 	return 0;
+}
+
+void
+scope_set_source(struct scope *s, const struct source *src)
+{
+	s->src = src;
 }
 
 void
@@ -119,6 +131,7 @@ scope_done(struct scope *s)
 	netns_list_done(&s->list);
 	free(s->failed);
 	s->d = NULL;
+	s->src = NULL;
 	s->failed = NULL;
 }
 
@@ -192,8 +205,10 @@ summarize(struct scope *s, struct writer *w, const struct ns_handle *h,
     const struct netns_entry *e, size_t nth, struct listing_result *lr)
 {
 	static const struct out_row plain;
+	struct source src;
 	int ret, end;
 
+	source_init_diag(&src, h->d);
 	w->opts.bindv6only = h->bindv6only;
 	w->opts.netns_name = e->label;
 	w->opts.netns_inode = e->ino;
@@ -205,7 +220,7 @@ summarize(struct scope *s, struct writer *w, const struct ns_handle *h,
 		lr->write_err = ret;
 		return ret;
 	}
-	ret = listing_run(h->d, s->opts, w, &plain, lr);
+	ret = listing_run(&src, s->opts, w, &plain, lr);
 	end = writer_end(w);
 	if (end < 0 && lr->write_err == 0)
 		lr->write_err = end;
@@ -221,14 +236,15 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 	bool per_ns = w != NULL && s->opts->summary;
 	struct listing_result lr;
 	struct ns_handle h;
+	struct source src;
 	size_t i, done = 0;
 	int ret = 0;
 
 	if (!s->opts->all_netns) {
 		if (collect != NULL)
-			ret = listing_collect(s->d, s->opts, collect, &lr);
+			ret = listing_collect(s->src, s->opts, collect, &lr);
 		else
-			ret = listing_run(s->d, s->opts, w, &base, &lr);
+			ret = listing_run(s->src, s->opts, w, &base, &lr);
 		merge(&s->res, &lr, NULL);
 		return ret;
 	}
@@ -237,12 +253,13 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 			continue;
 		base.netns = s->list.v[i].label;
 		base.netns_inode = s->list.v[i].ino;
+		source_init_diag(&src, h.d);
 		if (collect != NULL)
-			ret = listing_collect(h.d, s->opts, collect, &lr);
+			ret = listing_collect(&src, s->opts, collect, &lr);
 		else if (per_ns)
 			ret = summarize(s, w, &h, &s->list.v[i], done++, &lr);
 		else
-			ret = listing_run(h.d, s->opts, w, &base, &lr);
+			ret = listing_run(&src, s->opts, w, &base, &lr);
 		diag_free(h.d);
 		merge(&s->res, &lr, base.netns);
 		if (ret < 0)

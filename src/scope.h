@@ -19,6 +19,7 @@
 #include "netns.h"
 #include "output.h"
 #include "procmap.h"
+#include "source.h"
 
 struct scope_result {
 	/* Merged over the namespaces; each missing protocol once. */
@@ -37,6 +38,8 @@ struct scope {
 	const struct options *opts;
 	const char *named_dir, *proc_root;
 	struct diag *d; /* a plain run or -N: the one namespace */
+	struct source own; /* d as a source */
+	const struct source *src; /* what a plain run or -N dumps from */
 	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
 	struct netns_list list; /* --all-netns */
 	bool *failed; /* per list entry: could not be entered */
@@ -45,12 +48,19 @@ struct scope {
 
 /*
  * Gets ready to list: a sock_diag socket here, or inside -N's namespace,
- * or the list of every namespace for --all-netns.  Returns 0, or -errno
+ * or the list of every namespace for --all-netns; with --replay, nothing
+ * (the caller then gives the source with scope_set_source()).  Returns 0, or -errno
  * with one line (no "dualstat:" prefix, no newline) naming the problem in
  * err; nothing is written to any stream.
  */
 int scope_init(struct scope *s, const struct options *opts,
     const char *named_dir, const char *proc_root, char *err, size_t errlen);
+
+/*
+ * Makes a plain run or -N dump from src instead (--dump-raw's recorder
+ * around s->d, or --replay's file, for which scope_init() opened nothing).
+ */
+void scope_set_source(struct scope *s, const struct source *src);
 
 /*
  * -p's first pass: marks in m the inode of every socket scope_list() will

@@ -22,6 +22,7 @@
 #include <linux/inet_diag.h>
 
 #include "bc.h"
+#include "bc_audit.h"
 #include "check_suite.h"
 #include "filter.h"
 
@@ -53,89 +54,6 @@ enum {
 	S_EQ = INET_DIAG_BC_S_EQ,
 	D_EQ = INET_DIAG_BC_D_EQ,
 };
-
-/* ---- validator: the audit rules, written from the documentation ---- */
-
-static int
-get_no(const uint8_t *op)
-{
-	uint16_t no;
-
-	memcpy(&no, op + 2, 2);
-	return no;
-}
-
-/* Length of the op at p and its arguments, or -1 if it is malformed. */
-static int
-op_len(const uint8_t *p, int room)
-{
-	int addr;
-
-	switch (p[0]) {
-	case NOP:
-	case JMP:
-		return 4;
-	case S_EQ:
-	case D_EQ:
-	case INET_DIAG_BC_S_GE:
-	case INET_DIAG_BC_S_LE:
-	case INET_DIAG_BC_D_GE:
-	case INET_DIAG_BC_D_LE:
-		return room >= 8 ? 8 : -1;
-	case S_COND:
-	case D_COND:
-		if (room < 12)
-			return -1;
-		addr = p[4] == AF_UNSPEC ? 0
-		    : p[4] == AF_INET	 ? 4
-		    : p[4] == AF_INET6	 ? 16
-					 : -1;
-		if (addr < 0 || p[5] > 8 * addr || room < 12 + addr)
-			return -1;
-		return 12 + addr;
-	default:
-		return -1;
-	}
-}
-
-/*
- * Returns NULL if the program is one the kernel accepts, else why not.
- * The ops are those reached by following "yes" from the start; each
- * "no" must land on one of them, on the end, or 4 past the end.
- */
-static const char *
-validate(const uint8_t *bc, int len)
-{
-	bool boundary[BC_MAX_LEN + 8] = { false };
-	int pos;
-
-	if (len < 4 || len > BC_MAX_LEN)
-		return "length";
-	for (pos = 0; pos < len;) {
-		int l = op_len(bc + pos, len - pos), yes = bc[pos + 1];
-
-		if (l < 0)
-			return "malformed op";
-		boundary[pos] = true;
-		if (yes < l || yes % 4 != 0)
-			return "bad yes";
-		pos += yes;
-	}
-	if (pos != len)
-		return "yes walk does not end at the end";
-	boundary[len] = true;
-	for (pos = 0; pos < len; pos += bc[pos + 1]) {
-		int l = op_len(bc + pos, len - pos), no = get_no(bc + pos);
-
-		if (bc[pos] == NOP)
-			continue;
-		if (no < l || no % 4 != 0 || pos + no > len + 4)
-			return "bad no";
-		if (pos + no <= len && !boundary[pos + no])
-			return "no lands inside an op";
-	}
-	return NULL;
-}
 
 /* ---- evaluator: runs a program on one socket ---- */
 
@@ -195,10 +113,10 @@ run(const uint8_t *bc, int len, const struct sock_entry *sk)
 			yes = false;
 			break;
 		case S_EQ:
-			yes = sk->local_port == get_no(op + 4);
+			yes = sk->local_port == bc_audit_no(op + 4);
 			break;
 		case D_EQ:
-			yes = sk->peer_port == get_no(op + 4);
+			yes = sk->peer_port == bc_audit_no(op + 4);
 			break;
 		case S_COND:
 		case D_COND:
@@ -208,7 +126,7 @@ run(const uint8_t *bc, int len, const struct sock_entry *sk)
 			ck_abort_msg("evaluator: op %d at %d", op[0], pos);
 			return false;
 		}
-		pos += yes ? op[1] : get_no(op);
+		pos += yes ? op[1] : bc_audit_no(op);
 	}
 	return pos == len;
 }
@@ -240,7 +158,7 @@ START_TEST(test_validator_rejects)
 	int i;
 
 	for (i = 0; i < N(bad); i++)
-		ck_assert_msg(validate(bad[i].bc, bad[i].len) != NULL,
+		ck_assert_msg(bc_audit(bad[i].bc, bad[i].len) != NULL,
 		    "bad program %d passed the validator", i);
 }
 END_TEST
@@ -424,13 +342,13 @@ check_program(const struct filter *f, const char *what)
 		len = bc_compile(f, families[fi], bc, sizeof(bc));
 		ck_assert_msg(len >= 0, "%s: bc_compile %d", what, len);
 		if (len > 0) {
-			why = validate(bc, len);
+			why = bc_audit(bc, len);
 			ck_assert_msg(why == NULL, "%s (family %d): %s", what,
 			    families[fi], why);
 			/* Our own rule: every yes is the op's length. */
 			for (pos = 0; pos < len; pos += bc[pos + 1])
-				ck_assert_int_eq(
-				    bc[pos + 1], op_len(bc + pos, len - pos));
+				ck_assert_int_eq(bc[pos + 1],
+				    bc_audit_op_len(bc + pos, len - pos));
 		}
 		for (si = 0; si < N(socks); si++) {
 			struct sock_entry sk = make_sock(&socks[si]);
@@ -499,7 +417,7 @@ check_bytes(
 		ck_assert_msg(bc[i] == want[i], "byte %d: %#x, want %#x", i,
 		    bc[i], want[i]);
 	if (len > 0)
-		ck_assert_ptr_null(validate(bc, len));
+		ck_assert_ptr_null(bc_audit(bc, len));
 }
 
 START_TEST(test_bytes_empty)
@@ -703,7 +621,7 @@ START_TEST(test_limits)
 	}
 	len = bc_compile(&f, AF_INET6, bc, sizeof(bc));
 	ck_assert_int_gt(len, 0);
-	ck_assert_ptr_null(validate(bc, len));
+	ck_assert_ptr_null(bc_audit(bc, len));
 	/* A buffer too small is refused, not overrun. */
 	ck_assert_int_eq(bc_compile(&f, AF_INET6, bc, 100), -E2BIG);
 	f.modes = BIT(SOCK_MODE_V4);

@@ -152,6 +152,40 @@ static const struct {
 	{ { "--check", "-s", NULL },
 	    "--check and -s/--summary cannot be combined" },
 	{ { "-q", NULL }, "-q/--quiet needs --check" },
+	/* Untrusted bytes are quoted: one line, no raw escape, bounded. */
+	{ { "a\nforged: line", NULL },
+	    "unexpected argument 'a\\x0aforged: line'" },
+	{ { "--x\033[2J", NULL }, "unknown or ambiguous option '--x\\x1b[2J'" },
+	{ { "\xff\xfe", NULL }, "unexpected argument '\\xff\\xfe'" },
+	{ { "a\\b", NULL }, "unexpected argument 'a\\x5cb'" },
+	{ { "-\x9b", NULL }, "unknown option '-\\x9b'" },
+	{ { "--sport", "2\n2", NULL },
+	    "--sport: '2\\x0a2' is not a port number (0-65535)" },
+	{ { "--all=\n", NULL }, "option '--all' takes no argument" },
+	{ { "0123456789012345678901234567890123456789012345678901234567890123"
+	    "45",
+	      NULL },
+	    "unexpected argument "
+	    "'0123456789012345678901234567890123456789012345678901234567890123"
+	    "...'" },
+	/* Raw dumps. */
+	{ { "--replay", NULL }, "option '--replay' needs an argument" },
+	{ { "--replay", "", NULL }, "--replay needs a file name" },
+	{ { "--dump-raw=", NULL }, "--dump-raw needs a file name" },
+	{ { "--dump-raw", "a", "--replay", "b", NULL },
+	    "--dump-raw and --replay cannot be combined" },
+	{ { "--replay", "a", "-p", NULL },
+	    "--replay and -p/--processes cannot be combined (a replay has no "
+	    "processes or namespaces to read)" },
+	{ { "--replay", "a", "-N", "x", NULL },
+	    "--replay and -N/--netns cannot be combined (a replay has no "
+	    "processes or namespaces to read)" },
+	{ { "--replay", "a", "--all-netns", NULL },
+	    "--replay and --all-netns cannot be combined (a replay has no "
+	    "processes or namespaces to read)" },
+	{ { "--dump-raw", "a", "--all-netns", NULL },
+	    "--dump-raw and --all-netns cannot be combined (a dump holds one "
+	    "namespace: use -N)" },
 };
 
 #define BIT(n) (1U << (n))
@@ -351,6 +385,25 @@ START_TEST(test_filter_limit)
 }
 END_TEST
 
+START_TEST(test_raw_files)
+{
+	char *argv[MAX_ARGS + 1], err[256] = "";
+	const char *rec[] = { "-a", "--dump-raw", "/tmp/x.raw", NULL };
+	const char *rep[] = { "--replay=x.raw", "-j", NULL };
+	struct options o;
+	int argc;
+
+	argc = make_argv(rec, argv);
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	ck_assert_str_eq(o.dump_raw, "/tmp/x.raw");
+	ck_assert_ptr_null(o.replay);
+	argc = make_argv(rep, argv);
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	ck_assert_ptr_null(o.dump_raw);
+	ck_assert_str_eq(o.replay, "x.raw");
+}
+END_TEST
+
 /* The help text names every long option the parser accepts. */
 START_TEST(test_usage)
 {
@@ -359,7 +412,7 @@ START_TEST(test_usage)
 		"--no-header", "--json", "--help", "--version", "--mode",
 		"--dual", "--state", "--sport", "--dport", "--src", "--dst",
 		"--unmap", "--summary", "--check", "--quiet", "--processes",
-		"--netns", "--all-netns" };
+		"--netns", "--all-netns", "--dump-raw", "--replay" };
 	char *text = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);
@@ -397,6 +450,7 @@ main(void)
 	tcase_add_test(tc, test_filter_values);
 	tcase_add_test(tc, test_filter_limit);
 	suite_add_tcase(s, tc);
+	check_add(s, "raw dump files", test_raw_files);
 	check_add(s, "usage", test_usage);
 	return check_run(s);
 }

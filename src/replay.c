@@ -1,0 +1,512 @@
+/*
+ * replay.c - list from a raw dump file instead of the kernel (--replay)
+ *
+ * replay_new() reads the whole file once and checks everything listing
+ * will rely on, so a truncated or garbled file is refused before a row is
+ * printed, never listed in part.  The listing then reads it again,
+ * datagram by datagram, into one buffer: memory stays flat whatever the
+ * file's size.  Each recorded datagram goes through diag_walk(), the same
+ * netlink walk as a live one, and each reply through the same parser.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+
+#include "parse.h"
+#include "rawfile.h"
+#include "replay.h"
+
+/* Request sockets are selected by this state (include/net/tcp_states.h)
+ * but reported as TCP_SYN_RECV (net/ipv4/inet_diag.c,
+ * inet_req_diag_fill()). */
+#define STATE_NEW_SYN_RECV 12
+#define STATE_SYN_RECV 3
+
+struct replay {
+	FILE *in;
+	long next; /* where the search for the next section starts */
+	uint8_t buf[RAWFILE_DATAGRAM_MAX] __attribute__((aligned(8)));
+};
+
+struct rec {
+	uint16_t type;
+	uint32_t len;
+	long off; /* of the record header, for messages */
+};
+
+struct req_body {
+	uint8_t family;
+	uint8_t protocol;
+	uint32_t states;
+	uint32_t bclen; /* the kernel filter it was sent with, if any */
+	uint8_t bc[RAWFILE_BYTECODE_MAX];
+};
+
+/*
+ * Reads the record header at the current position.  Returns 1, 0 at a
+ * clean end of file, -EBADMSG if the file ends inside the header, -EIO if
+ * reading fails.
+ */
+static int
+read_header(FILE *in, struct rec *rec)
+{
+	uint8_t hdr[RAWFILE_RECORD_LEN];
+	size_t n;
+
+	rec->off = ftell(in);
+	n = fread(hdr, 1, sizeof(hdr), in);
+	if (n == 0 && feof(in))
+		return 0;
+	if (n != sizeof(hdr))
+		return ferror(in) ? -EIO : -EBADMSG;
+	memcpy(&rec->type, hdr, sizeof(rec->type));
+	memcpy(&rec->len, hdr + 4, sizeof(rec->len));
+	return 1;
+}
+
+static int
+read_body(FILE *in, void *buf, size_t len)
+{
+	if (fread(buf, 1, len, in) != len)
+		return ferror(in) ? -EIO : -EBADMSG;
+	return 0;
+}
+
+/* Returns true if a REQUEST record's length is possible. */
+static bool
+request_len_ok(uint32_t len)
+{
+	return len >= RAWFILE_REQUEST_LEN &&
+	    len - RAWFILE_REQUEST_LEN <= RAWFILE_BYTECODE_MAX;
+}
+
+/* Reads a REQUEST body of len bytes (request_len_ok()). */
+static int
+read_request(FILE *in, uint32_t len, struct req_body *req)
+{
+	uint8_t body[RAWFILE_REQUEST_LEN];
+	int ret;
+
+	ret = read_body(in, body, sizeof(body));
+	if (ret < 0)
+		return ret;
+	req->family = body[0];
+	req->protocol = body[1];
+	memcpy(&req->states, body + 4, sizeof(req->states));
+	req->bclen = len - RAWFILE_REQUEST_LEN;
+	return read_body(in, req->bc, req->bclen);
+}
+
+/* A section's replies all carry the seq and portid of its request. */
+static void
+section_ids(const uint8_t *buf, size_t len, uint32_t *seq, uint32_t *portid)
+{
+	struct nlmsghdr nlh;
+
+	*seq = *portid = 0;
+	if (len < sizeof(nlh))
+		return;
+	memcpy(&nlh, buf, sizeof(nlh));
+	*seq = nlh.nlmsg_seq;
+	*portid = nlh.nlmsg_pid;
+}
+
+static const char *
+req_name(const struct req_body *req, char *name, size_t len)
+{
+	snprintf(name, len, "%s/%s",
+	    req->family == AF_INET6 ? "AF_INET6" : "AF_INET",
+	    req->protocol == IPPROTO_TCP ? "tcp" : "udp");
+	return name;
+}
+
+static int fail(char *err, size_t errlen, int error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+fail(char *err, size_t errlen, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+static int
+check_header(FILE *in, char *err, size_t errlen)
+{
+	uint8_t hdr[RAWFILE_HEADER_LEN];
+	uint32_t version;
+
+	if (fread(hdr, 1, sizeof(hdr), in) != sizeof(hdr)) {
+		if (ferror(in))
+			return fail(err, errlen, -EIO, "read error");
+		return fail(err, errlen, -EBADMSG,
+		    "not a dualstat raw dump (shorter than its header)");
+	}
+	if (memcmp(hdr, RAWFILE_MAGIC, RAWFILE_MAGIC_LEN) != 0)
+		return fail(err, errlen, -EBADMSG,
+		    "not a dualstat raw dump (no DUALSTAT magic)");
+	memcpy(&version, hdr + RAWFILE_MAGIC_LEN, sizeof(version));
+	if (version == __builtin_bswap32(RAWFILE_VERSION))
+		return fail(err, errlen, -EBADMSG,
+		    "raw dump recorded on a host of the other byte order");
+	if (version != RAWFILE_VERSION)
+		return fail(err, errlen, -EBADMSG,
+		    "raw dump format version %u (this dualstat reads %u)",
+		    version, RAWFILE_VERSION);
+	return 0;
+}
+
+static int
+check_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct req_body *req = data;
+	struct sock_entry sk;
+
+	return sock_parse(nlh, req->protocol, &sk);
+}
+
+/* What the check of the records has seen so far. */
+struct check_state {
+	bool in_section; /* a REQUEST came */
+	bool ended; /* its answer ended (DONE or ERROR) */
+	struct req_body req;
+	long req_off;
+	uint32_t seq, portid;
+	bool first; /* next datagram is the section's first */
+};
+
+static int
+check_unended(const struct check_state *st, char *err, size_t errlen)
+{
+	char name[32];
+
+	if (!st->in_section || st->ended)
+		return 0;
+	return fail(err, errlen, -EBADMSG,
+	    "truncated: the %s dump at byte %ld has no end (no NLMSG_DONE)",
+	    req_name(&st->req, name, sizeof(name)), st->req_off);
+}
+
+static int
+check_request(struct replay *rp, struct check_state *st, const struct rec *rec,
+    char *err, size_t errlen)
+{
+	int ret;
+
+	ret = check_unended(st, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (!request_len_ok(rec->len))
+		return fail(err, errlen, -EBADMSG,
+		    "garbled: request at byte %ld has length %u", rec->off,
+		    rec->len);
+	ret = read_request(rp->in, rec->len, &st->req);
+	if (ret < 0)
+		return ret;
+	if ((st->req.family != AF_INET && st->req.family != AF_INET6) ||
+	    (st->req.protocol != IPPROTO_TCP &&
+		st->req.protocol != IPPROTO_UDP))
+		return fail(err, errlen, -EBADMSG,
+		    "garbled: request at byte %ld names family %u protocol %u",
+		    rec->off, st->req.family, st->req.protocol);
+	st->in_section = true;
+	st->ended = false;
+	st->first = true;
+	st->req_off = rec->off;
+	return 0;
+}
+
+static int
+check_datagram(struct replay *rp, struct check_state *st, const struct rec *rec,
+    char *err, size_t errlen)
+{
+	int ret;
+
+	if (rec->len == 0 || rec->len > RAWFILE_DATAGRAM_MAX)
+		return fail(err, errlen, -EBADMSG,
+		    "garbled: datagram at byte %ld has length %u", rec->off,
+		    rec->len);
+	if (!st->in_section)
+		return fail(err, errlen, -EBADMSG,
+		    "garbled: datagram at byte %ld comes before any request",
+		    rec->off);
+	if (st->ended)
+		return fail(err, errlen, -EBADMSG,
+		    "garbled: datagram at byte %ld follows the end of its dump",
+		    rec->off);
+	ret = read_body(rp->in, rp->buf, rec->len);
+	if (ret < 0)
+		return ret;
+	if (st->first)
+		section_ids(rp->buf, rec->len, &st->seq, &st->portid);
+	st->first = false;
+	ret = diag_walk(
+	    rp->buf, rec->len, st->seq, st->portid, check_reply_cb, &st->req);
+	/*
+	 * A recorded failure (-ENOENT for a missing diag module, -EPERM...)
+	 * ends the section: replay reports it as the live run did.  A
+	 * malformed message does not: the file is bad.
+	 */
+	if (ret == -EBADMSG || ret == -EINTR)
+		return fail(err, errlen, -EBADMSG,
+		    "garbled: datagram at byte %ld holds a malformed reply",
+		    rec->off);
+	if (ret <= 0)
+		st->ended = true;
+	return 0;
+}
+
+static int
+check_records(struct replay *rp, char *err, size_t errlen)
+{
+	struct check_state st = { .in_section = false };
+	struct rec rec;
+	int ret;
+
+	while ((ret = read_header(rp->in, &rec)) > 0) {
+		switch (rec.type) {
+		case RAWFILE_NOTE:
+			if (rec.len > RAWFILE_NOTE_MAX)
+				return fail(err, errlen, -EBADMSG,
+				    "garbled: note at byte %ld has length %u",
+				    rec.off, rec.len);
+			ret = read_body(rp->in, rp->buf, rec.len);
+			break;
+		case RAWFILE_REQUEST:
+			ret = check_request(rp, &st, &rec, err, errlen);
+			break;
+		case RAWFILE_DATAGRAM:
+			ret = check_datagram(rp, &st, &rec, err, errlen);
+			break;
+		default:
+			return fail(err, errlen, -EBADMSG,
+			    "garbled: record at byte %ld has unknown type %u",
+			    rec.off, rec.type);
+		}
+		if (ret == -EBADMSG && err[0] == '\0')
+			return fail(err, errlen, ret,
+			    "truncated: record at byte %ld is cut short",
+			    rec.off);
+		if (ret < 0)
+			return ret;
+	}
+	if (ret == -EBADMSG)
+		return fail(err, errlen, ret,
+		    "truncated: record header at byte %ld is cut short",
+		    rec.off);
+	if (ret < 0)
+		return ret;
+	return check_unended(&st, err, errlen);
+}
+
+struct replay *
+replay_new(FILE *in, char *err, size_t errlen)
+{
+	struct replay *rp;
+	char none[1];
+	int ret;
+
+	/* The checks below always have somewhere to say what they found. */
+	if (err == NULL || errlen == 0) {
+		err = none;
+		errlen = sizeof(none);
+	}
+	err[0] = '\0';
+	rp = malloc(sizeof(*rp));
+	if (rp == NULL)
+		return NULL;
+	rp->in = in;
+	rp->next = RAWFILE_HEADER_LEN;
+	if (fseek(in, 0, SEEK_SET) != 0) {
+		ret = -errno;
+		goto free_replay;
+	}
+	ret = check_header(in, err, errlen);
+	if (ret == 0)
+		ret = check_records(rp, err, errlen);
+	if (ret == -EIO && err[0] == '\0')
+		fail(err, errlen, ret, "read error");
+	if (ret < 0)
+		goto free_replay;
+	return rp;
+
+free_replay:
+	free(rp);
+	errno = -ret;
+	return NULL;
+}
+
+void
+replay_free(struct replay *rp)
+{
+	free(rp);
+}
+
+struct filter_ctx {
+	diag_msg_cb cb;
+	void *data;
+	uint32_t states; /* requested */
+	bool filter; /* recorded states differ from the requested ones */
+};
+
+static bool
+state_wanted(uint32_t states, unsigned int state)
+{
+	if (state < 32 && (states & (1U << state)) != 0)
+		return true;
+	return state == STATE_SYN_RECV &&
+	    (states & (1U << STATE_NEW_SYN_RECV)) != 0;
+}
+
+/* Leaves out the rows the kernel would not have sent for this request. */
+static int
+filter_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct filter_ctx *ctx = data;
+	const struct inet_diag_msg *msg;
+
+	if (ctx->filter && nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*msg))) {
+		msg = NLMSG_DATA(nlh);
+		if (!state_wanted(ctx->states, msg->idiag_state))
+			return 0;
+	}
+	return ctx->cb(nlh, ctx->data);
+}
+
+/*
+ * A section answers a request of its family and protocol whose states are
+ * among those recorded (the others are left out in filter_cb()).  Rows a
+ * kernel filter left out cannot be brought back: a section recorded with
+ * bytecode answers only the same bytecode.  Without, the listing's filter
+ * runs in user space on every recorded row.
+ */
+static bool
+section_answers(const struct req_body *found, const struct diag_request *req)
+{
+	size_t bclen = req->bytecode != NULL ? req->bytecode_len : 0;
+
+	if (found->family != req->family || found->protocol != req->protocol ||
+	    (found->states & req->states) != req->states)
+		return false;
+	return found->bclen == 0 ||
+	    (found->bclen == bclen &&
+		memcmp(found->bc, req->bytecode, bclen) == 0);
+}
+
+/* Finds the next section that can answer req; leaves the file after its
+ * REQUEST record.  Returns 1 if found, 0 if not, or -errno. */
+static int
+find_section(
+    struct replay *rp, const struct diag_request *req, struct req_body *found)
+{
+	struct rec rec;
+	int ret;
+
+	if (fseek(rp->in, rp->next, SEEK_SET) != 0)
+		return -errno;
+	while ((ret = read_header(rp->in, &rec)) > 0) {
+		if (rec.type != RAWFILE_REQUEST) {
+			if (fseek(rp->in, (long)rec.len, SEEK_CUR) != 0)
+				return -errno;
+			continue;
+		}
+		if (!request_len_ok(rec.len))
+			return -EBADMSG;
+		ret = read_request(rp->in, rec.len, found);
+		if (ret < 0)
+			return ret;
+		if (section_answers(found, req))
+			return 1;
+	}
+	return ret;
+}
+
+int
+replay_check_plan(
+    struct replay *rp, const struct diag_request *steps, size_t n, size_t *bad)
+{
+	long saved = rp->next;
+	struct req_body found;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && ret == 0; i++) {
+		ret = find_section(rp, &steps[i], &found);
+		if (ret == 0) {
+			*bad = i;
+			ret = -ENODATA;
+		} else if (ret > 0) {
+			rp->next = ftell(rp->in);
+			ret = 0;
+		}
+	}
+	rp->next = saved;
+	return ret;
+}
+
+static int
+replay_dump(
+    void *impl, const struct diag_request *req, diag_msg_cb cb, void *data)
+{
+	struct replay *rp = impl;
+	struct filter_ctx ctx = { .cb = cb, .data = data };
+	struct req_body found;
+	struct rec rec;
+	uint32_t seq = 0, portid = 0;
+	bool first = true;
+	int ret;
+
+	ret = find_section(rp, req, &found);
+	if (ret <= 0)
+		return ret < 0 ? ret : -ENODATA;
+	ctx.states = req->states;
+	ctx.filter = found.states != req->states;
+	for (;;) {
+		ret = read_header(rp->in, &rec);
+		if (ret <= 0)
+			return ret < 0 ? ret : -EBADMSG;
+		if (rec.type == RAWFILE_NOTE) {
+			if (fseek(rp->in, (long)rec.len, SEEK_CUR) != 0)
+				return -errno;
+			continue;
+		}
+		/* Checked by replay_new(), unless the file changed since. */
+		if (rec.type != RAWFILE_DATAGRAM || rec.len == 0 ||
+		    rec.len > RAWFILE_DATAGRAM_MAX)
+			return -EBADMSG;
+		ret = read_body(rp->in, rp->buf, rec.len);
+		if (ret < 0)
+			return ret;
+		if (first)
+			section_ids(rp->buf, rec.len, &seq, &portid);
+		first = false;
+		ret = diag_walk(rp->buf, rec.len, seq, portid, filter_cb, &ctx);
+		if (ret <= 0)
+			break;
+	}
+	rp->next = ftell(rp->in);
+	return ret;
+}
+
+static const struct source_ops replay_source_ops = {
+	.dump = replay_dump,
+};
+
+void
+replay_source_init(struct source *src, struct replay *rp)
+{
+	src->ops = &replay_source_ops;
+	src->impl = rp;
+}

@@ -1,0 +1,63 @@
+# shellcheck shell=bash
+# itest_lib.sh - sourced by the integration tests: netns, helpers, verdicts
+#
+# Each test re-runs itself in a private network namespace (unshare -n) with
+# lo up, so its sockets are the only ones listed.  It skips (exit 77) with
+# a reason where that cannot be done: not root, or no unshare.
+
+: "${DUALSTAT:?DUALSTAT must name the dualstat binary}"
+: "${RELPOP:?RELPOP must name the tests/relpop binary}"
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+itest_enter_netns() {
+	if [ -n "${ITEST_IN_NETNS:-}" ]; then
+		ip link set lo up || fail "cannot bring lo up"
+		return 0
+	fi
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a private network namespace"
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	unshare -n true 2>/dev/null || skip "unshare -n refused here"
+	ITEST_IN_NETNS=1 exec unshare -n "$BASH" "$0" "$@"
+}
+
+# pop_start ARGS...: runs relpop ARGS in the background until pop_stop,
+# once it has said "ready".
+pop_start() {
+	coproc POP { exec "$RELPOP" "$@"; }
+	local line=
+	read -r line <&"${POP[0]}" || true
+	[ "$line" = ready ] || fail "relpop $* did not start"
+}
+
+pop_stop() {
+	local pid=$POP_PID fd=${POP[1]}
+	exec {fd}>&-
+	wait "$pid" 2>/dev/null || true
+}
+
+# expect_error STATUS PATTERN CMD...: CMD exits with STATUS, prints nothing
+# on stdout and exactly one line on stderr matching the grep -E PATTERN.
+expect_error() {
+	local want=$1 pattern=$2 rc=0 cmd
+	shift 2
+	cmd=$(printf '%q ' "$@" | head -c 200)
+	"$@" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq "$want" ] || fail "$cmd: exit $rc, not $want"
+	[ ! -s "$T/out" ] || fail "$cmd: wrote to stdout: $(head -c 200 "$T/out")"
+	[ "$(wc -l <"$T/err")" -eq 1 ] ||
+		fail "$cmd: stderr is not one line: $(head -c 300 "$T/err")"
+	grep -Eq -- "$pattern" "$T/err" ||
+		fail "$cmd: stderr lacks '$pattern': $(head -c 300 "$T/err")"
+}
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT

@@ -1,0 +1,40 @@
+#!/bin/sh
+# replay_errors.sh - what main.c makes of answers this kernel cannot be
+# made to give (a missing diag module, a refused dump), replayed from
+# files tests/rawmk writes.  Needs no root.
+set -u
+: "${DUALSTAT:?}" "${RAWMK:?}"
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+fail=0
+no() { echo "FAIL: $*"; fail=1; }
+
+"$RAWMK" missing "$t/missing.raw" || exit 1
+"$RAWMK" refused "$t/refused.raw" || exit 1
+
+# udp_diag missing: both udp dumps warn, by name; tcp is listed; exit 0.
+"$DUALSTAT" -a -j --replay "$t/missing.raw" >"$t/out" 2>"$t/err"
+[ $? -eq 0 ] || no "missing: exit status not 0"
+[ "$(wc -l <"$t/err")" -eq 2 ] || no "missing: not two warnings: $(cat "$t/err")"
+grep -q "AF_INET/udp): the kernel cannot dump this protocol" "$t/err" ||
+	no "missing: no AF_INET/udp warning"
+grep -q "AF_INET6/udp): the kernel cannot dump this protocol" "$t/err" ||
+	no "missing: no AF_INET6/udp warning"
+grep -q '"local_port":22,' "$t/out" || no "missing: tcp not listed"
+# --check cannot say "clean" when it could not look everywhere.
+"$DUALSTAT" -a --check --replay "$t/missing.raw" >/dev/null 2>&1
+[ $? -eq 2 ] || no "missing: --check did not exit 2"
+"$DUALSTAT" -a -t --check --replay "$t/missing.raw" >/dev/null 2>&1
+[ $? -eq 1 ] || no "missing: --check -t (tcp only, found :22) not 1"
+
+# A refused dump: exit 2, one line naming it; JSON closed all the same.
+"$DUALSTAT" -a -j --replay "$t/refused.raw" >"$t/out" 2>"$t/err"
+[ $? -eq 2 ] || no "refused: exit status not 2"
+[ "$(wc -l <"$t/err")" -eq 1 ] || no "refused: stderr: $(cat "$t/err")"
+grep -q "refused.raw (AF_INET/udp): Operation not permitted" "$t/err" ||
+	no "refused: $(cat "$t/err")"
+[ "$(tail -n 1 "$t/out")" = "]" ] || no "refused: JSON array not closed"
+grep -q '"local_port":22,' "$t/out" || no "refused: rows before it lost"
+
+[ "$fail" -eq 0 ] && echo "replay_errors: all passed"
+exit "$fail"
