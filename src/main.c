@@ -47,21 +47,6 @@ exit_on_write_error(int error)
 	err(EXIT_ERROR, "write error");
 }
 
-/* A namespace name (a file name: untrusted bytes) escaped for stderr. */
-static const char *
-printable(const char *name, char *buf, size_t len)
-{
-	FILE *f = fmemopen(buf, len, "w");
-
-	if (f == NULL)
-		return "?";
-	table_write_string(f, name, strlen(name));
-	fclose(f);
-	/* fclose() ends the text with a NUL if there was room for one. */
-	buf[len - 1] = '\0';
-	return buf;
-}
-
 /* A failed dump, named with its namespace under --all-netns. */
 static void
 exit_on_dump_error(
@@ -76,7 +61,7 @@ exit_on_dump_error(
 		    output_proto_name(res->listing.err_protocol));
 	}
 	if (res->err_netns[0] != '\0') {
-		printable(res->err_netns, name, sizeof(name));
+		table_printable(res->err_netns, name, sizeof(name));
 		errno = -error;
 		err(EXIT_ERROR,
 		    "sock_diag dump (%s/%s) in network namespace %s",
@@ -222,7 +207,7 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 		warnx("--all-netns: could not enter %u of %u network "
 		      "namespaces (first: %s: %s); skipped",
 		    res->ns_failed, res->ns_total,
-		    printable(res->first_failed, name, sizeof(name)),
+		    table_printable(res->first_failed, name, sizeof(name)),
 		    res->first_failed_err == -EINVAL
 			? "not a network namespace"
 			: strerror(-res->first_failed_err));

@@ -263,3 +263,17 @@ table_init(struct writer *w, FILE *out, const struct out_opts *opts)
 {
 	writer_init(w, &table_ops, out, opts);
 }
+
+const char *
+table_printable(const char *s, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	if (f == NULL)
+		return "?";
+	table_write_string(f, s, strlen(s));
+	fclose(f);
+	/* fclose() ends the text with a NUL only if there was room. */
+	buf[len - 1] = '\0';
+	return buf;
+}

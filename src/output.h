@@ -95,6 +95,13 @@ void json_write_string(FILE *out, const char *s, size_t n);
  */
 size_t table_write_string(FILE *out, const char *s, size_t n);
 
+/*
+ * Escapes the NUL-terminated untrusted text s as table_write_string() does,
+ * into buf (cut to len - 1 bytes), for a message on stderr.  Returns buf,
+ * or "?" if it could not be written.
+ */
+const char *table_printable(const char *s, char *buf, size_t len);
+
 /* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
 const char *output_proto_name(int protocol);
 

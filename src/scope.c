@@ -46,11 +46,14 @@ open_cb(void *arg)
 	return h->d != NULL ? 0 : -errno;
 }
 
+/* The argument is the user's, but may hold newlines or escapes. */
 static void
 fail(char *err, size_t errlen, const char *what, const char *arg, int error)
 {
+	char name[256];
+
 	snprintf(err, errlen, "%s%s%s: %s", what, arg != NULL ? " " : "",
-	    arg != NULL ? arg : "",
+	    arg != NULL ? table_printable(arg, name, sizeof(name)) : "",
 	    error == -EINVAL ? "not a network namespace" : strerror(-error));
 }
 

@@ -69,6 +69,9 @@ check "dualstat: -m dual matches only listening or unconnected sockets: add -l o
 	-m dual
 check "dualstat: --check and -s/--summary cannot be combined $hint" \
 	--check -s
+# A namespace argument with a newline and an escape stays on one line.
+check "dualstat: network namespace /nonexistent/a\\nb\\x1b[2J: No such file or directory" \
+	-N "$(printf '/nonexistent/a\nb\033[2J')"
 check "dualstat: -q/--quiet needs --check $hint" -q
 check "dualstat: --dual and -m/--mode cannot be combined (--dual is -a -m dual,mapped) $hint" \
 	--dual -m v4
