@@ -317,3 +317,10 @@ filter_match(const struct filter *f, const struct sock_entry *sk)
 	    addr_in(f->srcs, f->nsrcs, sk->family, sk->local_addr) &&
 	    addr_in(f->dsts, f->ndsts, sk->family, sk->peer_addr);
 }
+
+bool
+filter_is_empty(const struct filter *f)
+{
+	return f->modes == 0 && f->states == 0 && f->nsports == 0 &&
+	    f->ndports == 0 && f->nsrcs == 0 && f->ndsts == 0;
+}

@@ -84,4 +84,7 @@ bool filter_wants_family(const struct filter *f, int family);
 /* Returns true if the classified socket passes every part of the filter. */
 bool filter_match(const struct filter *f, const struct sock_entry *sk);
 
+/* Returns true if the filter selects every socket (no option was given). */
+bool filter_is_empty(const struct filter *f);
+
 #endif

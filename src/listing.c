@@ -20,7 +20,7 @@ struct row_ctx {
 	struct writer *w; /* NULL when collecting inodes */
 	const struct out_row *base;
 	struct procmap *collect;
-	const struct filter *filter;
+	const struct filter *filter; /* NULL: none */
 	int protocol;
 	int write_err;
 	bool first_only; /* --check -q: the first match answers */
@@ -40,7 +40,7 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 		return ret;
 	sock_classify(&sk);
 	/* What the kernel could not filter (v6only, above all). */
-	if (!filter_match(ctx->filter, &sk))
+	if (ctx->filter != NULL && !filter_match(ctx->filter, &sk))
 		return 0;
 	if (ctx->collect != NULL)
 		return procmap_want(ctx->collect, sk.inode);
@@ -55,6 +55,13 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 		return -ECANCELED;
 	}
 	return 0;
+}
+
+/* No filter at all costs nothing per socket. */
+static const struct filter *
+filter_or_null(const struct filter *f)
+{
+	return filter_is_empty(f) ? NULL : f;
 }
 
 /* Runs every dump the options need, each row through row_cb(). */
@@ -108,7 +115,7 @@ listing_run(const struct source *src, const struct options *opts,
 	struct row_ctx ctx = {
 		.w = w,
 		.base = base != NULL ? base : &plain,
-		.filter = &opts->filter,
+		.filter = filter_or_null(&opts->filter),
 		.first_only = opts->check && opts->quiet,
 	};
 	unsigned long rows_before = w->rows;
@@ -127,7 +134,7 @@ listing_collect(const struct source *src, const struct options *opts,
 	struct row_ctx ctx = {
 		.base = &plain,
 		.collect = m,
-		.filter = &opts->filter,
+		.filter = filter_or_null(&opts->filter),
 	};
 
 	return run_steps(src, opts, &ctx, res);

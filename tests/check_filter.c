@@ -380,6 +380,33 @@ START_TEST(test_match)
 }
 END_TEST
 
+/* Each kind of option alone makes the filter non-empty. */
+START_TEST(test_is_empty)
+{
+	struct filter f;
+
+	memset(&f, 0, sizeof(f));
+	ck_assert(filter_is_empty(&f));
+	f.modes = FILTER_MODE(SOCK_MODE_DUAL);
+	ck_assert(!filter_is_empty(&f));
+	memset(&f, 0, sizeof(f));
+	f.states = 1U << 10;
+	ck_assert(!filter_is_empty(&f));
+	memset(&f, 0, sizeof(f));
+	f.nsports = 1;
+	ck_assert(!filter_is_empty(&f));
+	memset(&f, 0, sizeof(f));
+	f.ndports = 1;
+	ck_assert(!filter_is_empty(&f));
+	memset(&f, 0, sizeof(f));
+	f.nsrcs = 1;
+	ck_assert(!filter_is_empty(&f));
+	memset(&f, 0, sizeof(f));
+	f.ndsts = 1;
+	ck_assert(!filter_is_empty(&f));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -410,5 +437,6 @@ main(void)
 	tc = tcase_create("match");
 	tcase_add_test(tc, test_match);
 	suite_add_tcase(s, tc);
+	check_add(s, "is_empty", test_is_empty);
 	return check_run(s);
 }
