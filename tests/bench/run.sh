@@ -142,6 +142,8 @@ fi
 if has_option -a -p; then
 	add "dualstat -a -p" "floor -a" "ss -tuanp" "$dualstat" -a -p
 	add "ss -tuanp" "floor -a" - ss -tuanp
+	add "dualstat -l -p" "floor -l" "ss -tulnp" "$dualstat" -l -p
+	add "ss -tulnp" "floor -l" - ss -tulnp
 fi
 
 # The counts must agree, or the timings compare different work.
