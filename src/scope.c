@@ -57,6 +57,16 @@ fail(char *err, size_t errlen, const char *what, const char *arg, int error)
 	    error == -EINVAL ? "not a network namespace" : strerror(-error));
 }
 
+/* The one namespace's socket becomes the scope's source. */
+static void
+adopt(struct scope *s, const struct ns_handle *h)
+{
+	s->d = h->d;
+	s->bindv6only = h->bindv6only;
+	source_init_diag(&s->own, s->d);
+	s->src = &s->own;
+}
+
 int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
@@ -96,10 +106,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 			    strerror(-ret));
 			return ret;
 		}
-		s->d = h.d;
-		s->bindv6only = h.bindv6only;
-		source_init_diag(&s->own, s->d);
-		s->src = &s->own;
+		adopt(s, &h);
 		return 0;
 	}
 	fd = netns_open(opts->netns, named_dir);
@@ -114,10 +121,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		fail(err, errlen, "network namespace", opts->netns, ret);
 		return ret;
 	}
-	s->d = h.d;
-	s->bindv6only = h.bindv6only;
-	source_init_diag(&s->own, s->d);
-	s->src = &s->own;
+	adopt(s, &h);
 	return 0;
 }
 
