@@ -36,6 +36,7 @@ fi
 mkdir -p /run/netns
 mount -t tmpfs tmpfs /run/netns || fail "cannot mount a tmpfs on /run/netns"
 T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
 
 # The stable namespace: a listener on 127.0.0.1:7000, held until the end.
 mkfifo "$T/hold"
