@@ -168,6 +168,29 @@ itest_connect(int type, const char *addr, uint16_t port)
 	return itest_connect_v6only(type, addr, port, -1);
 }
 
+void
+itest_wait_route(const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(addr, 9, &ss);
+	int i, fd, ret = -1, error = 0;
+
+	/* A UDP connect() only looks the route up; nothing is sent. */
+	for (i = 0; i < 500 && ret < 0; i++) {
+		fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+		if (fd < 0)
+			itest_fatal("socket: %s", strerror(errno));
+		ret = connect(fd, (struct sockaddr *)&ss, len);
+		error = errno;
+		close(fd);
+		if (ret < 0)
+			usleep(10000);
+	}
+	if (ret < 0)
+		itest_fatal(
+		    "no route to %s after 5 s: %s", addr, strerror(error));
+}
+
 int
 itest_accept(int lfd)
 {

@@ -49,6 +49,13 @@ int itest_connect(int type, const char *addr, uint16_t port);
 /* Like itest_connect() with IPV6_V6ONLY forced on an AF_INET6 socket. */
 int itest_connect_v6only(int type, const char *addr, uint16_t port, int v6only);
 
+/*
+ * Waits (up to 5 s) until addr can be routed to: a route the kernel adds
+ * with a new address may take a moment to appear.  Exits via
+ * itest_fatal() if it does not.
+ */
+void itest_wait_route(const char *addr);
+
 /* accept() on a listener, exiting on failure. */
 int itest_accept(int lfd);
 

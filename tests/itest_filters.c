@@ -768,6 +768,9 @@ main(void)
 	itest_enter_netns();
 	run_ip(addr4);
 	run_ip(addr6);
+	/* The route to a new IPv6 address on lo can lag behind "ip addr". */
+	itest_wait_route("2001:db8::1");
+	itest_wait_route("10.1.2.3");
 
 	l4 = listener(SOCK_STREAM, "127.0.0.1", -1, "v4");
 	l4any = listener(SOCK_STREAM, "0.0.0.0", -1, "v4");
