@@ -26,6 +26,8 @@ itest_enter_netns() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a private network namespace"
 	command -v unshare >/dev/null || skip "no unshare(1)"
 	unshare -n true 2>/dev/null || skip "unshare -n refused here"
+	# exec skips the EXIT trap: the re-run makes its own $T.
+	rm -rf "$T"
 	ITEST_IN_NETNS=1 exec unshare -n "$BASH" "$0" "$@"
 }
 
