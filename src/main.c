@@ -31,12 +31,6 @@
 
 static char stdout_buf[65536];
 
-static const char *
-family_name(int family)
-{
-	return family == AF_INET6 ? "AF_INET6" : "AF_INET";
-}
-
 /* Writing into a closed pipe ends the run quietly, as for any filter. */
 static void
 exit_on_write_error(int error)
@@ -57,7 +51,7 @@ exit_on_dump_error(
 	if (opts->replay != NULL) {
 		errno = -error;
 		err(EXIT_ERROR, "replay %s (%s/%s)", opts->replay,
-		    family_name(res->listing.err_family),
+		    output_family_name(res->listing.err_family),
 		    output_proto_name(res->listing.err_protocol));
 	}
 	if (res->err_netns[0] != '\0') {
@@ -65,12 +59,12 @@ exit_on_dump_error(
 		errno = -error;
 		err(EXIT_ERROR,
 		    "sock_diag dump (%s/%s) in network namespace %s",
-		    family_name(res->listing.err_family),
+		    output_family_name(res->listing.err_family),
 		    output_proto_name(res->listing.err_protocol), name);
 	}
 	errno = -error;
 	err(EXIT_ERROR, "sock_diag dump (%s/%s)",
-	    family_name(res->listing.err_family),
+	    output_family_name(res->listing.err_family),
 	    output_proto_name(res->listing.err_protocol));
 }
 
@@ -122,7 +116,7 @@ check_replay_plan(const struct options *opts, struct replay *rp)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
 		    "filters (recorded with other options?)",
-		    opts->replay, family_name(steps[bad].family),
+		    opts->replay, output_family_name(steps[bad].family),
 		    output_proto_name(steps[bad].protocol));
 	if (ret < 0) {
 		errno = -ret;
@@ -196,7 +190,7 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 	for (i = 0; i < res->listing.nmissing; i++)
 		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
 		      "protocol (diag module not loaded?); skipped",
-		    family_name(res->listing.missing[i].family),
+		    output_family_name(res->listing.missing[i].family),
 		    output_proto_name(res->listing.missing[i].protocol));
 	if (unread > 0)
 		warnx("-p: could not read the descriptors of %u processes "

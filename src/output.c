@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "output.h"
@@ -75,4 +76,10 @@ output_proto_name(int protocol)
 	default:
 		return "?";
 	}
+}
+
+const char *
+output_family_name(int family)
+{
+	return family == AF_INET6 ? "AF_INET6" : "AF_INET";
 }

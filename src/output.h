@@ -105,4 +105,7 @@ const char *table_printable(const char *s, char *buf, size_t len);
 /* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
 const char *output_proto_name(int protocol);
 
+/* Returns "AF_INET6" or "AF_INET": how messages name a dump's family. */
+const char *output_family_name(int family);
+
 #endif

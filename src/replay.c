@@ -19,6 +19,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
+#include "output.h"
 #include "parse.h"
 #include "rawfile.h"
 #include "replay.h"
@@ -121,9 +122,8 @@ section_ids(const uint8_t *buf, size_t len, uint32_t *seq, uint32_t *portid)
 static const char *
 req_name(const struct req_body *req, char *name, size_t len)
 {
-	snprintf(name, len, "%s/%s",
-	    req->family == AF_INET6 ? "AF_INET6" : "AF_INET",
-	    req->protocol == IPPROTO_TCP ? "tcp" : "udp");
+	snprintf(name, len, "%s/%s", output_family_name(req->family),
+	    output_proto_name(req->protocol));
 	return name;
 }
 
