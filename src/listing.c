@@ -6,12 +6,21 @@
  * sock_entry on the stack, classified and handed to the writer, so memory
  * does not grow with the number of sockets.  -p's first pass runs the same
  * dumps and filters and only records each inode.
+ *
+ * An MPTCP socket's TCP subflows carry its inode (net/mptcp/subflow.c
+ * gives each subflow the MPTCP socket's inode, and an accepted one is
+ * grafted onto it), so when the plan lists MPTCP, which it does before
+ * TCP, the inodes it saw hide those subflows from the TCP rows: the
+ * socket is listed once, as mptcp.  Only those inodes are kept.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "inoset.h"
 #include "listing.h"
 #include "parse.h"
 #include "sock.h"
@@ -21,6 +30,7 @@ struct row_ctx {
 	const struct out_row *base;
 	struct procmap *collect;
 	const struct filter *filter; /* NULL: none */
+	struct inoset *mptcp; /* inodes of the MPTCP sockets seen */
 	int protocol;
 	int write_err;
 	bool first_only; /* --check -q: the first match answers */
@@ -38,6 +48,14 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	ret = sock_parse(nlh, ctx->protocol, &sk);
 	if (ret < 0)
 		return ret;
+	if (sk.protocol == SOCK_IPPROTO_MPTCP) {
+		ret = inoset_add(ctx->mptcp, sk.inode);
+		if (ret < 0)
+			return ret;
+	} else if (sk.protocol == IPPROTO_TCP &&
+	    inoset_has(ctx->mptcp, sk.inode)) {
+		return 0; /* a subflow of an MPTCP socket listed already */
+	}
 	sock_classify(&sk);
 	/* What the kernel could not filter (v6only, above all). */
 	if (ctx->filter != NULL && !filter_match(ctx->filter, &sk))
@@ -71,21 +89,30 @@ run_steps(const struct source *src, const struct options *opts,
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc bc;
+	struct inoset mptcp;
 	size_t n, i;
 	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	n = query_plan(opts, steps, &bc);
+	inoset_init(&mptcp);
+	n = query_plan(opts, source_protocols(src), steps, &bc);
 	for (i = 0; i < n; i++) {
 		struct row_ctx ctx = *proto;
 
 		ctx.protocol = steps[i].protocol;
+		ctx.mptcp = &mptcp;
 		ret = source_dump(src, &steps[i], row_cb, &ctx);
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
 			 * is done with this source. */
 			ret = 0;
 			break;
+		}
+		/* A kernel without INET_DIAG_REQ_PROTOCOL has no MPTCP
+		 * diag: no MPTCP here, not an error. */
+		if (ret == -EINVAL && steps[i].protocol > UINT8_MAX) {
+			ret = 0;
+			continue;
 		}
 		if (ret == -ENOENT) {
 			res->missing[res->nmissing].family = steps[i].family;
@@ -104,6 +131,7 @@ run_steps(const struct source *src, const struct options *opts,
 			break;
 		}
 	}
+	inoset_done(&mptcp);
 	return ret;
 }
 

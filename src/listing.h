@@ -15,11 +15,12 @@
 struct listing_result {
 	/* The dump that failed (err), or that the kernel could not serve. */
 	struct {
-		uint8_t family, protocol;
+		uint8_t family;
+		uint16_t protocol;
 	} missing[QUERY_MAX_STEPS];
 	unsigned int nmissing; /* protocols without a diag handler */
 	uint8_t err_family; /* where err happened; 0 when writing */
-	uint8_t err_protocol;
+	uint16_t err_protocol;
 	int write_err; /* -errno if the output stream failed */
 	unsigned long rows; /* rows written */
 };
@@ -31,7 +32,8 @@ struct listing_result {
  * namespace; NULL for none) with its socket filled in.  With --check -q it
  * stops at the first match and leaves the rest of that dump unread, so src
  * must not be used again.  A protocol the kernel cannot dump is recorded
- * in res->missing and skipped.  Returns 0, or the -errno that stopped the
+ * in res->missing and skipped; MPTCP refused with -EINVAL (a kernel
+ * without INET_DIAG_REQ_PROTOCOL) is skipped as absent.  Returns 0, or the -errno that stopped the
  * listing: a failed dump (res->err_family/err_protocol say which) or a
  * failed write (res->write_err).  *res is always filled in.
  */

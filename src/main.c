@@ -103,14 +103,15 @@ struct raw_files {
 
 /* A dump recorded with other options is refused before any output. */
 static void
-check_replay_plan(const struct options *opts, struct replay *rp)
+check_replay_plan(
+    const struct options *opts, struct replay *rp, uint32_t protos)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc bc;
 	size_t n, bad = 0;
 	int ret;
 
-	n = query_plan(opts, steps, &bc);
+	n = query_plan(opts, protos, steps, &bc);
 	ret = replay_check_plan(rp, steps, n, &bad);
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
@@ -137,12 +138,13 @@ open_replay(const struct options *opts, struct raw_files *rf)
 		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
 	if (rf->rp == NULL)
 		err(EXIT_ERROR, "replay %s", opts->replay);
-	check_replay_plan(opts, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
+	check_replay_plan(opts, rf->rp, source_protocols(&rf->src));
 }
 
 static void
-open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
+open_record(const struct options *opts, struct diag *d, uint32_t protos,
+    struct raw_files *rf)
 {
 	struct utsname u;
 	char note[256];
@@ -155,7 +157,7 @@ open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
 	rf->f = fopen(opts->dump_raw, "wb");
 	if (rf->f == NULL)
 		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
-	rf->rec = record_new(rf->f, d, note);
+	rf->rec = record_new(rf->f, d, note, protos);
 	if (rf->rec == NULL)
 		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
 	record_source_init(&rf->src, rf->rec);
@@ -247,7 +249,7 @@ main(int argc, char *argv[])
 		open_replay(&opts, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
-		open_record(&opts, sc.d, &rf);
+		open_record(&opts, sc.d, sc.protos, &rf);
 		scope_set_source(&sc, &rf.src);
 	}
 	if (opts.processes)

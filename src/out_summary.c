@@ -18,13 +18,30 @@
 
 static const char *const group_names[OUT_GROUPS] = { "listening", "connected",
 	"time-wait" };
-static const char *const proto_names[2] = { "tcp", "udp" };
+/* The summary's protocols, in its order; names from output_proto_name(). */
+static const int protocols[OUT_PROTOS] = { IPPROTO_TCP, IPPROTO_UDP,
+	SOCK_IPPROTO_MPTCP, IPPROTO_SCTP, IPPROTO_RAW };
 
-/* UDP sockets are never in TIME-WAIT: no such line for them. */
+/* Only TCP sockets are ever in TIME-WAIT: no such line for the others. */
 static bool
 has_group(int proto, int group)
 {
 	return proto == 0 || group != 2;
+}
+
+/* TCP and UDP always have their lines; the others when they counted any. */
+static bool
+has_lines(const struct writer *w, int proto)
+{
+	int g, m;
+
+	if (proto < 2)
+		return true;
+	for (g = 0; g < OUT_GROUPS; g++)
+		for (m = 0; m < SOCK_MODE_COUNT; m++)
+			if (w->counts[proto][g][m] != 0)
+				return true;
+	return false;
 }
 
 static int
@@ -48,9 +65,12 @@ static int
 summary_row(struct writer *w, const struct out_row *row)
 {
 	const struct sock_entry *sk = row->sk;
-	int proto = sk->protocol == IPPROTO_UDP ? 1 : 0;
+	int proto;
 
-	if ((unsigned int)sk->mode < SOCK_MODE_COUNT)
+	for (proto = 0; proto < OUT_PROTOS; proto++)
+		if (protocols[proto] == sk->protocol)
+			break;
+	if (proto < OUT_PROTOS && (unsigned int)sk->mode < SOCK_MODE_COUNT)
 		w->counts[proto][state_group(sk->state)][sk->mode]++;
 	return 0;
 }
@@ -86,12 +106,14 @@ table_end(struct writer *w)
 			fprintf(w->out, " %-8s", sock_mode_name(m));
 		fprintf(w->out, " %s\n", "total");
 	}
-	for (p = 0; p < 2; p++) {
+	for (p = 0; p < OUT_PROTOS; p++) {
+		if (!has_lines(w, p))
+			continue;
 		for (g = 0; g < OUT_GROUPS; g++) {
 			if (!has_group(p, g))
 				continue;
-			fprintf(w->out, "%-5s %-10s", proto_names[p],
-			    group_names[g]);
+			fprintf(w->out, "%-5s %-10s",
+			    output_proto_name(protocols[p]), group_names[g]);
 			for (m = 0; m < SOCK_MODE_COUNT; m++) {
 				fprintf(w->out, " %-8lu", w->counts[p][g][m]);
 				total[m] += w->counts[p][g][m];
@@ -144,8 +166,10 @@ json_end(struct writer *w)
 		fprintf(w->out, "%d", w->opts.bindv6only);
 	else
 		fputs("null", w->out);
-	for (p = 0; p < 2; p++) {
-		fprintf(w->out, ",\"%s\":{", proto_names[p]);
+	for (p = 0; p < OUT_PROTOS; p++) {
+		if (!has_lines(w, p))
+			continue;
+		fprintf(w->out, ",\"%s\":{", output_proto_name(protocols[p]));
 		for (g = 0; g < OUT_GROUPS; g++) {
 			if (!has_group(p, g))
 				continue;

@@ -73,6 +73,12 @@ output_proto_name(int protocol)
 		return "tcp";
 	case IPPROTO_UDP:
 		return "udp";
+	case SOCK_IPPROTO_MPTCP:
+		return "mptcp";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_RAW:
+		return "raw";
 	default:
 		return "?";
 	}

@@ -46,6 +46,8 @@ struct out_row {
 /* The state groups of the summary: listening (and unconnected UDP),
  * connected, time-wait. */
 #define OUT_GROUPS 3
+/* The protocols of the summary. */
+#define OUT_PROTOS 5
 
 struct writer;
 
@@ -60,8 +62,9 @@ struct writer {
 	FILE *out;
 	struct out_opts opts;
 	unsigned long rows; /* rows written so far */
-	/* -s: sockets per protocol (tcp, udp), state group and mode. */
-	unsigned long counts[2][OUT_GROUPS][SOCK_MODE_COUNT];
+	/* -s: sockets per protocol (tcp, udp, mptcp, sctp, raw), state
+	 * group and mode. */
+	unsigned long counts[OUT_PROTOS][OUT_GROUPS][SOCK_MODE_COUNT];
 };
 
 /* Set up a writer on out; they cannot fail. */
@@ -102,7 +105,9 @@ size_t table_write_string(FILE *out, const char *s, size_t n);
  */
 const char *table_printable(const char *s, char *buf, size_t len);
 
-/* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
+/* Returns "tcp", "udp", "mptcp", "sctp" or "raw" (or "?") for an
+ * IPPROTO_* number (SOCK_IPPROTO_MPTCP for mptcp; IPPROTO_RAW for every
+ * raw socket). */
 const char *output_proto_name(int protocol);
 
 /* Returns "AF_INET6" or "AF_INET": how messages name a dump's family. */

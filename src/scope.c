@@ -12,11 +12,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "protos.h"
 #include "scope.h"
 #include "sysctl.h"
 
@@ -63,8 +65,23 @@ adopt(struct scope *s, const struct ns_handle *h)
 {
 	s->d = h->d;
 	s->bindv6only = h->bindv6only;
-	source_init_diag(&s->own, s->d);
+	source_init_diag(&s->own, s->d, s->protos);
 	s->src = &s->own;
+}
+
+/*
+ * The loaded protocols.  The list is the host's (net/core/sock.c keeps
+ * one proto_list), so once serves every namespace.  Without it, TCP and
+ * UDP alone: asking for nothing else can load nothing.
+ */
+static void
+read_protos(struct scope *s, const char *proc_root)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/net/protocols", proc_root);
+	if (protos_read(path, &s->protos) < 0)
+		s->protos = protos_base();
 }
 
 int
@@ -79,6 +96,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	s->named_dir = named_dir;
 	s->proc_root = proc_root;
 	s->bindv6only = -1;
+	read_protos(s, proc_root);
 	if (opts->all_netns) {
 		ret = netns_list_init(&s->list, named_dir, proc_root);
 		if (ret < 0) {
@@ -215,7 +233,7 @@ summarize(struct scope *s, struct writer *w, const struct ns_handle *h,
 	struct source src;
 	int ret, end;
 
-	source_init_diag(&src, h->d);
+	source_init_diag(&src, h->d, s->protos);
 	w->opts.bindv6only = h->bindv6only;
 	w->opts.netns_name = e->label;
 	w->opts.netns_inode = e->ino;
@@ -260,7 +278,7 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 			continue;
 		base.netns = s->list.v[i].label;
 		base.netns_inode = s->list.v[i].ino;
-		source_init_diag(&src, h.d);
+		source_init_diag(&src, h.d, s->protos);
 		if (collect != NULL)
 			ret = listing_collect(&src, s->opts, collect, &lr);
 		else if (per_ns)

@@ -18,6 +18,9 @@
  * is left out, as it belongs to dualstat's own work.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <err.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +31,9 @@
 #include <linux/sock_diag.h>
 
 #include "cli.h"
+#include "protos.h"
 #include "query.h"
+#include "sock.h"
 
 /* The same read size as dualstat (diag.c): the kernel's dump skb limit. */
 #define RECV_SIZE 32768
@@ -52,15 +57,25 @@ send_request(int fd, const struct diag_request *req, unsigned int seq)
 	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	msg.nlh.nlmsg_seq = seq;
 	msg.r.sdiag_family = req->family;
-	msg.r.sdiag_protocol = req->protocol;
 	msg.r.idiag_states = req->states;
+	/* As diag.c asks: MPTCP's 262 in INET_DIAG_REQ_PROTOCOL. */
+	if (req->protocol > 255) {
+		nla = (struct nlattr *)msg.bytecode;
+		nla->nla_type = INET_DIAG_REQ_PROTOCOL;
+		nla->nla_len = NLA_HDRLEN + sizeof(uint32_t);
+		memcpy(msg.bytecode + NLA_HDRLEN, &(uint32_t){ req->protocol },
+		    sizeof(uint32_t));
+		len += NLA_ALIGN(nla->nla_len);
+	} else {
+		msg.r.sdiag_protocol = (uint8_t)req->protocol;
+	}
 	if (req->bytecode != NULL) {
 		if (req->bytecode_len > sizeof(msg.bytecode) - NLA_HDRLEN)
 			errx(2, "bytecode too long");
-		nla = (struct nlattr *)msg.bytecode;
+		nla = (struct nlattr *)((unsigned char *)&msg + len);
 		nla->nla_type = INET_DIAG_REQ_BYTECODE;
 		nla->nla_len = (unsigned short)(NLA_HDRLEN + req->bytecode_len);
-		memcpy(msg.bytecode + NLA_HDRLEN, req->bytecode,
+		memcpy((unsigned char *)nla + NLA_HDRLEN, req->bytecode,
 		    req->bytecode_len);
 		len += NLA_ALIGN(nla->nla_len);
 	}
@@ -105,16 +120,29 @@ main(int argc, char *argv[])
 	struct options opts;
 	unsigned long messages = 0, bytes = 0;
 	char msg[256];
+	uint32_t loaded;
+	bool no_bound_inactive = false;
 	size_t n, i;
 	int fd;
 
+	/* The bench's measure of what bound-inactive sockets cost. */
+	if (argc > 1 && strcmp(argv[1], "--no-bound-inactive") == 0) {
+		no_bound_inactive = true;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(2, "%s", msg);
+	if (protos_read("/proc/net/protocols", &loaded) < 0)
+		loaded = protos_base();
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd < 0)
 		err(2, "socket");
-	n = query_plan(&opts, steps, &bc);
+	n = query_plan(&opts, loaded, steps, &bc);
 	for (i = 0; i < n; i++) {
+		if (no_bound_inactive)
+			steps[i].states &= ~(1U << SOCK_STATE_BOUND_INACTIVE);
 		send_request(fd, &steps[i], (unsigned int)i + 1);
 		drain(fd, &messages, &bytes);
 	}
