@@ -15,6 +15,7 @@
 #include "check_suite.h"
 #include "protos.h"
 #include "query.h"
+#include "sock.h"
 
 START_TEST(test_states)
 {
@@ -150,6 +151,63 @@ START_TEST(test_plan_filters)
 }
 END_TEST
 
+/* Every protocol asked for: only those the kernel has loaded are. */
+START_TEST(test_plan_loaded)
+{
+	struct options o = { .tcp = true,
+		.udp = true,
+		.mptcp = true,
+		.sctp = true,
+		.raw = true,
+		.inet = true,
+		.inet6 = true,
+		.view = CLI_VIEW_ALL };
+	static const int order[] = { SOCK_IPPROTO_MPTCP, IPPROTO_TCP,
+		IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_RAW };
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	uint32_t all = 0;
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		all |= protos_bit(order[i], AF_INET) |
+		    protos_bit(order[i], AF_INET6);
+	/* MPTCP first (its inodes hide the TCP subflows), then the rest. */
+	ck_assert_uint_eq(query_plan(&o, all, steps, &bc), 10);
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(steps[i].protocol, order[i / 2]);
+		ck_assert_int_eq(steps[i].family, i % 2 ? AF_INET6 : AF_INET);
+	}
+	/* Bit 13 for TCP alone. */
+	ck_assert_uint_eq(steps[2].states, 0x3ffe);
+	ck_assert_uint_eq(steps[0].states, 0x1ffe);
+	ck_assert_uint_eq(steps[6].states, 0x1ffe);
+	/* TCP and UDP loaded: nothing else is asked for. */
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	for (i = 0; i < 4; i++)
+		ck_assert(steps[i].protocol == IPPROTO_TCP ||
+		    steps[i].protocol == IPPROTO_UDP);
+	/* SCTP loaded for IPv4 only (SCTPv6 missing): one SCTP step. */
+	o.tcp = o.udp = o.mptcp = o.raw = false;
+	ck_assert_uint_eq(
+	    query_plan(&o, protos_bit(IPPROTO_SCTP, AF_INET), steps, &bc), 1);
+	ck_assert_int_eq(steps[0].family, AF_INET);
+	/* Nothing loaded that was asked for: an empty plan. */
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 0);
+	/* --state bound-inactive asks TCP for bit 13, UDP for nothing. */
+	o.tcp = o.udp = true;
+	o.filter.states = 1U << 13;
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+	ck_assert_int_eq(steps[0].protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(steps[0].states, 1U << 13);
+	/* --state closed: CLOSE, and for TCP the bound-inactive ones. */
+	o.filter.states = 1U << 7;
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	ck_assert_uint_eq(steps[0].states, (1U << 7) | (1U << 13));
+	ck_assert_uint_eq(steps[2].states, 1U << 7);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -158,5 +216,6 @@ main(void)
 	check_add(s, "states", test_states);
 	check_add(s, "plan", test_plan);
 	check_add(s, "plan with filters", test_plan_filters);
+	check_add(s, "plan of loaded protocols", test_plan_loaded);
 	return check_run(s);
 }

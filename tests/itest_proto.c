@@ -9,8 +9,10 @@
  * under -t, and the same sockets as ss -M; a Go-style server (a child
  * process with a dual MPTCP listener on [::]:8080) under -l -p; a --dump-raw
  * of it replayed; TCP sockets bound but not listening; raw sockets of both
- * families against ss -w.  Each part skips, with its reason, where the
- * kernel cannot do it (net.mptcp.enabled = 0, no raw_diag, Linux < 6.8).
+ * families against ss -w; and where SCTP is there (after modprobe sctp),
+ * a dual SCTP endpoint and an IPv4 association to it.  Each part skips,
+ * with its reason, where the kernel cannot do it (net.mptcp.enabled = 0,
+ * no raw_diag, Linux < 6.8, no SCTP).
  */
 #include "config.h"
 
@@ -424,6 +426,99 @@ test_raw(void)
 	free(err);
 }
 
+/*
+ * Whether out has a JSON row whose fields k[i] hold v[i] (n pairs).
+ */
+static bool
+has_row(const char *out, const char *const *k, const char *const *v, size_t n)
+{
+	char one[4096], buf[128];
+	size_t i, j, len;
+
+	for (i = 0; i < itest_count_lines(out); i++) {
+		const char *line = itest_line(out, i, &len);
+
+		if (line == NULL || line[0] != '{' || len >= sizeof(one))
+			continue;
+		memcpy(one, line, len);
+		one[len] = '\0';
+		for (j = 0; j < n; j++)
+			if (!itest_json_get(one, k[j], buf, sizeof(buf)) ||
+			    strcmp(buf, v[j]) != 0)
+				break;
+		if (j == n)
+			return true;
+	}
+	return false;
+}
+
+/* An SCTP socket (one-to-one style); -errno if the kernel has none. */
+static int
+sctp_socket(int family)
+{
+	int fd = socket(family, SOCK_STREAM, IPPROTO_SCTP);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static void
+test_sctp(void)
+{
+	static const char *const modprobe[] = { "modprobe", "sctp", NULL };
+	static const char *const s_args[] = { "-S", "-a", "-j", NULL };
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6 };
+	struct sockaddr_in lo = { .sin_family = AF_INET };
+	const char *k[3], *v[3];
+	char *out, *err, port[8], ino[16];
+	int l, c, s, off = 0;
+
+	l = sctp_socket(AF_INET6);
+	if (l < 0) {
+		/* The test may load it; dualstat never does. */
+		if (itest_run_prog(modprobe, &out, &err) == 0)
+			l = sctp_socket(AF_INET6);
+		free(out);
+		free(err);
+		if (l < 0) {
+			skip("SCTP",
+			    "no SCTP in this kernel (modprobe sctp "
+			    "failed)");
+			return;
+		}
+	}
+	setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (bind(l, (struct sockaddr *)&any, sizeof(any)) < 0 ||
+	    listen(l, 4) < 0)
+		itest_fatal("SCTP listener: %s", strerror(errno));
+	c = sctp_socket(AF_INET);
+	lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lo.sin_port = htons(itest_port(l));
+	if (c < 0 || connect(c, (struct sockaddr *)&lo, sizeof(lo)) < 0)
+		itest_fatal("SCTP connect: %s", strerror(errno));
+	s = itest_accept(l);
+	snprintf(port, sizeof(port), "%u", itest_port(l));
+	snprintf(ino, sizeof(ino), "%u", itest_inode(l));
+	itest_check(itest_run(s_args, &out, &err) == 0, "-S -a: %s", err);
+	/* The endpoint: bound to [::], v6only 0. */
+	k[0] = "inode", v[0] = ino, k[1] = "state", v[1] = "LISTEN";
+	k[2] = "mode", v[2] = "dual";
+	itest_check(has_row(out, k, v, 3), "SCTP: no dual endpoint:\n%s", out);
+	/* The server's association: an IPv4 peer on an IPv6 socket. */
+	k[0] = "local_port", v[0] = port, k[1] = "state", v[1] = "ESTAB";
+	k[2] = "mode", v[2] = "mapped";
+	itest_check(
+	    has_row(out, k, v, 3), "SCTP: no mapped association:\n%s", out);
+	/* The client's: IPv4 on an IPv4 socket. */
+	k[0] = "peer_port", v[0] = port, k[1] = "state", v[1] = "ESTAB";
+	k[2] = "mode", v[2] = "v4";
+	itest_check(has_row(out, k, v, 3), "SCTP: no v4 association:\n%s", out);
+	free(out);
+	free(err);
+	close(s);
+	close(c);
+	close(l);
+}
+
 int
 main(void)
 {
@@ -431,6 +526,7 @@ main(void)
 	test_mptcp();
 	test_bound_inactive();
 	test_raw();
+	test_sctp();
 	if (skipped > 0 && itest_failures() == 0)
 		printf("itest_proto: %u part(s) skipped\n", skipped);
 	itest_finish("itest_proto");
