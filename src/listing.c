@@ -11,7 +11,9 @@
  * gives each subflow the MPTCP socket's inode, and an accepted one is
  * grafted onto it), so when the plan lists MPTCP, which it does before
  * TCP, the inodes it saw hide those subflows from the TCP rows: the
- * socket is listed once, as mptcp.  Only those inodes are kept.
+ * socket is listed once, as mptcp.  A connection not yet accepted has no
+ * inode (0) on either side: its addresses and ports stand in for it.
+ * Only the MPTCP sockets are kept.
  */
 #include "config.h"
 
@@ -49,11 +51,10 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	if (ret < 0)
 		return ret;
 	if (sk.protocol == SOCK_IPPROTO_MPTCP) {
-		ret = inoset_add(ctx->mptcp, sk.inode);
+		ret = inoset_add(ctx->mptcp, &sk);
 		if (ret < 0)
 			return ret;
-	} else if (sk.protocol == IPPROTO_TCP &&
-	    inoset_has(ctx->mptcp, sk.inode)) {
+	} else if (sk.protocol == IPPROTO_TCP && inoset_has(ctx->mptcp, &sk)) {
 		return 0; /* a subflow of an MPTCP socket listed already */
 	}
 	sock_classify(&sk);

@@ -97,6 +97,9 @@ mptcp_connect(const char *addr, uint16_t port)
 	return fd;
 }
 
+static bool has_row(
+    const char *out, const char *const *k, const char *const *v, size_t n);
+
 struct want {
 	uint32_t inode;
 	const char *state, *mode;
@@ -282,6 +285,35 @@ test_mptcp_replay(void)
 	free(err2);
 }
 
+/*
+ * A connection not yet accepted: the server's MPTCP socket and its TCP
+ * subflow both report inode 0.  The subflow is still not listed as tcp.
+ */
+static void
+test_unaccepted(int lfd)
+{
+	static const char *const all[] = { "-a", "-j", NULL };
+	int c = mptcp_connect("127.0.0.1", itest_port(lfd));
+	char lport[8], pport[8], *out, *err;
+	const char *k[3] = { "local_port", "peer_port", "proto" };
+	const char *v[3] = { lport, pport, "tcp" };
+
+	usleep(100000); /* the handshake completes in the kernel */
+	snprintf(lport, sizeof(lport), "%u", itest_port(lfd));
+	snprintf(pport, sizeof(pport), "%u", itest_port(c));
+	itest_check(itest_run(all, &out, &err) == 0, "-a: %s", err);
+	itest_check(!has_row(out, k, v, 3),
+	    "the subflow of an unaccepted MPTCP connection is listed as "
+	    "tcp:\n%s",
+	    out);
+	v[2] = "mptcp";
+	itest_check(has_row(out, k, v, 3),
+	    "an unaccepted MPTCP connection is not listed:\n%s", out);
+	free(out);
+	free(err);
+	close(c);
+}
+
 static void
 test_mptcp(void)
 {
@@ -330,6 +362,7 @@ test_mptcp(void)
 	check_against_ss_m(w, n);
 	test_go_server();
 	test_mptcp_replay();
+	test_unaccepted(l_v4);
 }
 
 static bool
