@@ -9,9 +9,10 @@
  *   rawmk requests FILE  reads a version 2 dump and prints the family and
  *                        protocol of each REQUEST record, one a line
  *                        ("10 262"): what dualstat asked the kernel for
- *   rawmk sctp FILE      a version 2 dump of a host with SCTP loaded
- *                        (and TCP, UDP): the answers to -S -a, multi-homed
- *                        endpoints and associations (see sctp_file())
+ *   rawmk protos FILE    a version 2 dump of a host with SCTP and raw
+ *                        loaded (and TCP, UDP): the answers to -S -a,
+ *                        multi-homed endpoints and associations, and to
+ *                        -w -a (see protos_file())
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -48,21 +49,29 @@ section(uint8_t family, uint8_t protocol, const struct rb_sock *s,
 #define SCTP_ESTABLISHED 3
 
 /*
- * The -S -a answers.  AF_INET: an endpoint on 0.0.0.0:2905 (v4) and an
+ * The -S -a and -w -a answers.  AF_INET: an endpoint on 0.0.0.0:2905 (v4) and an
  * association to two peer addresses (v4).  AF_INET6: an endpoint on
  * [::]:3868 with v6only 0 (dual); an association whose second local and
  * second peer addresses are IPv4, kept by SCTP as sockaddr_in (mapped);
  * one with only IPv6 addresses (v6); one whose second peer is the
  * IPv4-mapped ::ffff:203.0.113.9 (mapped).  Associations carry the
  * endpoint's v6only (the kernel reports it by the socket's LISTEN state).
+ * Raw: an AF_INET ICMP socket (protocol 1 in the port, as the kernel's
+ * inet_num) and an AF_INET6 one bound to [::] with v6only 0 (protocol 17),
+ * which the kernel reports as it would a dual UDP socket.
  */
 static void
-sctp_file(void)
+protos_file(void)
 {
 	static const uint16_t protos[] = { IPPROTO_TCP, IPPROTO_TCP,
-		IPPROTO_UDP, IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_SCTP };
+		IPPROTO_UDP, IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_SCTP,
+		IPPROTO_RAW, IPPROTO_RAW };
 	static const uint8_t fams[] = { AF_INET, AF_INET6, AF_INET, AF_INET6,
-		AF_INET, AF_INET6 };
+		AF_INET, AF_INET6, AF_INET, AF_INET6 };
+	static const struct rb_sock raw4 = { AF_INET, TCP_CLOSE, "0.0.0.0", 1,
+		"0.0.0.0", 0, 7001, -1 };
+	static const struct rb_sock raw6 = { AF_INET6, TCP_CLOSE, "::", 17,
+		"::", 0, 7002, 0 };
 	static const struct rb_sock ep4 = { AF_INET, TCP_LISTEN, "0.0.0.0",
 		2905, "0.0.0.0", 0, 5001, -1 };
 	static const struct rb_addr ep4_l[] = { { AF_INET, "0.0.0.0" } };
@@ -91,7 +100,7 @@ sctp_file(void)
 	struct dgram dg;
 
 	rb_header(&rb, 2);
-	rb_protocols(&rb, protos, fams, 6);
+	rb_protocols(&rb, protos, fams, 8);
 	rb_request2(&rb, AF_INET, IPPROTO_SCTP, 0x1ffe);
 	dg_init(&dg);
 	dg_add_sctp(&dg, &ep4, ep4_l, 1, NULL, 0);
@@ -104,6 +113,16 @@ sctp_file(void)
 	dg_add_sctp(&dg, &as6m, as6m_l, 2, as6m_p, 2);
 	dg_add_sctp(&dg, &as6, as6_l, 1, as6_p, 1);
 	dg_add_sctp(&dg, &as6x, as6_l, 1, as6x_p, 2);
+	dg_add_done(&dg, 0);
+	rb_datagram(&rb, &dg);
+	rb_request2(&rb, AF_INET, IPPROTO_RAW, 0x1ffe);
+	dg_init(&dg);
+	dg_add_sock(&dg, &raw4);
+	dg_add_done(&dg, 0);
+	rb_datagram(&rb, &dg);
+	rb_request2(&rb, AF_INET6, IPPROTO_RAW, 0x1ffe);
+	dg_init(&dg);
+	dg_add_sock(&dg, &raw6);
 	dg_add_done(&dg, 0);
 	rb_datagram(&rb, &dg);
 }
@@ -159,13 +178,14 @@ main(int argc, char *argv[])
 	if (argc != 3 ||
 	    (strcmp(argv[1], "missing") != 0 &&
 		strcmp(argv[1], "refused") != 0 &&
-		strcmp(argv[1], "sctp") != 0)) {
-		fprintf(stderr, "usage: rawmk missing|refused|sctp FILE\n");
+		strcmp(argv[1], "protos") != 0)) {
+		fprintf(stderr,
+		    "usage: rawmk missing|refused|protos|requests FILE\n");
 		return 2;
 	}
 	refused = strcmp(argv[1], "refused") == 0;
-	if (strcmp(argv[1], "sctp") == 0) {
-		sctp_file();
+	if (strcmp(argv[1], "protos") == 0) {
+		protos_file();
 	} else {
 		rb_header(&rb, 1);
 		section(AF_INET, IPPROTO_TCP, &ssh, 0, 0);

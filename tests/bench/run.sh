@@ -120,6 +120,9 @@ has_option() {
 add "floor -a" - - "$rawfloor" -a
 add "floor -l" - - "$rawfloor" -l
 add "floor -a -6" - - "$rawfloor" -a -6
+# What asking TCP for bound-inactive sockets (idiag_states bit 13, which
+# -a does as current ss does) costs the kernel: its bind hash walk.
+add "floor -a w/o bit13" - - "$rawfloor" --no-bound-inactive -a
 add "dualstat -a" "floor -a" "ss -tuan" "$dualstat" -a
 add "dualstat -a -j" "floor -a" "ss -tuan" "$dualstat" -a -j
 if has_option --dual; then

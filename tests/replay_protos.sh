@@ -1,8 +1,9 @@
 #!/bin/sh
-# replay_sctp.sh - SCTP through the parser and --replay, from a dump
-# tests/rawmk writes (rawmk.c, sctp_file(), says what it holds): several
-# local and peer addresses, IPv4 ones on an IPv6 socket, a mapped peer
-# among them.  Works on any kernel, SCTP or not.  Needs no root.
+# replay_protos.sh - SCTP and raw sockets through the parser and --replay,
+# from a dump tests/rawmk writes (rawmk.c, protos_file(), says what it
+# holds): SCTP sockets with several local and peer addresses, IPv4 ones on
+# an IPv6 socket, a mapped peer among them; raw sockets of both families.
+# Works on any kernel, with SCTP and raw_diag or not.  Needs no root.
 set -u
 : "${DUALSTAT:?}" "${RAWMK:?}"
 t=$(mktemp -d)
@@ -10,7 +11,7 @@ trap 'rm -rf "$t"' EXIT
 fail=0
 no() { echo "FAIL: $*"; fail=1; }
 
-"$RAWMK" sctp "$t/sctp.raw" || exit 1
+"$RAWMK" protos "$t/sctp.raw" || exit 1
 
 # -j: every address of each socket, IPv4 ones of the AF_INET6 socket in
 # mapped form; the mode from all of them.
@@ -69,5 +70,17 @@ grep -q ESTAB "$t/out" && no "-l lists an association"
 grep -q 'holds no AF_INET/tcp dump' "$t/err" ||
 	no "default replay: $(cat "$t/err")"
 
-[ "$fail" -eq 0 ] && echo "replay_sctp: all passed"
+# Raw: the protocol number in the port column; the IPv6 one v6only by
+# rule, though the kernel reported v6only 0 on [::].
+"$DUALSTAT" -w -a -H --replay "$t/sctp.raw" >"$t/out"
+grep -q '^raw   UNCONN     v4     0\.0\.0\.0:1  ' "$t/out" ||
+	no "-w: no raw v4 row on port 1: $(cat "$t/out")"
+grep -q '^raw   UNCONN     v6only \[::\]:17  ' "$t/out" ||
+	no "-w: no raw v6only row on port 17: $(cat "$t/out")"
+[ "$(wc -l <"$t/out")" -eq 2 ] || no "-w: not 2 rows"
+# --dual: a raw socket never carries IPv4 through IPv6.
+"$DUALSTAT" --dual -w -H --replay "$t/sctp.raw" >"$t/out"
+[ -s "$t/out" ] && no "--dual -w lists a raw socket: $(cat "$t/out")"
+
+[ "$fail" -eq 0 ] && echo "replay_protos: all passed"
 exit "$fail"
