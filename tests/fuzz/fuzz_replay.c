@@ -31,6 +31,9 @@
 #include "replay.h"
 #include "sock.h"
 
+/* A listing told it was complete, as scope.c tells it. */
+static const struct out_status done = { .complete = true };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *devnull;
@@ -93,14 +96,14 @@ fuzz_listing(struct replay *rp, const char *view)
 	snprintf(a2, sizeof(a2), "%s", view);
 	if (cli_parse(view[0] != '\0' ? 3 : 2, argv, &opts, err, sizeof(err)))
 		abort();
-	n = query_plan(&opts, steps, &bc);
+	replay_source_init(&src, rp);
+	n = query_plan(&opts, source_protocols(&src), steps, &bc);
 	if (replay_check_plan(rp, steps, n, &bad) < 0)
 		return;
 	json_init(&w, devnull, &oo);
-	replay_source_init(&src, rp);
 	writer_begin(&w);
 	ret = listing_run(&src, &opts, &w, NULL, &res);
-	writer_end(&w);
+	writer_end(&w, &done);
 	if (ret == -EBADMSG)
 		abort(); /* replay_new() let a malformed file through */
 }
