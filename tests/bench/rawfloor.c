@@ -1,7 +1,7 @@
 /*
  * rawfloor.c - the raw-dump floor of the benchmark (make bench)
  *
- *     rawfloor [dualstat options]
+ *     rawfloor [--no-bound-inactive] [dualstat options]
  *
  * Sends the sock_diag requests dualstat would send for the same command
  * line, reads the replies with 32 KiB reads and counts them: nothing is
@@ -16,6 +16,8 @@
  * kernel-filtered requests "dualstat --dual" sends.  Only the user-space
  * half of the filters (v6only for -m dual, which bytecode cannot test)
  * is left out, as it belongs to dualstat's own work.
+ * --no-bound-inactive (first) clears idiag_states bit 13 from every
+ * request: the bench's measure of what bound-inactive sockets cost.
  */
 #include <errno.h>
 #include <netinet/in.h>
