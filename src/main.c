@@ -217,7 +217,8 @@ open_metrics(const struct options *opts)
 
 /* A run that failed leaves the previous file as it was. */
 static void
-close_metrics(const struct options *opts, struct outfile *of, bool failed)
+close_metrics(
+    const struct options *opts, struct outfile *of, bool failed, int write_err)
 {
 	char name[256];
 	int ret;
@@ -226,10 +227,11 @@ close_metrics(const struct options *opts, struct outfile *of, bool failed)
 		return;
 	ret = failed ? 0 : outfile_commit(of);
 	outfile_free(of);
-	if (ret < 0) {
-		errno = -ret;
-		err(EXIT_ERROR, "--metrics %s",
-		    table_printable(opts->metrics_file, name, sizeof(name)));
+	if (ret < 0 || write_err < 0) {
+		errno = ret < 0 ? -ret : -write_err;
+		err(EXIT_ERROR, "--metrics %s%s",
+		    table_printable(opts->metrics_file, name, sizeof(name)),
+		    write_err < 0 ? ": write error" : "");
 	}
 }
 
@@ -339,7 +341,8 @@ main(int argc, char *argv[])
 	close_raw_files(&opts, &rf);
 
 	warn_incomplete(res, &pst);
-	close_metrics(&opts, mf, ret < 0 || res->listing.write_err < 0);
+	close_metrics(&opts, mf, ret < 0 || res->listing.write_err < 0,
+	    res->listing.write_err);
 	if (res->listing.write_err < 0)
 		exit_on_write_error(res->listing.write_err);
 	if (ret < 0)
