@@ -47,4 +47,23 @@ grep -qxF 'dualstat_listener_info{netns="",proto="tcp",mode="dual",address="::",
 grep -qxF 'dualstat_sockets{netns="",proto="tcp",state="connected",mode="mapped"} 1' \
 	"$T/out.prom" || fail "no mapped connection: $(cat "$T/out.prom")"
 exec 3>&-
+
+# --all-netns with a namespace named by ip netns add with a quote, a
+# backslash, a newline and an escape sequence; in a private pid and mount
+# namespace, so only the test's namespaces are listed and the host's
+# /run/netns is neither seen nor touched.
+# shellcheck disable=SC2016 # expanded by the inner bash
+unshare --pid --mount --fork --mount-proc "$BASH" -c '
+	set -e
+	mkdir -p /run/netns
+	mount -t tmpfs tmpfs /run/netns
+	ip netns add "$(printf "ev\"il\\\\n\nx\033[31m")"
+	"$1" --metrics --all-netns >"$2/all.prom"' sh "$DUALSTAT" "$T" \
+	2>"$T/err" || fail "--metrics --all-netns: $(cat "$T/err")"
+"$PROMTOOL" check metrics <"$T/all.prom" >"$T/check" 2>&1 ||
+	fail "promtool check metrics (--all-netns): $(cat "$T/check")"
+grep -qxF 'dualstat_bindv6only{netns="ev\"il\\n\nx\\x1b[31m"} 0' "$T/all.prom" ||
+	fail "no escaped namespace: $(grep bindv6only "$T/all.prom")"
+grep -qxF 'dualstat_namespace_errors 0' "$T/all.prom" ||
+	fail "namespace errors: $(grep errors "$T/all.prom")"
 echo "metrics_promtool: all checks passed"
