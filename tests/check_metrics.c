@@ -17,26 +17,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check_mem.h"
 #include "check_suite.h"
 #include "output.h"
-
-static char *text;
-static size_t text_len;
-static FILE *mem;
-
-static void
-open_mem(void)
-{
-	mem = open_memstream(&text, &text_len);
-	ck_assert_ptr_nonnull(mem);
-}
-
-static const char *
-close_mem(void)
-{
-	ck_assert_int_eq(fclose(mem), 0);
-	return text;
-}
 
 static struct sock_entry
 entry(int family, int proto, int state, int v6only, const char *local,
@@ -181,7 +164,7 @@ START_TEST(test_metrics_plain)
 	    "address=\"::\",port=\"8080\",process=\"\"} 1\n" HELP_BINDV6ONLY
 	    "dualstat_bindv6only{netns=\"\"} 0\n" HELP_NS_ERRORS
 	    "dualstat_namespace_errors 0\n" HELP_MISSING RUN_TAIL);
-	free(text);
+	done_mem();
 }
 END_TEST
 
@@ -268,7 +251,7 @@ START_TEST(test_metrics_netns_hostile)
 	    "dualstat_namespace_errors 1\n" HELP_MISSING
 	    "dualstat_protocol_missing{proto=\"tcp\",family=\"inet6\"} "
 	    "1\n" RUN_TAIL);
-	free(text);
+	done_mem();
 	procmap_free(m);
 }
 END_TEST
@@ -311,7 +294,7 @@ START_TEST(test_metrics_reuseport)
 	ck_assert_ptr_nonnull(strstr(text,
 	    "\ndualstat_sockets{netns=\"web\",proto=\"tcp\","
 	    "state=\"listening\",mode=\"dual\"} 2\n"));
-	free(text);
+	done_mem();
 }
 END_TEST
 
@@ -336,7 +319,7 @@ START_TEST(test_metrics_no_zeros)
 	ck_assert_str_eq(close_mem(),
 	    HELP_SOCKETS HELP_LISTENERS HELP_BINDV6ONLY HELP_NS_ERRORS
 	    "dualstat_namespace_errors 0\n" HELP_MISSING RUN_TAIL);
-	free(text);
+	done_mem();
 }
 END_TEST
 
@@ -366,7 +349,7 @@ START_TEST(test_metrics_label)
 		open_mem();
 		metrics_write_label(mem, cases[i].in, cases[i].n);
 		ck_assert_str_eq(close_mem(), cases[i].out);
-		free(text);
+		done_mem();
 	}
 }
 END_TEST

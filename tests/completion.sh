@@ -14,21 +14,17 @@ set -eu
 BASH_COMPLETION=${BASH_COMPLETION:-/usr/share/bash-completion/bash_completion}
 CLI_C=${CLI_C:-$(dirname "$COMPLETION")/../../src/cli.c}
 
-skip() {
-	echo "SKIP: $*" >&2
-	exit 77
-}
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+RELPOP=unused
+# shellcheck source=tests/itest_lib.sh
+. "$(dirname "$0")/itest_lib.sh"
 
 [ -r "$BASH_COMPLETION" ] ||
 	skip "no $BASH_COMPLETION (Debian: apt-get install bash-completion)"
 if [ -z "${COMPLETION_INNER:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a private /run/netns"
 	unshare --mount true 2>/dev/null || skip "unshare --mount refused here"
+	# exec skips the EXIT trap: the re-run makes its own $T.
+	rm -rf "$T"
 	COMPLETION_INNER=1 exec unshare --mount "$BASH" "$0" "$@"
 fi
 mkdir -p /run/netns
