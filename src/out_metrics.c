@@ -280,7 +280,9 @@ put_listeners(FILE *out, struct metrics_state *m)
 	    "Listening TCP and unconnected UDP sockets (dual-stack ones "
 	    "only, unless --metrics-listeners=all), by address and port; "
 	    "the value is their number.");
-	qsort(m->listeners, m->nlisteners, sizeof(*m->listeners), compare_text);
+	if (m->nlisteners > 0) /* qsort(NULL, 0, ...) is undefined */
+		qsort(m->listeners, m->nlisteners, sizeof(*m->listeners),
+		    compare_text);
 	for (i = 0; i < m->nlisteners; i += n) {
 		for (n = 1; i + n < m->nlisteners &&
 		     strcmp(m->listeners[i], m->listeners[i + n]) == 0;
