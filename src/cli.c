@@ -34,6 +34,8 @@ enum {
 	OPT_ALL_NETNS,
 	OPT_DUMP_RAW,
 	OPT_REPLAY,
+	OPT_METRICS,
+	OPT_METRICS_LISTENERS,
 };
 
 static const struct option long_opts[] = {
@@ -69,6 +71,8 @@ static const struct option long_opts[] = {
 	{ "sctp", no_argument, NULL, 'S' },
 	{ "raw", no_argument, NULL, 'w' },
 	{ "query", required_argument, NULL, 'A' },
+	{ "metrics", optional_argument, NULL, OPT_METRICS },
+	{ "metrics-listeners", required_argument, NULL, OPT_METRICS_LISTENERS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -80,7 +84,7 @@ cli_usage(FILE *out)
 	    "                [--state LIST] [--sport PORT] [--dport PORT] [--src PREFIX]\n"
 	    "                [--dst PREFIX] [--unmap] [-s | --check [-q]]\n"
 	    "                [-N NAME | --all-netns] [--dump-raw FILE | --replay FILE]\n"
-	    "                [-h] [-V]\n"
+	    "                [-h] [-V] [--metrics[=FILE] [--metrics-listeners=all]]\n"
 	    "List sockets with the mode that tells how IPv4 reaches them: v4, v6,\n"
 	    "v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4 traffic on\n"
 	    "an IPv6 socket).\n"
@@ -123,6 +127,10 @@ cli_usage(FILE *out)
 	    "      --dump-raw FILE  also write the kernel's replies, as received,\n"
 	    "                    to FILE (for a bug report, or --replay)\n"
 	    "      --replay FILE list from a --dump-raw FILE instead of the kernel\n"
+	    "      --metrics[=FILE]  Prometheus metrics (every state unless -l, -a or\n"
+	    "                    --state), to stdout or written atomically to FILE\n"
+	    "      --metrics-listeners=dual|all  dualstat_listener_info for dual\n"
+	    "                    listeners only (default) or for every listener\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
@@ -301,13 +309,13 @@ static const struct {
 	const char *name;
 	unsigned int bits;
 } query_names[] = {
-	{ "tcp", Q_TCP },
-	{ "udp", Q_UDP },
-	{ "mptcp", Q_MPTCP },
-	{ "sctp", Q_SCTP },
-	{ "raw", Q_RAW },
-	{ "all", Q_ALL },
-	{ "inet", Q_ALL },
+	{ .name = "tcp", .bits = Q_TCP },
+	{ .name = "udp", .bits = Q_UDP },
+	{ .name = "mptcp", .bits = Q_MPTCP },
+	{ .name = "sctp", .bits = Q_SCTP },
+	{ .name = "raw", .bits = Q_RAW },
+	{ .name = "all", .bits = Q_ALL },
+	{ .name = "inet", .bits = Q_ALL },
 };
 
 /*
@@ -357,8 +365,8 @@ parse_query(const char *list, unsigned int *mask, char *err, size_t errlen)
 
 /*
  * The protocols to list: those asked for, or by default TCP, UDP and
- * MPTCP, plus SCTP for --dual and --check, which cover every protocol
- * that can carry IPv4 on an IPv6 socket.
+ * MPTCP, plus SCTP for --dual, --check and --metrics, which cover every
+ * protocol that can carry IPv4 on an IPv6 socket.
  */
 static void
 set_protocols(struct options *o, unsigned int mask, bool audit)
@@ -426,6 +434,32 @@ check_combination(
 	return 0;
 }
 
+/*
+ * --metrics is an output of its own; like -s it counts every state unless
+ * -l, -a, --dual or --state narrow it.
+ */
+static int
+check_metrics(struct options *o, bool view_set, bool listeners_set, char *err,
+    size_t errlen)
+{
+	if (!o->metrics && listeners_set)
+		return fail(err, errlen, "--metrics-listeners needs --metrics");
+	if (!o->metrics)
+		return 0;
+	if (o->json || o->summary || o->check)
+		return fail(err, errlen, "--metrics and %s cannot be combined",
+		    o->json	     ? "-j/--json"
+			: o->summary ? "-s/--summary"
+				     : "--check");
+	if (o->metrics_file != NULL && o->dump_raw != NULL &&
+	    strcmp(o->metrics_file, o->dump_raw) == 0)
+		return fail(err, errlen,
+		    "--metrics and --dump-raw cannot write the same file");
+	if (!view_set)
+		o->view = CLI_VIEW_ALL;
+	return 0;
+}
+
 int
 cli_parse(
     int argc, char *argv[], struct options *opts, char *err, size_t errlen)
@@ -437,6 +471,7 @@ cli_parse(
 	};
 	bool no_header = false, by_dual = false, by_mode = false;
 	unsigned int protos = 0;
+	bool view_set = false, listeners_set = false;
 	struct quoted q;
 	int c, ret;
 
@@ -474,9 +509,11 @@ cli_parse(
 			break;
 		case 'l':
 			o.view = CLI_VIEW_LISTENING;
+			view_set = true;
 			break;
 		case 'a':
 			o.view = CLI_VIEW_ALL;
+			view_set = true;
 			break;
 		case 'e':
 			o.extended = true;
@@ -511,6 +548,7 @@ cli_parse(
 			/* -a -m dual,mapped, where it stands: a later -l wins. */
 			by_dual = true;
 			o.view = CLI_VIEW_ALL;
+			view_set = true;
 			o.filter.modes |= FILTER_MODE(SOCK_MODE_DUAL) |
 			    FILTER_MODE(SOCK_MODE_MAPPED);
 			break;
@@ -550,6 +588,23 @@ cli_parse(
 				    err, errlen, "--replay needs a file name");
 			o.replay = optarg;
 			break;
+		case OPT_METRICS:
+			if (optarg != NULL && optarg[0] == '\0')
+				return fail(err, errlen,
+				    "--metrics=FILE needs a file name");
+			o.metrics = true;
+			o.metrics_file = optarg;
+			break;
+		case OPT_METRICS_LISTENERS:
+			if (strcmp(optarg, "all") != 0 &&
+			    strcmp(optarg, "dual") != 0)
+				return fail(err, errlen,
+				    "--metrics-listeners: '%s' is not dual or "
+				    "all",
+				    quote(&q, optarg));
+			o.metrics_all_listeners = strcmp(optarg, "all") == 0;
+			listeners_set = true;
+			break;
 		default:
 			return bad_option(argc, argv, err, errlen, c);
 		}
@@ -557,13 +612,16 @@ cli_parse(
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'",
 		    quote(&q, argv[optind]));
+	ret = check_metrics(&o, view_set, listeners_set, err, errlen);
+	if (ret < 0)
+		return ret;
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");
 	if (o.netns != NULL && o.all_netns)
 		return fail(err, errlen,
 		    "-N/--netns and --all-netns cannot be combined");
-	set_protocols(&o, protos, by_dual || o.check);
+	set_protocols(&o, protos, by_dual || o.check || o.metrics);
 	if (!o.inet && !o.inet6)
 		o.inet = o.inet6 = true;
 	if (o.dump_raw != NULL && o.replay != NULL)

@@ -17,12 +17,6 @@
 
 #include "output.h"
 
-static const char *const group_names[OUT_GROUPS] = { "listening", "connected",
-	"time-wait" };
-/* The summary's protocols, in its order; names from output_proto_name(). */
-static const int protocols[OUT_PROTOS] = { IPPROTO_TCP, IPPROTO_UDP,
-	SOCK_IPPROTO_MPTCP, IPPROTO_SCTP, IPPROTO_RAW };
-
 /* Only TCP sockets are ever in TIME-WAIT: no such line for the others. */
 static bool
 has_group(int proto, int group)
@@ -44,17 +38,6 @@ has_lines(const struct writer *w, int proto)
 				return true;
 	return false;
 }
-
-static int
-state_group(unsigned int state)
-{
-	if (state == TCP_LISTEN || state == TCP_CLOSE)
-		return 0;
-	if (state == TCP_TIME_WAIT)
-		return 2;
-	return 1;
-}
-
 /* --all-netns with -j: the namespaces' objects in one array. */
 static bool
 is_array(const struct writer *w)
@@ -80,14 +63,7 @@ summary_netns_begin(struct writer *w)
 static int
 summary_row(struct writer *w, const struct out_row *row)
 {
-	const struct sock_entry *sk = row->sk;
-	int proto;
-
-	for (proto = 0; proto < OUT_PROTOS; proto++)
-		if (protocols[proto] == sk->protocol)
-			break;
-	if (proto < OUT_PROTOS && (unsigned int)sk->mode < SOCK_MODE_COUNT)
-		w->counts[proto][state_group(sk->state)][sk->mode]++;
+	output_count(w, row->sk);
 	return 0;
 }
 
@@ -128,7 +104,8 @@ table_end(struct writer *w)
 			if (!has_group(p, g))
 				continue;
 			fprintf(w->out, "%-5s %-10s",
-			    output_proto_name(protocols[p]), group_names[g]);
+			    output_proto_name(output_proto_at(p)),
+			    output_group_name(g));
 			for (m = 0; m < SOCK_MODE_COUNT; m++) {
 				fprintf(w->out, " %-8lu", w->counts[p][g][m]);
 				total[m] += w->counts[p][g][m];
@@ -184,12 +161,13 @@ json_end(struct writer *w)
 	for (p = 0; p < OUT_PROTOS; p++) {
 		if (!has_lines(w, p))
 			continue;
-		fprintf(w->out, ",\"%s\":{", output_proto_name(protocols[p]));
+		fprintf(
+		    w->out, ",\"%s\":{", output_proto_name(output_proto_at(p)));
 		for (g = 0; g < OUT_GROUPS; g++) {
 			if (!has_group(p, g))
 				continue;
 			fprintf(w->out, "%s\"%s\":", g > 0 ? "," : "",
-			    group_names[g]);
+			    output_group_name(g));
 			json_counts(w->out, w->counts[p][g]);
 			for (m = 0; m < SOCK_MODE_COUNT; m++)
 				total[m] += w->counts[p][g][m];

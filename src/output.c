@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <string.h>
 
@@ -109,4 +110,45 @@ const char *
 output_family_name(int family)
 {
 	return family == AF_INET6 ? "AF_INET6" : "AF_INET";
+}
+
+int
+output_state_group(unsigned int state)
+{
+	if (state == TCP_LISTEN || state == TCP_CLOSE)
+		return 0;
+	if (state == TCP_TIME_WAIT)
+		return 2;
+	return 1;
+}
+
+const char *
+output_group_name(int group)
+{
+	static const char *const names[OUT_GROUPS] = { "listening", "connected",
+		"time-wait" };
+
+	return group >= 0 && group < OUT_GROUPS ? names[group] : "?";
+}
+
+/* The protocols of w->counts, in the order the summary prints them. */
+static const int counted[OUT_PROTOS] = { IPPROTO_TCP, IPPROTO_UDP,
+	SOCK_IPPROTO_MPTCP, IPPROTO_SCTP, IPPROTO_RAW };
+
+int
+output_proto_at(int p)
+{
+	return p >= 0 && p < OUT_PROTOS ? counted[p] : -1;
+}
+
+void
+output_count(struct writer *w, const struct sock_entry *sk)
+{
+	int proto;
+
+	for (proto = 0; proto < OUT_PROTOS; proto++)
+		if (counted[proto] == sk->protocol)
+			break;
+	if (proto < OUT_PROTOS && (unsigned int)sk->mode < SOCK_MODE_COUNT)
+		w->counts[proto][output_state_group(sk->state)][sk->mode]++;
 }
