@@ -17,7 +17,7 @@
 # Environment: BENCH_BUILDDIR (the build tree; default: this source tree),
 # BENCH_SIZES, BENCH_RUNS, BENCH_MIX (a popgen -m mix), BENCH_1M=1,
 # BENCH_NETSTAT=1 and BENCH_SS_P=1 (time netstat and ss -p past 200k
-# sockets too: they are very slow).
+# sockets too: they are very slow), BENCH_SS_P=0 (never time ss -p).
 # Needs root for the network namespace.  Exit status: 0, 1 if a command
 # failed or the counts disagree, 77 if it cannot run here.
 set -eu
@@ -155,7 +155,9 @@ if has_option -a -p; then
 	# ss -p looks each socket up in its own map of every descriptor,
 	# but grows worse than linearly (19 s a run at 200k sockets here):
 	# past 200k it runs only when asked.
-	if [ "$size" -gt 200000 ] && [ "${BENCH_SS_P:-0}" != 1 ]; then
+	if [ "${BENCH_SS_P:-}" = 0 ]; then
+		notes+="   (ss -p skipped: BENCH_SS_P=0)"$'\n'
+	elif [ "$size" -gt 200000 ] && [ "${BENCH_SS_P:-}" != 1 ]; then
 		notes+="   (ss -p skipped past 200k sockets; BENCH_SS_P=1 runs it)"$'\n'
 	else
 		add "ss -tuanp" "floor -a" - ss -tuanp
