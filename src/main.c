@@ -104,21 +104,19 @@ struct raw_files {
 
 /* A dump recorded with other options is refused before any output. */
 static void
-check_replay_plan(const struct options *opts, struct replay *rp)
+check_replay_plan(
+    const struct options *opts, const struct listing_plan *p, struct replay *rp)
 {
-	struct diag_request steps[QUERY_MAX_STEPS];
-	struct query_bc bc;
-	size_t n, bad = 0;
+	size_t bad = 0;
 	int ret;
 
-	n = query_plan(opts, steps, &bc);
-	ret = replay_check_plan(rp, steps, n, &bad);
+	ret = replay_check_plan(rp, p->steps, p->n, &bad);
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
 		    "filters (recorded with other options?)",
-		    opts->replay, output_family_name(steps[bad].family),
-		    output_proto_name(steps[bad].protocol));
+		    opts->replay, output_family_name(p->steps[bad].family),
+		    output_proto_name(p->steps[bad].protocol));
 	if (ret < 0) {
 		errno = -ret;
 		err(EXIT_ERROR, "replay %s", opts->replay);
@@ -126,7 +124,8 @@ check_replay_plan(const struct options *opts, struct replay *rp)
 }
 
 static void
-open_replay(const struct options *opts, struct raw_files *rf)
+open_replay(const struct options *opts, const struct listing_plan *p,
+    struct raw_files *rf)
 {
 	char msg[256];
 
@@ -138,7 +137,7 @@ open_replay(const struct options *opts, struct raw_files *rf)
 		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
 	if (rf->rp == NULL)
 		err(EXIT_ERROR, "replay %s", opts->replay);
-	check_replay_plan(opts, rf->rp);
+	check_replay_plan(opts, p, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
 }
 
@@ -304,10 +303,10 @@ main(int argc, char *argv[])
 		sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s", msg);
 	if (opts.replay != NULL) {
-		open_replay(&opts, &rf);
+		open_replay(&opts, &sc.plan, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
-		open_record(&opts, sc.d, &rf);
+		open_record(&opts, sc.d[0], &rf);
 		scope_set_source(&sc, &rf.src);
 	}
 	if (opts.processes)
