@@ -105,21 +105,18 @@ struct raw_files {
 /* A dump recorded with other options is refused before any output. */
 static void
 check_replay_plan(
-    const struct options *opts, struct replay *rp, uint32_t protos)
+    const struct options *opts, const struct listing_plan *p, struct replay *rp)
 {
-	struct diag_request steps[QUERY_MAX_STEPS];
-	struct query_bc bc;
-	size_t n, bad = 0;
+	size_t bad = 0;
 	int ret;
 
-	n = query_plan(opts, protos, steps, &bc);
-	ret = replay_check_plan(rp, steps, n, &bad);
+	ret = replay_check_plan(rp, p->steps, p->n, &bad);
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
 		    "filters (recorded with other options?)",
-		    opts->replay, output_family_name(steps[bad].family),
-		    output_proto_name(steps[bad].protocol));
+		    opts->replay, output_family_name(p->steps[bad].family),
+		    output_proto_name(p->steps[bad].protocol));
 	if (ret < 0) {
 		errno = -ret;
 		err(EXIT_ERROR, "replay %s", opts->replay);
@@ -127,7 +124,8 @@ check_replay_plan(
 }
 
 static void
-open_replay(const struct options *opts, struct raw_files *rf)
+open_replay(
+    const struct options *opts, struct listing_plan *p, struct raw_files *rf)
 {
 	char msg[256];
 
@@ -139,8 +137,10 @@ open_replay(const struct options *opts, struct raw_files *rf)
 		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
 	if (rf->rp == NULL)
 		err(EXIT_ERROR, "replay %s", opts->replay);
+	/* Planned again for the protocols the recorded kernel had. */
+	listing_plan_init(p, opts, replay_protocols(rf->rp));
+	check_replay_plan(opts, p, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
-	check_replay_plan(opts, rf->rp, source_protocols(&rf->src));
 }
 
 static void
@@ -306,10 +306,10 @@ main(int argc, char *argv[])
 		sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s", msg);
 	if (opts.replay != NULL) {
-		open_replay(&opts, &rf);
+		open_replay(&opts, &sc.plan, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
-		open_record(&opts, sc.d, sc.protos, &rf);
+		open_record(&opts, sc.d[0], sc.protos, &rf);
 		scope_set_source(&sc, &rf.src);
 	}
 	if (opts.processes)

@@ -156,7 +156,6 @@ record_source_init(struct source *src, struct record *r)
 {
 	src->ops = &record_source_ops;
 	src->impl = r;
-	src->protos = r->protos;
 }
 
 int

@@ -26,8 +26,7 @@ struct record *record_new(
 void record_free(struct record *r);
 
 /*
- * Makes *src dump from the kernel through r's diag (asking for the
- * protocols given to record_new()), writing each request
+ * Makes *src dump from the kernel through r's diag, writing each request
  * and every datagram answering it to the file.  A failed write stops the
  * dump with its -errno, which record_error() then reports as well.
  */

@@ -565,10 +565,15 @@ static const struct source_ops replay_source_ops = {
 	.dump = replay_dump,
 };
 
+uint32_t
+replay_protocols(const struct replay *rp)
+{
+	return rp->protos;
+}
+
 void
 replay_source_init(struct source *src, struct replay *rp)
 {
 	src->ops = &replay_source_ops;
 	src->impl = rp;
-	src->protos = rp->protos;
 }

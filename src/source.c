@@ -15,17 +15,10 @@ static const struct source_ops diag_source_ops = {
 };
 
 void
-source_init_diag(struct source *src, struct diag *d, uint32_t protos)
+source_init_diag(struct source *src, struct diag *d)
 {
 	src->ops = &diag_source_ops;
 	src->impl = d;
-	src->protos = protos;
-}
-
-uint32_t
-source_protocols(const struct source *src)
-{
-	return src->protos;
 }
 
 int

@@ -9,8 +9,6 @@
 #ifndef DUALSTAT_SOURCE_H
 #define DUALSTAT_SOURCE_H
 
-#include <stdint.h>
-
 #include "diag.h"
 
 struct source_ops {
@@ -22,19 +20,10 @@ struct source_ops {
 struct source {
 	const struct source_ops *ops;
 	void *impl;
-	/* The (protocol, family) pairs it may be asked for (protos.h): what
-	 * the kernel has loaded, or what a replayed one had. */
-	uint32_t protos;
 };
 
-/*
- * Makes *src dump from the kernel through d (which the caller owns),
- * asking only for the protocols in protos (protos_read()).
- */
-void source_init_diag(struct source *src, struct diag *d, uint32_t protos);
-
-/* Returns the protocols src may be asked for. */
-uint32_t source_protocols(const struct source *src);
+/* Makes *src dump from the kernel through d (which the caller owns). */
+void source_init_diag(struct source *src, struct diag *d);
 
 /* Dumps what req selects from src; returns as diag_dump(). */
 int source_dump(const struct source *src, const struct diag_request *req,

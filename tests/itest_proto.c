@@ -192,6 +192,37 @@ check_against_ss_m(const struct want *w, size_t nw)
 	    "ss -M lists %u sockets, dualstat %zu", count_with(ss, "ino:"), nw);
 }
 
+/*
+ * -s counts from whichever dump delivers first (issue 13's concurrent
+ * dumps): every socket here is MPTCP, so no TCP subflow may be counted,
+ * and each MPTCP socket once.
+ */
+static void
+check_summary(size_t n)
+{
+	static const char *const sa[] = { "-s", "-a", "-j", NULL };
+	char *out, *err, tcp[1024], mp[1024];
+	unsigned long sum = 0;
+	const char *p;
+	int status;
+
+	status = itest_run(sa, &out, &err);
+	itest_check(status == 0, "-s -a -j: %s", err);
+	itest_check(itest_json_get(out, "tcp", tcp, sizeof(tcp)) &&
+		itest_json_get(out, "mptcp", mp, sizeof(mp)),
+	    "-s -a -j: no tcp or mptcp member: %s", out);
+	for (p = tcp; (p = strstr(p, "\"total\":")) != NULL; p++)
+		itest_check(
+		    p[8] == '0', "-s -a: TCP subflows counted: %s", tcp);
+	/* Each state group's total: together, every MPTCP socket once. */
+	for (p = mp; (p = strstr(p, "\"total\":")) != NULL; p++)
+		sum += strtoul(p + 8, NULL, 10);
+	itest_check(sum == n, "-s -a: %lu MPTCP sockets counted, want %zu: %s",
+	    sum, n, mp);
+	free(out);
+	free(err);
+}
+
 static bool
 mptcp_enabled(void)
 {
@@ -274,8 +305,12 @@ test_mptcp_replay(void)
 		itest_fatal("mkstemp: %s", strerror(errno));
 	close(fd);
 	unlink(path); /* --dump-raw creates it (O_EXCL) */
-	itest_check(itest_run(rec, &out1, &err1) == 0, "--dump-raw: %s", err1);
-	itest_check(itest_run(rep, &out2, &err2) == 0, "--replay: %s", err2);
+	int s1, s2;
+
+	s1 = itest_run(rec, &out1, &err1);
+	itest_check(s1 == 0, "--dump-raw: %s", err1);
+	s2 = itest_run(rep, &out2, &err2);
+	itest_check(s2 == 0, "--replay: %s", err2);
 	itest_check(strcmp(out1, out2) == 0 && strstr(out1, "mptcp") != NULL,
 	    "replayed MPTCP listing differs:\n%s---\n%s", out1, out2);
 	unlink(path);
@@ -295,13 +330,15 @@ test_unaccepted(int lfd)
 	static const char *const all[] = { "-a", "-j", NULL };
 	int c = mptcp_connect("127.0.0.1", itest_port(lfd));
 	char lport[8], pport[8], *out, *err;
+	int status;
 	const char *k[3] = { "local_port", "peer_port", "proto" };
 	const char *v[3] = { lport, pport, "tcp" };
 
 	usleep(100000); /* the handshake completes in the kernel */
 	snprintf(lport, sizeof(lport), "%u", itest_port(lfd));
 	snprintf(pport, sizeof(pport), "%u", itest_port(c));
-	itest_check(itest_run(all, &out, &err) == 0, "-a: %s", err);
+	status = itest_run(all, &out, &err);
+	itest_check(status == 0, "-a: %s", err);
 	itest_check(!has_row(out, k, v, 3),
 	    "the subflow of an unaccepted MPTCP connection is listed as "
 	    "tcp:\n%s",
@@ -359,6 +396,7 @@ test_mptcp(void)
 	check_rows(m, "dualstat -M -a -j", "mptcp", w, n);
 	/* -t alone: the subflows, as tcp, in the same modes. */
 	check_rows(t, "dualstat -t -a -j", "tcp", w, n);
+	check_summary(n);
 	check_against_ss_m(w, n);
 	test_go_server();
 	test_mptcp_replay();
@@ -503,7 +541,7 @@ test_sctp(void)
 	struct sockaddr_in lo = { .sin_family = AF_INET };
 	const char *k[3], *v[3];
 	char *out, *err, port[8], ino[16];
-	int l, c, s, off = 0;
+	int l, c, s, off = 0, status;
 
 	l = sctp_socket(AF_INET6);
 	if (l < 0) {
@@ -531,7 +569,8 @@ test_sctp(void)
 	s = itest_accept(l);
 	snprintf(port, sizeof(port), "%u", itest_port(l));
 	snprintf(ino, sizeof(ino), "%u", itest_inode(l));
-	itest_check(itest_run(s_args, &out, &err) == 0, "-S -a: %s", err);
+	status = itest_run(s_args, &out, &err);
+	itest_check(status == 0, "-S -a: %s", err);
 	/* The endpoint: bound to [::], v6only 0. */
 	k[0] = "inode", v[0] = ino, k[1] = "state", v[1] = "LISTEN";
 	k[2] = "mode", v[2] = "dual";
