@@ -169,8 +169,20 @@ send_request(struct diag *d, const struct diag_request *req)
 	nlh->nlmsg_seq = ++d->seq;
 	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
 	r->sdiag_family = req->family;
-	r->sdiag_protocol = req->protocol;
 	r->idiag_states = req->states;
+	if (req->protocol <= UINT8_MAX) {
+		r->sdiag_protocol = (uint8_t)req->protocol;
+	} else {
+		/*
+		 * The attribute overrides sdiag_protocol (net/ipv4/
+		 * inet_diag.c, inet_diag_get_protocol()).  sdiag_protocol
+		 * stays 0, which no diag module serves: a kernel that
+		 * ignored the attribute would answer -ENOENT rather than
+		 * list the TCP sockets 262 & 0xff would name.
+		 */
+		r->sdiag_protocol = 0;
+		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, req->protocol);
+	}
 	if (req->bytecode != NULL)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, req->bytecode_len,
 		    req->bytecode);

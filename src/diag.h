@@ -16,7 +16,9 @@ struct diag;
 
 struct diag_request {
 	uint8_t family; /* AF_INET or AF_INET6 */
-	uint8_t protocol; /* IPPROTO_TCP or IPPROTO_UDP */
+	/* IPPROTO_TCP, _UDP, _SCTP, _RAW or SOCK_IPPROTO_MPTCP (262): one
+	 * above 255 goes in INET_DIAG_REQ_PROTOCOL. */
+	uint16_t protocol;
 	uint32_t states; /* idiag_states: bit N selects TCP state N */
 	const void *bytecode; /* INET_DIAG_REQ_BYTECODE, or NULL */
 	size_t bytecode_len;
@@ -42,7 +44,8 @@ void diag_set_tap(struct diag *d, diag_tap_cb tap, void *data);
  * Dumps the sockets the request selects.  Returns 0 when the kernel has
  * sent them all; the callback's own negative value if it stopped the dump;
  * -ENOENT if the kernel cannot dump that protocol (its diag module is
- * missing); -EBADMSG for a malformed or truncated (MSG_TRUNC) reply;
+ * missing); -EINVAL from a kernel that refuses INET_DIAG_REQ_PROTOCOL
+ * (protocols above 255: it has no MPTCP diag); -EBADMSG for a malformed or truncated (MSG_TRUNC) reply;
  * or the -errno of the failed system call or of the kernel's NLMSG_ERROR.
  */
 int diag_dump(

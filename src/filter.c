@@ -20,7 +20,9 @@
 #define TCP_NEW_SYN_RECV_STATE 12 /* include/net/tcp_states.h */
 
 /* Sockets the kernel reports v6only for: LISTEN and CLOSE (UNCONN). */
-#define V6ONLY_STATES (STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE))
+#define V6ONLY_STATES \
+	(STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE) | \
+	    STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
 
 struct name_bits {
 	const char *name;
@@ -53,6 +55,7 @@ static const struct name_bits state_names[] = {
 	{ "fin-wait-2", STATE_BIT(TCP_FIN_WAIT2) },
 	{ "time-wait", STATE_BIT(TCP_TIME_WAIT) },
 	{ "closed", STATE_BIT(TCP_CLOSE) },
+	{ "bound-inactive", STATE_BIT(SOCK_STATE_BOUND_INACTIVE) },
 	{ "unconn", STATE_BIT(TCP_CLOSE) },
 	{ "close-wait", STATE_BIT(TCP_CLOSE_WAIT) },
 	{ "last-ack", STATE_BIT(TCP_LAST_ACK) },
@@ -243,7 +246,7 @@ filter_mode_states(unsigned int modes)
 
 	/* dual and v6only need the v6only flag, reported only there. */
 	if (modes == 0 || (modes & anywhere) != 0)
-		return SOCK_STATES_ALL;
+		return SOCK_STATES_ALL | STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
 	return V6ONLY_STATES;
 }
 
@@ -303,14 +306,9 @@ addr_in(const struct filter_prefix *p, unsigned int n, int family,
 bool
 filter_match(const struct filter *f, const struct sock_entry *sk)
 {
-	uint32_t bit = sk->state < 32 ? STATE_BIT(sk->state) : 0;
-
 	if (f->modes != 0 && (f->modes & FILTER_MODE(sk->mode)) == 0)
 		return false;
-	/* Request sockets are dumped under bit 12 but reported as 3. */
-	if (sk->state == TCP_SYN_RECV)
-		bit |= STATE_BIT(TCP_NEW_SYN_RECV_STATE);
-	if (f->states != 0 && (f->states & bit) == 0)
+	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
 		return false;
 	return port_in(f->sports, f->nsports, sk->local_port) &&
 	    port_in(f->dports, f->ndports, sk->peer_port) &&

@@ -124,8 +124,8 @@ check_replay_plan(
 }
 
 static void
-open_replay(const struct options *opts, const struct listing_plan *p,
-    struct raw_files *rf)
+open_replay(
+    const struct options *opts, struct listing_plan *p, struct raw_files *rf)
 {
 	char msg[256];
 
@@ -137,12 +137,15 @@ open_replay(const struct options *opts, const struct listing_plan *p,
 		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
 	if (rf->rp == NULL)
 		err(EXIT_ERROR, "replay %s", opts->replay);
+	/* Planned again for the protocols the recorded kernel had. */
+	listing_plan_init(p, opts, replay_protocols(rf->rp));
 	check_replay_plan(opts, p, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
 }
 
 static void
-open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
+open_record(const struct options *opts, struct diag *d, uint32_t protos,
+    struct raw_files *rf)
 {
 	struct utsname u;
 	char note[256];
@@ -155,7 +158,7 @@ open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
 	rf->f = fopen(opts->dump_raw, "wb");
 	if (rf->f == NULL)
 		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
-	rf->rec = record_new(rf->f, d, note);
+	rf->rec = record_new(rf->f, d, note, protos);
 	if (rf->rec == NULL)
 		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
 	record_source_init(&rf->src, rf->rec);
@@ -306,7 +309,7 @@ main(int argc, char *argv[])
 		open_replay(&opts, &sc.plan, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
-		open_record(&opts, sc.d[0], &rf);
+		open_record(&opts, sc.d[0], sc.protos, &rf);
 		scope_set_source(&sc, &rf.src);
 	}
 	if (opts.processes)

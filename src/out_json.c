@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -61,6 +62,28 @@ put_processes(FILE *out, const struct procmap *m, uint32_t inode)
 	fputc(']', out);
 }
 
+/* ,"local_addrs":["10.0.0.1","::ffff:10.0.0.2"]: every SCTP address. */
+static void
+put_addr_list(FILE *out, const char *key, int family,
+    const uint8_t (*addrs)[16], unsigned int n, bool unmap)
+{
+	char buf[64];
+	unsigned int i;
+
+	fprintf(out, ",\"%s\":[", key);
+	for (i = 0; i < n && i < SOCK_ADDRS_MAX; i++) {
+		char *p = buf;
+
+		*p++ = '"';
+		p = put_addr(p, family, addrs[i], unmap);
+		*p++ = '"';
+		if (i + 1 < n)
+			*p++ = ',';
+		fwrite_unlocked(buf, 1, (size_t)(p - buf), out);
+	}
+	fputc(']', out);
+}
+
 static int
 json_begin(struct writer *w)
 {
@@ -102,12 +125,19 @@ json_row(struct writer *w, const struct out_row *row)
 	p = fmt_u32(p, sk->inode);
 	p = PUT(p, ",\"uid\":");
 	p = fmt_u32(p, sk->uid);
-	if (w->ns.name == NULL && row->procs == NULL) {
+	if (w->ns.name == NULL && row->procs == NULL &&
+	    sk->protocol != IPPROTO_SCTP) {
 		*p++ = '}';
 		fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 		return 0;
 	}
 	fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
+	if (sk->protocol == IPPROTO_SCTP) {
+		put_addr_list(w->out, "local_addrs", sk->family,
+		    sk->local_addrs, sk->nlocal, w->opts.unmap);
+		put_addr_list(w->out, "peer_addrs", sk->family, sk->peer_addrs,
+		    sk->npeer, w->opts.unmap);
+	}
 	if (w->ns.name != NULL) {
 		fputs(",\"netns\":", w->out);
 		json_write_string(w->out, w->ns.name, strlen(w->ns.name));

@@ -17,15 +17,27 @@
 
 #include "output.h"
 
-static const char *const proto_names[2] = { "tcp", "udp" };
-
-/* UDP sockets are never in TIME-WAIT: no such line for them. */
+/* Only TCP sockets are ever in TIME-WAIT: no such line for the others. */
 static bool
 has_group(int proto, int group)
 {
 	return proto == 0 || group != 2;
 }
 
+/* TCP and UDP always have their lines; the others when they counted any. */
+static bool
+has_lines(const struct writer *w, int proto)
+{
+	int g, m;
+
+	if (proto < 2)
+		return true;
+	for (g = 0; g < OUT_GROUPS; g++)
+		for (m = 0; m < SOCK_MODE_COUNT; m++)
+			if (w->counts[proto][g][m] != 0)
+				return true;
+	return false;
+}
 /* --all-netns with -j: the namespaces' objects in one array. */
 static bool
 is_array(const struct writer *w)
@@ -85,11 +97,14 @@ table_end(struct writer *w)
 			fprintf(w->out, " %-8s", sock_mode_name(m));
 		fprintf(w->out, " %s\n", "total");
 	}
-	for (p = 0; p < 2; p++) {
+	for (p = 0; p < OUT_PROTOS; p++) {
+		if (!has_lines(w, p))
+			continue;
 		for (g = 0; g < OUT_GROUPS; g++) {
 			if (!has_group(p, g))
 				continue;
-			fprintf(w->out, "%-5s %-10s", proto_names[p],
+			fprintf(w->out, "%-5s %-10s",
+			    output_proto_name(output_proto_at(p)),
 			    output_group_name(g));
 			for (m = 0; m < SOCK_MODE_COUNT; m++) {
 				fprintf(w->out, " %-8lu", w->counts[p][g][m]);
@@ -143,8 +158,11 @@ json_end(struct writer *w)
 		fprintf(w->out, "%d", w->ns.bindv6only);
 	else
 		fputs("null", w->out);
-	for (p = 0; p < 2; p++) {
-		fprintf(w->out, ",\"%s\":{", proto_names[p]);
+	for (p = 0; p < OUT_PROTOS; p++) {
+		if (!has_lines(w, p))
+			continue;
+		fprintf(
+		    w->out, ",\"%s\":{", output_proto_name(output_proto_at(p)));
 		for (g = 0; g < OUT_GROUPS; g++) {
 			if (!has_group(p, g))
 				continue;

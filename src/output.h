@@ -84,6 +84,8 @@ struct out_row {
 /* The state groups of the summary: listening (and unconnected UDP),
  * connected, time-wait. */
 #define OUT_GROUPS 3
+/* The protocols of the summary. */
+#define OUT_PROTOS 5
 
 struct writer;
 
@@ -109,8 +111,9 @@ struct writer {
 	struct out_netns ns; /* the namespace being listed */
 	unsigned long rows; /* rows written so far */
 	unsigned long netns_done; /* namespaces ended so far */
-	/* -s: sockets per protocol (tcp, udp), state group and mode. */
-	unsigned long counts[2][OUT_GROUPS][SOCK_MODE_COUNT];
+	/* -s, --metrics: sockets per protocol (output_proto_at()), state
+	 * group and mode. */
+	unsigned long counts[OUT_PROTOS][OUT_GROUPS][SOCK_MODE_COUNT];
 	void *priv; /* a writer's own state, from its begin to its end */
 };
 
@@ -180,10 +183,16 @@ int output_state_group(unsigned int state);
 /* Returns "listening", "connected" or "time-wait" for a state group. */
 const char *output_group_name(int group);
 
+/* Returns the IPPROTO_* number counted at index p of w->counts (0 tcp,
+ * 1 udp, 2 mptcp, 3 sctp, 4 raw). */
+int output_proto_at(int p);
+
 /* Adds sk to w->counts (-s, --metrics). */
 void output_count(struct writer *w, const struct sock_entry *sk);
 
-/* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
+/* Returns "tcp", "udp", "mptcp", "sctp" or "raw" (or "?") for an
+ * IPPROTO_* number (SOCK_IPPROTO_MPTCP for mptcp; IPPROTO_RAW for every
+ * raw socket). */
 const char *output_proto_name(int protocol);
 
 /* Returns "AF_INET6" or "AF_INET": how messages name a dump's family. */

@@ -12,11 +12,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "protos.h"
 #include "scope.h"
 #include "sysctl.h"
 
@@ -93,6 +95,21 @@ adopt(struct scope *s, const struct ns_handle *h)
 	s->src = &s->own;
 }
 
+/*
+ * The loaded protocols.  The list is the host's (net/core/sock.c keeps
+ * one proto_list), so once serves every namespace.  Without it, TCP and
+ * UDP alone: asking for nothing else can load nothing.
+ */
+static void
+read_protos(struct scope *s, const char *proc_root)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/net/protocols", proc_root);
+	if (protos_read(path, &s->protos) < 0)
+		s->protos = protos_base();
+}
+
 int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
@@ -101,7 +118,8 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
-	listing_plan_init(&s->plan, opts);
+	read_protos(s, proc_root);
+	listing_plan_init(&s->plan, opts, s->protos);
 	h.nd = listing_plan_sockets(&s->plan);
 	s->opts = opts;
 	s->named_dir = named_dir;

@@ -13,7 +13,9 @@
 #include <sys/socket.h>
 
 #include "check_suite.h"
+#include "protos.h"
 #include "query.h"
+#include "sock.h"
 
 START_TEST(test_states)
 {
@@ -22,9 +24,18 @@ START_TEST(test_states)
 	    query_states(CLI_VIEW_LISTENING, IPPROTO_TCP), 1U << 10);
 	ck_assert_uint_eq(
 	    query_states(CLI_VIEW_LISTENING, IPPROTO_UDP), 1U << 7);
-	/* -a: states 1 to 12. */
-	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_TCP), 0x1ffe);
+	/* -a: states 1 to 12; for TCP bound-inactive (bit 13) too, as ss. */
+	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_TCP), 0x3ffe);
 	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_UDP), 0x1ffe);
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_ALL, SOCK_IPPROTO_MPTCP), 0x1ffe);
+	/* -l: MPTCP listens as TCP does, SCTP endpoints listen or not. */
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_LISTENING, SOCK_IPPROTO_MPTCP), 1U << 10);
+	ck_assert_uint_eq(query_states(CLI_VIEW_LISTENING, IPPROTO_SCTP),
+	    (1U << 10) | (1U << 7));
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_LISTENING, IPPROTO_RAW), 1U << 7);
 	/* Default: 1, 2, 4, 5, 8, 9, 11. */
 	ck_assert_uint_eq(query_states(CLI_VIEW_CONNECTED, IPPROTO_TCP),
 	    (1U << 1) | (1U << 2) | (1U << 4) | (1U << 5) | (1U << 8) |
@@ -42,7 +53,7 @@ START_TEST(test_plan)
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc bc;
 
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 4);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
 	ck_assert_int_eq(steps[0].protocol, IPPROTO_TCP);
 	ck_assert_int_eq(steps[0].family, AF_INET);
 	ck_assert_int_eq(steps[1].protocol, IPPROTO_TCP);
@@ -56,7 +67,7 @@ START_TEST(test_plan)
 	o.tcp = false;
 	o.inet = false;
 	o.view = CLI_VIEW_LISTENING;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 1);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 1);
 	ck_assert_int_eq(steps[0].protocol, IPPROTO_UDP);
 	ck_assert_int_eq(steps[0].family, AF_INET6);
 	ck_assert_uint_eq(steps[0].states, 1U << 7);
@@ -79,41 +90,44 @@ START_TEST(test_plan_filters)
 
 	/* -m v4: no AF_INET6 dump, no program. */
 	o.filter.modes = 1U << SOCK_MODE_V4;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET);
 		ck_assert_ptr_null(steps[i].bytecode);
-		ck_assert_uint_eq(steps[i].states, 0x1ffe);
+		/* TCP first, with bound-inactive sockets (bit 13). */
+		ck_assert_uint_eq(steps[i].states, i == 0 ? 0x3ffe : 0x1ffe);
 	}
 
 	/* -m dual: AF_INET6 only, LISTEN and CLOSE only, a program. */
 	o.filter.modes = 1U << SOCK_MODE_DUAL;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET6);
-		ck_assert_uint_eq(steps[i].states, LISTEN_CLOSE);
+		ck_assert_uint_eq(
+		    steps[i].states, LISTEN_CLOSE | (i == 0 ? 1U << 13 : 0));
 		ck_assert_ptr_eq(steps[i].bytecode, bc.prog[1]);
 		ck_assert_uint_eq(steps[i].bytecode_len, 48);
 	}
 	/* -l -t -m dual: the view narrows it further. */
 	o.udp = false;
 	o.view = CLI_VIEW_LISTENING;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 1);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 1);
 	ck_assert_uint_eq(steps[0].states, 1U << 10);
 	o.udp = true;
 
 	/* -m dual,mapped: every state (mapped ones are anywhere). */
 	o.view = CLI_VIEW_ALL;
 	o.filter.modes |= 1U << SOCK_MODE_MAPPED;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
-	ck_assert_uint_eq(steps[0].states, 0x1ffe);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
+	ck_assert_uint_eq(steps[1].states, 0x1ffe);
 
 	/* --state replaces the view; an IPv6 --src drops AF_INET. */
 	memset(&o.filter, 0, sizeof(o.filter));
 	o.filter.states = 1U << 1;
 	o.filter.nsrcs = 1;
 	o.filter.srcs[0].family = AF_INET6;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET6);
 		ck_assert_uint_eq(steps[i].states, 1U << 1);
@@ -123,7 +137,7 @@ START_TEST(test_plan_filters)
 	/* --sport: a program for each family, the same for both protocols. */
 	memset(&o.filter, 0, sizeof(o.filter));
 	o.filter.sports[o.filter.nsports++] = 22;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 4);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
 	ck_assert_ptr_eq(steps[0].bytecode, bc.prog[0]);
 	ck_assert_ptr_eq(steps[1].bytecode, bc.prog[1]);
 	ck_assert_ptr_eq(steps[2].bytecode, bc.prog[0]);
@@ -133,7 +147,64 @@ START_TEST(test_plan_filters)
 	memset(&o.filter, 0, sizeof(o.filter));
 	o.filter.modes = 1U << SOCK_MODE_V6ONLY;
 	o.view = CLI_VIEW_CONNECTED;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 0);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 0);
+}
+END_TEST
+
+/* Every protocol asked for: only those the kernel has loaded are. */
+START_TEST(test_plan_loaded)
+{
+	struct options o = { .tcp = true,
+		.udp = true,
+		.mptcp = true,
+		.sctp = true,
+		.raw = true,
+		.inet = true,
+		.inet6 = true,
+		.view = CLI_VIEW_ALL };
+	static const int order[] = { SOCK_IPPROTO_MPTCP, IPPROTO_TCP,
+		IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_RAW };
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	uint32_t all = 0;
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		all |= protos_bit(order[i], AF_INET) |
+		    protos_bit(order[i], AF_INET6);
+	/* MPTCP first (its inodes hide the TCP subflows), then the rest. */
+	ck_assert_uint_eq(query_plan(&o, all, steps, &bc), 10);
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(steps[i].protocol, order[i / 2]);
+		ck_assert_int_eq(steps[i].family, i % 2 ? AF_INET6 : AF_INET);
+	}
+	/* Bit 13 for TCP alone. */
+	ck_assert_uint_eq(steps[2].states, 0x3ffe);
+	ck_assert_uint_eq(steps[0].states, 0x1ffe);
+	ck_assert_uint_eq(steps[6].states, 0x1ffe);
+	/* TCP and UDP loaded: nothing else is asked for. */
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	for (i = 0; i < 4; i++)
+		ck_assert(steps[i].protocol == IPPROTO_TCP ||
+		    steps[i].protocol == IPPROTO_UDP);
+	/* SCTP loaded for IPv4 only (SCTPv6 missing): one SCTP step. */
+	o.tcp = o.udp = o.mptcp = o.raw = false;
+	ck_assert_uint_eq(
+	    query_plan(&o, protos_bit(IPPROTO_SCTP, AF_INET), steps, &bc), 1);
+	ck_assert_int_eq(steps[0].family, AF_INET);
+	/* Nothing loaded that was asked for: an empty plan. */
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 0);
+	/* --state bound-inactive asks TCP for bit 13, UDP for nothing. */
+	o.tcp = o.udp = true;
+	o.filter.states = 1U << 13;
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+	ck_assert_int_eq(steps[0].protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(steps[0].states, 1U << 13);
+	/* --state closed: CLOSE, and for TCP the bound-inactive ones. */
+	o.filter.states = 1U << 7;
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	ck_assert_uint_eq(steps[0].states, (1U << 7) | (1U << 13));
+	ck_assert_uint_eq(steps[2].states, 1U << 7);
 }
 END_TEST
 
@@ -145,5 +216,6 @@ main(void)
 	check_add(s, "states", test_states);
 	check_add(s, "plan", test_plan);
 	check_add(s, "plan with filters", test_plan_filters);
+	check_add(s, "plan of loaded protocols", test_plan_loaded);
 	return check_run(s);
 }

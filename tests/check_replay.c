@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "listing.h"
 #include "output.h"
+#include "protos.h"
 #include "query.h"
 #include "rawbuild.h"
 #include "replay.h"
@@ -141,7 +142,7 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 		fclose(in);
 		return;
 	}
-	listing_plan_init(&plan, &opts);
+	listing_plan_init(&plan, &opts, replay_protocols(rp));
 	r->plan = replay_check_plan(rp, plan.steps, plan.n, &bad);
 	if (r->plan == 0) {
 		out = open_memstream(&r->out, &r->outlen);
@@ -286,7 +287,7 @@ START_TEST(test_filtered)
 	size_t n, i;
 
 	ck_assert_int_eq(cli_parse(2, argv, &opts, err, sizeof(err)), 0);
-	n = query_plan(&opts, steps, &bc);
+	n = query_plan(&opts, protos_base(), steps, &bc);
 	ck_assert_uint_eq(n, 4);
 	rb_header(&rb, 1);
 	for (i = 0; i < n; i++) {
@@ -402,8 +403,8 @@ START_TEST(test_foreign)
 	expect_refused(&rb, "no DUALSTAT magic");
 	rb_header(&rb, 0x01000000);
 	expect_refused(&rb, "other byte order");
-	rb_header(&rb, 2);
-	expect_refused(&rb, "version 2");
+	rb_header(&rb, 3);
+	expect_refused(&rb, "version 3");
 }
 END_TEST
 

@@ -96,11 +96,10 @@ fuzz_listing(struct replay *rp, const char *view)
 	snprintf(a2, sizeof(a2), "%s", view);
 	if (cli_parse(view[0] != '\0' ? 3 : 2, argv, &opts, err, sizeof(err)))
 		abort();
-	listing_plan_init(&plan, &opts);
+	listing_plan_init(&plan, &opts, replay_protocols(rp));
 	if (replay_check_plan(rp, plan.steps, plan.n, &bad) < 0)
 		return;
 	json_init(&w, devnull, &oo);
-	replay_source_init(&src, rp);
 	writer_begin(&w);
 	sink.w = &w;
 	ret = listing_run(&plan, &src, &sink, &res);
