@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
@@ -44,6 +45,7 @@ struct dump_ctx {
 struct diag *
 diag_new(void)
 {
+	static const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct diag *d;
 	int saved;
 
@@ -54,6 +56,16 @@ diag_new(void)
 	if (d->nl == NULL)
 		goto free_diag;
 	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto close_socket;
+	/*
+	 * Connected to the kernel (portid 0), the socket takes datagrams from
+	 * nobody else: netlink_getsockbyportid() refuses a sender that is
+	 * not the connected peer (net/netlink/af_netlink.c).  Without it, any
+	 * process with CAP_NET_ADMIN in the namespace could unicast forged
+	 * replies to our portid, which it finds in /proc/net/netlink.
+	 */
+	if (connect(mnl_socket_get_fd(d->nl), (const struct sockaddr *)&kernel,
+		sizeof(kernel)) < 0)
 		goto close_socket;
 	d->portid = mnl_socket_get_portid(d->nl);
 	return d;
@@ -180,16 +192,20 @@ send_request(struct diag *d, const struct diag_request *req)
 }
 
 /*
- * Checks that whole messages tile the datagram before libmnl walks it.
- * libmnl stops at the first bytes that do not hold a whole message and
- * reports success (callback.c, __mnl_cb_run()): leftover bytes would be a
- * silently short listing.  And its mnl_nlmsg_ok() compares nlmsg_len as an
- * int, so a length of 2^31 or more passes and the walk jumps out of the
- * buffer: every length is checked here as unsigned.  Only the final
- * alignment padding may be missing.
+ * Checks that whole messages tile the datagram before libmnl walks it, and
+ * that each is an answer to our request.  libmnl stops at the first bytes
+ * that do not hold a whole message and reports success (callback.c,
+ * __mnl_cb_run()): leftover bytes would be a silently short listing.  Its
+ * mnl_nlmsg_ok() compares nlmsg_len as an int, so a length of 2^31 or more
+ * passes and the walk jumps out of the buffer: every length is checked
+ * here as unsigned.  And its seq and portid checks let 0 match anything,
+ * on either side: here both must be exactly the request's, as the kernel
+ * sends them on every message of a dump (netlink_dump() and netlink_ack()
+ * copy them from the request).  Only the final alignment padding may be
+ * missing.
  */
 static int
-check_tiling(const uint8_t *buf, size_t len)
+check_messages(const uint8_t *buf, size_t len, uint32_t seq, uint32_t portid)
 {
 	struct nlmsghdr nlh;
 	size_t off = 0;
@@ -199,6 +215,8 @@ check_tiling(const uint8_t *buf, size_t len)
 	while (off < len && len - off >= sizeof(nlh)) {
 		memcpy(&nlh, buf + off, sizeof(nlh));
 		if (nlh.nlmsg_len < sizeof(nlh) || nlh.nlmsg_len > len - off)
+			return -EBADMSG;
+		if (nlh.nlmsg_seq != seq || nlh.nlmsg_pid != portid)
 			return -EBADMSG;
 		off += NLMSG_ALIGN(nlh.nlmsg_len);
 	}
@@ -214,7 +232,7 @@ diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 
 	if (len == 0)
 		return -EBADMSG; /* the dump ended without DONE */
-	ret = check_tiling(buf, len);
+	ret = check_messages(buf, len, seq, portid);
 	if (ret < 0)
 		return ret;
 	errno = 0;
@@ -225,10 +243,42 @@ diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	if (ret == MNL_CB_ERROR) {
 		if (ctx.err != 0)
 			return ctx.err;
-		/* libmnl's own checks: seq (EPROTO) or portid (ESRCH). */
+		/* NLM_F_DUMP_INTR; libmnl's own seq and portid checks
+		 * cannot fail after check_messages(). */
 		return errno == EINTR ? -EINTR : -EBADMSG;
 	}
 	return 1;
+}
+
+/*
+ * Receives one datagram from the kernel.  Returns its length, or -errno:
+ * -EBADMSG if it was cut (MSG_TRUNC).  A datagram from any other sender is
+ * dropped: connect() keeps them out, this says so where it is relied on.
+ */
+static ssize_t
+receive(struct diag *d)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = d->buf, .iov_len = sizeof(d->buf) };
+	struct msghdr msg = {
+		.msg_name = &from,
+		.msg_namelen = sizeof(from),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t len;
+
+	for (;;) {
+		msg.msg_namelen = sizeof(from);
+		len = recvmsg(mnl_socket_get_fd(d->nl), &msg, 0);
+		if (len < 0)
+			return -errno;
+		if (msg.msg_flags & MSG_TRUNC)
+			return -EBADMSG;
+		if (msg.msg_namelen == sizeof(from) &&
+		    from.nl_family == AF_NETLINK && from.nl_pid == 0)
+			return len;
+	}
 }
 
 int
@@ -242,10 +292,9 @@ diag_dump(
 	if (ret < 0)
 		return ret;
 	for (;;) {
-		/* libmnl turns MSG_TRUNC into ENOSPC. */
-		len = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
+		len = receive(d);
 		if (len < 0)
-			return errno == ENOSPC ? -EBADMSG : -errno;
+			return (int)len;
 		if (len > 0 && d->tap != NULL) {
 			ret = d->tap(d->buf, (size_t)len, d->tap_data);
 			if (ret < 0)

@@ -39,7 +39,9 @@ void diag_free(struct diag *d);
 void diag_set_tap(struct diag *d, diag_tap_cb tap, void *data);
 
 /*
- * Dumps the sockets the request selects.  Returns 0 when the kernel has
+ * Dumps the sockets the request selects.  Only the kernel's datagrams are
+ * read (the socket is connected to it), and only messages that carry the
+ * request's seq and the socket's portid.  Returns 0 when the kernel has
  * sent them all; the callback's own negative value if it stopped the dump;
  * -ENOENT if the kernel cannot dump that protocol (its diag module is
  * missing); -EBADMSG for a malformed or truncated (MSG_TRUNC) reply;
@@ -51,7 +53,8 @@ int diag_dump(
 /*
  * Walks one datagram of dump replies as diag_dump() does with each one it
  * receives (replay uses it on recorded ones): checks that whole messages
- * fill it, checks seq and portid (unless 0), hands each reply to cb, reads
+ * fill it, that every one carries exactly seq and portid (0 is no
+ * wildcard; -EBADMSG otherwise), hands each reply to cb, reads
  * the status in NLMSG_DONE and NLMSG_ERROR.  Returns 1 if the dump goes on
  * in a further datagram, 0 if it ended, or a negative errno as diag_dump().
  * buf must be 4-byte aligned.

@@ -105,18 +105,26 @@ read_request(FILE *in, uint32_t len, struct req_body *req)
 	return read_body(in, req->bc, req->bclen);
 }
 
-/* A section's replies all carry the seq and portid of its request. */
-static void
+/*
+ * A section's replies all carry the seq and portid of its request, as the
+ * live walk demands of the kernel's: taken from its first message, then
+ * demanded of every other.  A kernel never answers with 0 for either (the
+ * request's seq starts at 1, an autobound portid is never 0), so a 0 here
+ * marks a file that was not recorded from a kernel: -EBADMSG.
+ */
+static int
 section_ids(const uint8_t *buf, size_t len, uint32_t *seq, uint32_t *portid)
 {
 	struct nlmsghdr nlh;
 
-	*seq = *portid = 0;
 	if (len < sizeof(nlh))
-		return;
+		return -EBADMSG;
 	memcpy(&nlh, buf, sizeof(nlh));
+	if (nlh.nlmsg_seq == 0 || nlh.nlmsg_pid == 0)
+		return -EBADMSG;
 	*seq = nlh.nlmsg_seq;
 	*portid = nlh.nlmsg_pid;
+	return 0;
 }
 
 static const char *
@@ -248,11 +256,13 @@ check_datagram(struct replay *rp, struct check_state *st, const struct rec *rec,
 	ret = read_body(rp->in, rp->buf, rec->len);
 	if (ret < 0)
 		return ret;
+	ret = 0;
 	if (st->first)
-		section_ids(rp->buf, rec->len, &st->seq, &st->portid);
+		ret = section_ids(rp->buf, rec->len, &st->seq, &st->portid);
 	st->first = false;
-	ret = diag_walk(
-	    rp->buf, rec->len, st->seq, st->portid, check_reply_cb, &st->req);
+	if (ret == 0)
+		ret = diag_walk(rp->buf, rec->len, st->seq, st->portid,
+		    check_reply_cb, &st->req);
 	/*
 	 * A recorded failure (-ENOENT for a missing diag module, -EPERM...)
 	 * ends the section: replay reports it as the live run did.  A
@@ -490,9 +500,11 @@ replay_dump(
 		if (ret < 0)
 			return ret;
 		if (first)
-			section_ids(rp->buf, rec.len, &seq, &portid);
+			ret = section_ids(rp->buf, rec.len, &seq, &portid);
 		first = false;
-		ret = diag_walk(rp->buf, rec.len, seq, portid, filter_cb, &ctx);
+		if (ret == 0)
+			ret = diag_walk(
+			    rp->buf, rec.len, seq, portid, filter_cb, &ctx);
 		if (ret <= 0)
 			break;
 	}

@@ -130,6 +130,7 @@ END_TEST
 START_TEST(test_seq_portid)
 {
 	struct dgram dg;
+	size_t off;
 	int n;
 
 	dg_init(&dg);
@@ -141,8 +142,33 @@ START_TEST(test_seq_portid)
 	ck_assert_int_eq(
 	    diag_walk(dg.buf, dg.len, RB_SEQ, RB_PORTID + 1, count_cb, &n),
 	    -EBADMSG);
-	/* 0 means "do not check", as for libmnl. */
-	ck_assert_int_eq(diag_walk(dg.buf, dg.len, 0, 0, count_cb, &n), 0);
+	/* 0 is no wildcard (libmnl's checks take it as "any")... */
+	ck_assert_int_eq(
+	    diag_walk(dg.buf, dg.len, 0, 0, count_cb, &n), -EBADMSG);
+	/* ...neither in what we expect nor in what arrives: a forged reply
+	 * with seq 0 and portid 0, then a forged NLMSG_DONE, each alone. */
+	dg_init(&dg);
+	dg_add_sock(&dg, &sock4);
+	((struct nlmsghdr *)dg.buf)->nlmsg_seq = 0;
+	((struct nlmsghdr *)dg.buf)->nlmsg_pid = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	ck_assert_int_eq(n, 0);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)dg.buf)->nlmsg_pid = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)dg.buf)->nlmsg_seq = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	/* A later message of the datagram counts as much as the first. */
+	dg_init(&dg);
+	dg_add_sock(&dg, &sock4);
+	off = dg_add_sock(&dg, &sock4);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)(dg.buf + off))->nlmsg_seq = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	ck_assert_int_eq(n, 0);
 }
 END_TEST
 
