@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,8 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 #include "netns.h"
 #include "output.h"
 #include "procmap.h"
@@ -30,6 +33,38 @@
 #define EXIT_ERROR 2
 
 static char stdout_buf[65536];
+
+/* Room for a user-named path escaped by table_printable(). */
+#define PRINTABLE_MAX (4 * PATH_MAX + 1)
+
+/*
+ * A descriptor 0, 1 or 2 left closed would be taken by the first file or
+ * socket we open, and the table written into it.  Each closed one gets
+ * /dev/null; stdout read-only, so that writing to a closed stdout fails
+ * (EBADF) and exits 2 as any other write error, never 0 with the table
+ * lost.  Before anything else is opened.
+ */
+static void
+open_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 1 ? O_RDONLY : O_RDWR) != fd)
+			exit(EXIT_ERROR); /* nowhere to say it */
+	}
+}
+
+/* --help and -V: a text that could not be written is an error. */
+static int
+exit_status_of_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err(EXIT_ERROR, "write error");
+	return 0;
+}
 
 /* Writing into a closed pipe ends the run quietly, as for any filter. */
 static void
@@ -46,11 +81,12 @@ static void
 exit_on_dump_error(
     const struct options *opts, const struct scope_result *res, int error)
 {
-	char name[4 * NAME_MAX + 1];
+	char name[4 * NAME_MAX + 1], path[PRINTABLE_MAX];
 
 	if (opts->replay != NULL) {
 		errno = -error;
-		err(EXIT_ERROR, "replay %s (%s/%s)", opts->replay,
+		err(EXIT_ERROR, "replay %s (%s/%s)",
+		    table_printable(opts->replay, path, sizeof(path)),
 		    output_family_name(res->listing.err_family),
 		    output_proto_name(res->listing.err_protocol));
 	}
@@ -106,58 +142,79 @@ static void
 check_replay_plan(const struct options *opts, struct replay *rp)
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
+	char path[PRINTABLE_MAX];
 	struct query_bc bc;
 	size_t n, bad = 0;
 	int ret;
 
 	n = query_plan(opts, steps, &bc);
 	ret = replay_check_plan(rp, steps, n, &bad);
+	table_printable(opts->replay, path, sizeof(path));
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
 		    "filters (recorded with other options?)",
-		    opts->replay, output_family_name(steps[bad].family),
+		    path, output_family_name(steps[bad].family),
 		    output_proto_name(steps[bad].protocol));
 	if (ret < 0) {
 		errno = -ret;
-		err(EXIT_ERROR, "replay %s", opts->replay);
+		err(EXIT_ERROR, "replay %s", path);
 	}
 }
 
 static void
 open_replay(const struct options *opts, struct raw_files *rf)
 {
-	char msg[256];
+	char msg[256], path[PRINTABLE_MAX];
+	int fd;
 
-	rf->f = fopen(opts->replay, "rb");
-	if (rf->f == NULL)
-		err(EXIT_ERROR, "replay %s", opts->replay);
+	table_printable(opts->replay, path, sizeof(path));
+	fd = file_open_user(opts->replay, FILE_REGULAR);
+	if (fd == -EMEDIUMTYPE)
+		errx(EXIT_ERROR, "replay %s: not a regular file", path);
+	if (fd >= 0)
+		rf->f = fdopen(fd, "rb");
+	if (fd < 0 || rf->f == NULL) {
+		errno = fd < 0 ? -fd : errno;
+		err(EXIT_ERROR, "replay %s", path);
+	}
 	rf->rp = replay_new(rf->f, msg, sizeof(msg));
 	if (rf->rp == NULL && msg[0] != '\0')
-		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
+		errx(EXIT_ERROR, "replay %s: %s", path, msg);
 	if (rf->rp == NULL)
-		err(EXIT_ERROR, "replay %s", opts->replay);
+		err(EXIT_ERROR, "replay %s", path);
 	check_replay_plan(opts, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
 }
 
+/*
+ * The dump may hold another namespace's sockets, and root writes it
+ * where the user says: a new file (never through a planted symlink, never
+ * over a file already there), readable by its owner only.
+ */
 static void
 open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
 {
+	char note[256], path[PRINTABLE_MAX];
 	struct utsname u;
-	char note[256];
+	int fd;
 
 	/* The kernel release is what a bug report's reader asks first. */
 	if (uname(&u) < 0)
 		memset(&u, 0, sizeof(u));
 	snprintf(note, sizeof(note), "dualstat %s; %s %s %s", PACKAGE_VERSION,
 	    u.sysname, u.release, u.machine);
-	rf->f = fopen(opts->dump_raw, "wb");
-	if (rf->f == NULL)
-		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
+	table_printable(opts->dump_raw, path, sizeof(path));
+	fd = file_create_excl(opts->dump_raw, 0600);
+	if (fd >= 0)
+		rf->f = fdopen(fd, "wb");
+	if (fd < 0 || rf->f == NULL) {
+		errno = fd < 0 ? -fd : errno;
+		err(EXIT_ERROR, "dump-raw %s", path);
+	}
 	rf->rec = record_new(rf->f, d, note);
 	if (rf->rec == NULL)
-		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
+		err(EXIT_ERROR, "dump-raw %s", path);
 	record_source_init(&rf->src, rf->rec);
 }
 
@@ -165,6 +222,7 @@ open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
 static void
 close_raw_files(const struct options *opts, struct raw_files *rf)
 {
+	char path[PRINTABLE_MAX];
 	int ret = 0;
 
 	if (rf->rec != NULL) {
@@ -177,7 +235,8 @@ close_raw_files(const struct options *opts, struct raw_files *rf)
 		ret = -errno;
 	if (ret < 0) {
 		errno = -ret;
-		err(EXIT_ERROR, "dump-raw %s: write error", opts->dump_raw);
+		err(EXIT_ERROR, "dump-raw %s: write error",
+		    table_printable(opts->dump_raw, path, sizeof(path)));
 	}
 }
 
@@ -225,15 +284,16 @@ main(int argc, char *argv[])
 	char msg[320];
 	int ret;
 
+	open_std_fds();
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s (see dualstat --help)", msg);
 	if (opts.action == CLI_HELP) {
 		cli_usage(stdout);
-		return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
+		return exit_status_of_stdout();
 	}
 	if (opts.action == CLI_VERSION) {
 		printf("dualstat %s\n", PACKAGE_VERSION);
-		return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
+		return exit_status_of_stdout();
 	}
 
 	/* A reader that goes away (dualstat | head) stops us at once. */

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "netns.h"
 
 /* A namespace seen while enumerating, before de-duplication. */
@@ -271,14 +272,15 @@ netns_open(const char *arg, const char *named_dir)
 	if (strchr(arg, '/') == NULL) {
 		if (arg[0] == '\0' || strcmp(arg, ".") == 0 ||
 		    strcmp(arg, "..") == 0)
-			return -EINVAL;
+			return -ENOENT;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", named_dir,
 			arg) >= sizeof(path))
 			return -ENAMETOOLONG;
 		arg = path;
 	}
-	fd = open(arg, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	/* A FIFO or a device is refused before it can block or act. */
+	fd = file_open_user(arg, FILE_NSFS);
+	return fd == -EMEDIUMTYPE ? -EINVAL : fd;
 }
 
 struct call {

@@ -52,9 +52,10 @@ int netns_open_entry(
 
 /*
  * Opens -N's argument: a path if it has a '/', otherwise a name in
- * named_dir.  Returns an O_RDONLY descriptor or -errno (-EINVAL for an
- * empty name, "." or "..").  Whether it is a network namespace shows when
- * it is entered.
+ * named_dir, with file_open_user(FILE_NSFS).  Returns an O_RDONLY
+ * descriptor or -errno: -ENOENT for an empty name, "." or ".."; -EINVAL
+ * for a file that is not a namespace.  Whether it is a network namespace
+ * (and not another kind) shows when it is entered.
  */
 int netns_open(const char *arg, const char *named_dir);
 

@@ -111,8 +111,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	}
 	fd = netns_open(opts->netns, named_dir);
 	if (fd < 0) {
-		fail(err, errlen, "network namespace", opts->netns,
-		    fd == -EINVAL ? -ENOENT : fd);
+		fail(err, errlen, "network namespace", opts->netns, fd);
 		return fd;
 	}
 	ret = netns_call(fd, open_cb, &h);

@@ -188,21 +188,39 @@ END_TEST
 
 START_TEST(test_open_arg)
 {
-	char path[256];
+	char path[256], link[256];
+	struct stat st, self;
 	int fd;
 
 	build_tree();
-	fd = netns_open("blue", named);
+	/* -N opens nsfs files only: a symlink to ours, by name and path. */
+	ck_assert_int_eq(stat("/proc/self/ns/net", &self), 0);
+	path_of(link, sizeof(link), "named/green");
+	ck_assert_int_eq(symlink("/proc/self/ns/net", link), 0);
+	fd = netns_open("green", named);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_ino, self.st_ino);
+	close(fd);
+	fd = netns_open(link, "/nonexistent");
 	ck_assert_int_ge(fd, 0);
 	close(fd);
+	/* A plain file, a FIFO (which would block a plain open()), a
+	 * device, a directory: not a namespace. */
+	ck_assert_int_eq(netns_open("blue", named), -EINVAL);
 	path_of(path, sizeof(path), "proc/12/ns/net");
-	fd = netns_open(path, "/nonexistent");
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_int_eq(netns_open("green", named), -ENOENT);
-	ck_assert_int_eq(netns_open("", named), -EINVAL);
-	ck_assert_int_eq(netns_open(".", named), -EINVAL);
-	ck_assert_int_eq(netns_open("..", named), -EINVAL);
+	ck_assert_int_eq(netns_open(path, "/nonexistent"), -EINVAL);
+	path_of(path, sizeof(path), "named/fifo");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(netns_open("fifo", named), -EINVAL);
+	ck_assert_int_eq(netns_open("/dev/null", named), -EINVAL);
+	ck_assert_int_eq(netns_open(named, named), -EINVAL);
+	ck_assert_int_eq(netns_open("white", named), -ENOENT);
+	ck_assert_int_eq(netns_open("", named), -ENOENT);
+	ck_assert_int_eq(netns_open(".", named), -ENOENT);
+	ck_assert_int_eq(netns_open("..", named), -ENOENT);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(unlink(link), 0);
 	remove_tree();
 }
 END_TEST
