@@ -209,3 +209,39 @@ fmt_utf8_len(const unsigned char *s, size_t n)
 			return 0;
 	return len;
 }
+
+/* U+202A..U+202E and U+2066..U+2069 reorder the text around them. */
+static bool
+is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t
+fmt_text_char_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f ? 1 : 0;
+	len = fmt_utf8_len(s, n);
+	if (len == 0)
+		return 0;
+	cp = fmt_utf8_decode(s, len);
+	if (cp < 0xa0 || is_bidi_control(cp))
+		return 0;
+	return len;
+}
+
+uint32_t
+fmt_utf8_decode(const unsigned char *s, size_t len)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	uint32_t cp = s[0] & lead_mask[len];
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}

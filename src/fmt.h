@@ -36,4 +36,18 @@ char *fmt_u32(char *dst, uint32_t v);
  */
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
 
+/*
+ * The one rule for untrusted text, in every output (table, JSON, stderr):
+ * returns the length of the character at s (within n bytes) if it may be
+ * written as it is, or 0 if the writer must escape it: C0 controls, DEL,
+ * C1 controls (U+0080..U+009F), the bidirectional overrides and isolates
+ * (U+202A..U+202E, U+2066..U+2069) and bytes that are not well-formed
+ * UTF-8.  '"' and '\\' pass: each writer quotes them in its own syntax.
+ */
+size_t fmt_text_char_len(const unsigned char *s, size_t n);
+
+/* Returns the code point of the well-formed UTF-8 sequence of len bytes
+ * (fmt_utf8_len()) at s. */
+uint32_t fmt_utf8_decode(const unsigned char *s, size_t len);
+
 #endif

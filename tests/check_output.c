@@ -142,6 +142,19 @@ START_TEST(test_json_string)
 		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
 		{ "bad\xff\xc3", 5, "\"bad\\ufffd\\ufffd\"" },
 		{ "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
+		/* C1 controls: U+009B (CSI) acts as ESC [ on some terminals;
+		 * U+0080 and U+009F are the ends of the range, U+00A0 is
+		 * past it. */
+		{ "\xc2\x9b"
+		  "2J",
+		    4, "\"\\u009b2J\"" },
+		{ "\xc2\x80\xc2\x9f\xc2\xa0", 6, "\"\\u0080\\u009f\xc2\xa0\"" },
+		/* Bidi overrides and isolates, each end of both ranges, and
+		 * their neighbours U+2029, U+202F, U+2065, U+206A kept. */
+		{ "\xe2\x80\xaa\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa9", 12,
+		    "\"\\u202a\\u202e\\u2066\\u2069\"" },
+		{ "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", 12,
+		    "\"\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\"" },
 		{ "", 0, "\"\"" },
 	};
 	size_t i;
