@@ -35,9 +35,6 @@
 #define COMM_MAX 64
 #define DENTS_SIZE (64 * 1024)
 #define SCAN_THREADS_MAX 8
-/* The longest record getdents64() can write: a 255-byte name, aligned. */
-#define DIRENT_MAX \
-	((offsetof(struct dirent64, d_name) + NAME_MAX + 1 + 7) & ~(size_t)7)
 
 struct slot {
 	uint32_t inode; /* 0: empty */
@@ -481,15 +478,11 @@ scan_process(struct scanner *sc, uint32_t i)
 				goto close_dir;
 		}
 		/*
-		 * getdents64() stops filling only when the next record does
-		 * not fit (fs/readdir.c, filldir64()), and proc's fd
-		 * directory then ends at the last descriptor (fs/proc/fd.c,
-		 * proc_readfd_common()): room left for the longest record
-		 * means the directory is done, which saves a call per
-		 * process.
+		 * Only 0 is the end.  getdents64() also returns short when a
+		 * signal is pending (fs/readdir.c, filldir64() stops with
+		 * -EINTR once it has filled a record), so a short read is
+		 * no sign that the directory is done.
 		 */
-		if ((size_t)n + DIRENT_MAX <= DENTS_SIZE)
-			break;
 	}
 close_dir:
 	close(dfd);
