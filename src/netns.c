@@ -198,8 +198,13 @@ netns_list_init(
 		s = (const struct seen *)seen.v + i;
 		/* Unreadable names (inode 0) all stay, to be reported. */
 		if (n > 0 && s->ino != 0 && out[n - 1].ino == s->ino &&
-		    out[n - 1].dev == s->dev)
+		    out[n - 1].dev == s->dev) {
+			/* Sorted by pid: the lowest came first. */
+			if (out[n - 1].pid != 0 &&
+			    out[n - 1].nmore < NETNS_MORE_HOLDERS)
+				out[n - 1].more[out[n - 1].nmore++] = s->pid;
 			continue;
+		}
 		if (s->pid == 0) {
 			out[n] = ((const struct netns_entry *)names.v)[s->name];
 		} else {
@@ -255,12 +260,20 @@ netns_open_entry(
     const struct netns_entry *e, const char *named_dir, const char *proc_root)
 {
 	char path[PATH_MAX];
+	unsigned int i;
+	int fd, pid;
 
-	if (e->pid == 0)
+	if (e->pid == 0) {
 		snprintf(path, sizeof(path), "%s/%s", named_dir, e->label);
-	else
-		snprintf(path, sizeof(path), "%s/%d/ns/net", proc_root, e->pid);
-	return open_checked(AT_FDCWD, path, e);
+		return open_checked(AT_FDCWD, path, e);
+	}
+	for (i = 0, pid = e->pid;; pid = e->more[i++]) {
+		snprintf(path, sizeof(path), "%s/%d/ns/net", proc_root, pid);
+		fd = open_checked(AT_FDCWD, path, e);
+		/* Exited, or its pid reused elsewhere: the next holder. */
+		if ((fd != -ENOENT && fd != -ESRCH) || i == e->nmore)
+			return fd;
+	}
 }
 
 int

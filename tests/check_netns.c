@@ -131,6 +131,12 @@ START_TEST(test_list)
 	ck_assert_str_eq(l.v[2].label, "pid:5");
 	ck_assert_int_eq(l.v[2].pid, 5);
 	ck_assert_uint_eq(l.v[2].ino, inode_of("proc/30/ns/net"));
+	/* The other holder is kept, in case 5 exits; a named one's are
+	 * not needed (A is opened by its name). */
+	ck_assert_uint_eq(l.v[2].nmore, 1);
+	ck_assert_int_eq(l.v[2].more[0], 30);
+	ck_assert_uint_eq(l.v[0].nmore, 0);
+	ck_assert_uint_eq(l.v[3].nmore, 0);
 	ck_assert_str_eq(l.v[3].label, "pid:12");
 	ck_assert_uint_eq(l.v[3].ino, inode_of("proc/12/ns/net"));
 	netns_list_done(&l);
@@ -165,6 +171,7 @@ START_TEST(test_open_entry)
 {
 	struct netns_list l;
 	char path[256];
+	struct stat st;
 	int fd;
 
 	build_tree();
@@ -175,12 +182,34 @@ START_TEST(test_open_entry)
 	fd = netns_open_entry(&l.v[2], named, proc);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	/* pid 5 exits and its pid goes to a process elsewhere. */
+	/*
+	 * pid 5, the first holder of B, exits between listing and entering,
+	 * and its pid goes to a process elsewhere: B is still held by 30,
+	 * and entered through it.
+	 */
 	path_of(path, sizeof(path), "proc/5/ns/net");
 	ck_assert_int_eq(unlink(path), 0);
-	ck_assert_int_eq(netns_open_entry(&l.v[2], named, proc), -ENOENT);
+	fd = netns_open_entry(&l.v[2], named, proc);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_uint_eq(st.st_ino, l.v[2].ino);
+	close(fd);
 	put_file("proc/5/ns/net");
-	ck_assert_int_eq(netns_open_entry(&l.v[2], named, proc), -ESRCH);
+	fd = netns_open_entry(&l.v[2], named, proc);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_uint_eq(st.st_ino, l.v[2].ino);
+	close(fd);
+	/* Then 30 exits too: nobody holds B any more. */
+	path_of(path, sizeof(path), "proc/30/ns/net");
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_lt(netns_open_entry(&l.v[2], named, proc), 0);
+	/* C's only holder, 12, exits; then its pid is reused. */
+	path_of(path, sizeof(path), "proc/12/ns/net");
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(netns_open_entry(&l.v[3], named, proc), -ENOENT);
+	put_file("proc/12/ns/net");
+	ck_assert_int_eq(netns_open_entry(&l.v[3], named, proc), -ESRCH);
 	netns_list_done(&l);
 	remove_tree();
 }
