@@ -26,6 +26,9 @@
  */
 #define DIAG_RECV_SIZE 32768
 #define DIAG_SEND_SIZE 4096
+/* The largest errno (include/linux/err.h, MAX_ERRNO): a status in
+ * NLMSG_DONE or NLMSG_ERROR beyond it is a malformed message. */
+#define DIAG_ERRNO_MAX 4095
 
 struct diag {
 	struct mnl_socket *nl;
@@ -126,6 +129,10 @@ done_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(status)))
 		return MNL_CB_STOP;
 	memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
+	if (status < -DIAG_ERRNO_MAX) {
+		ctx->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
 	if (status < 0) {
 		ctx->err = status;
 		return MNL_CB_ERROR;
@@ -146,7 +153,11 @@ error_cb(const struct nlmsghdr *nlh, void *data)
 	e = mnl_nlmsg_get_payload(nlh);
 	if (e->error == 0)
 		return MNL_CB_STOP;
-	ctx->err = e->error < 0 ? e->error : -e->error;
+	/* Negating INT_MIN would overflow; no errno is that large. */
+	if (e->error < -DIAG_ERRNO_MAX || e->error > DIAG_ERRNO_MAX)
+		ctx->err = -EBADMSG;
+	else
+		ctx->err = e->error < 0 ? e->error : -e->error;
 	return MNL_CB_ERROR;
 }
 

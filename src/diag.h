@@ -44,7 +44,8 @@ void diag_set_tap(struct diag *d, diag_tap_cb tap, void *data);
  * request's seq and the socket's portid.  Returns 0 when the kernel has
  * sent them all; the callback's own negative value if it stopped the dump;
  * -ENOENT if the kernel cannot dump that protocol (its diag module is
- * missing); -EBADMSG for a malformed or truncated (MSG_TRUNC) reply;
+ * missing); -EBADMSG for a malformed or truncated (MSG_TRUNC) reply,
+ * an error code outside -4095..-1 included;
  * or the -errno of the failed system call or of the kernel's NLMSG_ERROR.
  */
 int diag_dump(

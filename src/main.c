@@ -308,10 +308,13 @@ main(int argc, char *argv[])
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
 		open_record(&opts, sc.d, &rf);
-		scope_set_source(&sc, &rf.src);
 	}
 	if (opts.processes)
 		pm = find_owners(&opts, &sc, &pst);
+	/* Only the listing is recorded: a replay answers each request from
+	 * the next section, and -p's first pass asks the same ones. */
+	if (rf.rec != NULL)
+		scope_set_source(&sc, &rf.src);
 
 	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;

@@ -175,12 +175,31 @@ check_header(FILE *in, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The kernel answers a request only with sockets of its family
+ * (net/ipv4/inet_diag.c, inet_diag_dump_icsk() skips the others): a reply
+ * of another family in a section is a garbled file, which would list an
+ * AF_INET6 socket under -4.  Checked here, when the file is read, and
+ * again as it is listed, in case it changed since.
+ */
+static bool
+family_matches(const struct nlmsghdr *nlh, uint8_t family)
+{
+	const struct inet_diag_msg *msg = NLMSG_DATA(nlh);
+
+	return nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*msg)) ||
+	    msg->idiag_family == family;
+}
+
 static int
 check_reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct req_body *req = data;
 	struct sock_entry sk;
 
+	if (!family_matches(nlh, req->family))
+		return -EBADMSG;
 	return sock_parse(nlh, req->protocol, &sk);
 }
 
@@ -366,6 +385,7 @@ replay_free(struct replay *rp)
 struct filter_ctx {
 	diag_msg_cb cb;
 	void *data;
+	uint8_t family; /* of the section */
 	uint32_t states; /* requested */
 	bool filter; /* recorded states differ from the requested ones */
 };
@@ -386,6 +406,8 @@ filter_cb(const struct nlmsghdr *nlh, void *data)
 	struct filter_ctx *ctx = data;
 	const struct inet_diag_msg *msg;
 
+	if (!family_matches(nlh, ctx->family))
+		return -EBADMSG;
 	if (ctx->filter && nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
 	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*msg))) {
 		msg = NLMSG_DATA(nlh);
@@ -481,6 +503,7 @@ replay_dump(
 	ret = find_section(rp, req, &found);
 	if (ret <= 0)
 		return ret < 0 ? ret : -ENODATA;
+	ctx.family = found.family;
 	ctx.states = req->states;
 	ctx.filter = found.states != req->states;
 	for (;;) {

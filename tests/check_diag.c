@@ -120,7 +120,22 @@ START_TEST(test_error)
 	dg_init(&dg);
 	dg_add_error(&dg, EPERM);
 	ck_assert_int_eq(walk(&dg, &n), -EPERM);
+	/* No errno is beyond 4095 (MAX_ERRNO); INT_MIN cannot be negated. */
+	dg_init(&dg);
+	dg_add_error(&dg, INT32_MIN);
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	dg_init(&dg);
+	dg_add_error(&dg, -4096);
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	dg_init(&dg);
+	dg_add_error(&dg, -4095);
+	ck_assert_int_eq(walk(&dg, &n), -4095);
+	dg_init(&dg);
+	dg_add_done(&dg, INT32_MIN);
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
 	/* An error shorter than struct nlmsgerr. */
+	dg_init(&dg);
+	dg_add_error(&dg, -EPERM);
 	dg.len = sizeof(struct nlmsghdr) + 2;
 	((struct nlmsghdr *)dg.buf)->nlmsg_len = (uint32_t)dg.len;
 	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);

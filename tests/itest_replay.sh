@@ -51,6 +51,15 @@ expect_error 2 "replay .*holds no AF_INET/tcp dump of these states and filters" 
 "$DUALSTAT" -l --dump-raw "$T/l.raw" >/dev/null
 expect_error 2 "replay .*holds no AF_INET/tcp dump" \
 	"$DUALSTAT" -a --replay "$T/l.raw"
+# -p lists in two passes (which sockets, then their owners): only the
+# listing is recorded, so the replay answers from it.
+: "${RAWMK:?}"
+rm -f "$T/l.raw"
+"$DUALSTAT" -l --dump-raw "$T/l.raw" >/dev/null
+"$DUALSTAT" -l -p --dump-raw "$T/lp.raw" >/dev/null
+[ "$("$RAWMK" requests "$T/lp.raw")" = "$("$RAWMK" requests "$T/l.raw")" ] ||
+	fail "-l -p recorded $("$RAWMK" requests "$T/lp.raw") requests," \
+		"-l $("$RAWMK" requests "$T/l.raw")"
 pop_stop
 
 # Dumps spread over several datagrams.

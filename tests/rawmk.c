@@ -6,6 +6,9 @@
  *                        (no udp_diag module); tcp lists 0.0.0.0:22 LISTEN
  *   rawmk refused FILE   as above, but the AF_INET/udp dump is answered
  *                        with NLMSG_ERROR -EPERM
+ *   rawmk requests FILE  prints how many REQUEST records FILE holds
+ *                        (read by the layout of src/rawfile.h: a 16-byte
+ *                        header, then u16 type, u16 0, u32 length, body)
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -35,6 +38,32 @@ section(uint8_t family, uint8_t protocol, const struct rb_sock *s,
 	rb_datagram(&rb, &dg);
 }
 
+static int
+count_requests(const char *path)
+{
+	uint8_t hdr[8];
+	uint16_t type;
+	uint32_t len;
+	unsigned long n = 0;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL || fseek(f, 16, SEEK_SET) != 0) {
+		perror(path);
+		return 1;
+	}
+	while (fread(hdr, 1, sizeof(hdr), f) == sizeof(hdr)) {
+		memcpy(&type, hdr, sizeof(type));
+		memcpy(&len, hdr + 4, sizeof(len));
+		if (type == 2)
+			n++;
+		if (fseek(f, (long)len, SEEK_CUR) != 0)
+			break;
+	}
+	fclose(f);
+	printf("%lu\n", n);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -50,10 +79,12 @@ main(int argc, char *argv[])
 	FILE *f;
 	int refused;
 
+	if (argc == 3 && strcmp(argv[1], "requests") == 0)
+		return count_requests(argv[2]);
 	if (argc != 3 ||
 	    (strcmp(argv[1], "missing") != 0 &&
 		strcmp(argv[1], "refused") != 0)) {
-		fprintf(stderr, "usage: rawmk missing|refused FILE\n");
+		fprintf(stderr, "usage: rawmk missing|refused|requests FILE\n");
 		return 2;
 	}
 	refused = strcmp(argv[1], "refused") == 0;
