@@ -545,13 +545,72 @@ START_TEST(test_summary_json)
 	    "\"connected\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":0,\"total\":1}},"
 	    "\"total\":{\"v4\":2,\"v6\":0,\"v6only\":1,\"dual\":1,"
-	    "\"mapped\":2,\"total\":6}}\n");
+	    "\"mapped\":2,\"total\":6},\"complete\":true}\n");
 	done_mem();
 
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_all(&w, NULL, 0);
 	ck_assert(strncmp(close_mem(), "{\"bindv6only\":null,", 19) == 0);
+	done_mem();
+}
+END_TEST
+
+/*
+ * -s after a dump that failed or could not be made: the totals say they
+ * are partial, in the output itself (issue 14, item 8).
+ */
+START_TEST(test_summary_incomplete)
+{
+	struct out_opts oo = { .header = false };
+	struct out_netns ns = { .bindv6only = 0 };
+	struct out_status failed = { .complete = false };
+	struct out_status missing = { .complete = false, .nmissing = 2 };
+	struct writer w;
+	const char *out;
+
+	missing.missing[0].family = AF_INET;
+	missing.missing[0].protocol = IPPROTO_UDP;
+	missing.missing[1].family = AF_INET6;
+	missing.missing[1].protocol = IPPROTO_UDP;
+
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &failed), 0);
+	ck_assert_int_eq(writer_end(&w, &failed), 0);
+	out = close_mem();
+	ck_assert_msg(strstr(out,
+			  "net.ipv6.bindv6only = 0\n"
+			  "incomplete: a dump failed; these totals count only "
+			  "what was listed\n") != NULL,
+	    "%s", out);
+	done_mem();
+
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &missing), 0);
+	ck_assert_int_eq(writer_end(&w, &missing), 0);
+	out = close_mem();
+	ck_assert_msg(strstr(out,
+			  "net.ipv6.bindv6only = 0\n"
+			  "incomplete: not counted: AF_INET/udp AF_INET6/udp "
+			  "(the kernel cannot dump them)\n") != NULL,
+	    "%s", out);
+	done_mem();
+
+	oo.json = true;
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &failed), 0);
+	ck_assert_int_eq(writer_end(&w, &failed), 0);
+	out = close_mem();
+	ck_assert_msg(strstr(out, ",\"complete\":false}\n") != NULL, "%s", out);
 	done_mem();
 }
 END_TEST
@@ -613,6 +672,7 @@ main(void)
 	check_add(s, "unmap", test_unmap);
 	check_add(s, "summary table", test_summary_table);
 	check_add(s, "summary json", test_summary_json);
+	check_add(s, "summary incomplete", test_summary_incomplete);
 	check_add(s, "null writer", test_null);
 	return check_run(s);
 }
