@@ -227,7 +227,8 @@ add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
 	    : c == OPT_DPORT		 ? "--dport"
 	    : c == OPT_SRC		 ? "--src"
 					 : "--dst";
-	char bad[32];
+	/* One byte more than quote() shows, so that it knows to add "...". */
+	char bad[QUOTE_MAX + 2];
 	struct quoted q;
 	int ret;
 
