@@ -3,7 +3,7 @@
  *
  *   nlforge PORT   listens on TCP 0.0.0.0:PORT (a real socket dualstat must
  *                  always list), prints "ready", then until its standard
- *                  input is closed (or 120 s pass) finds every other
+ *                  input is closed (or 600 s pass) finds every other
  *                  NETLINK_SOCK_DIAG socket of its network namespace in
  *                  /proc/net/netlink and unicasts forged sock_diag replies
  *                  at it
@@ -134,7 +134,7 @@ main(int argc, char *argv[])
 	socklen_t melen = sizeof(me);
 	uint32_t targets[MAX_TARGETS];
 	struct pollfd in = { .fd = 0, .events = POLLIN };
-	time_t end = time(NULL) + 120;
+	time_t end = time(NULL) + 600;
 	size_t i, n;
 	int lfd, nfd, one = 1;
 	char c;
@@ -163,6 +163,10 @@ main(int argc, char *argv[])
 		n = find_targets(me.nl_pid, targets);
 		for (i = 0; i < n; i++)
 			forge_at(nfd, targets[i]);
+		/* A pause: spinning on /proc/net/netlink and refused sends
+		 * slows every netlink call of the namespace (a dump took a
+		 * second), and some hundred rounds a second are plenty. */
+		usleep(200);
 	}
 	return 0;
 }
