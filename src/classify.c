@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <string.h>
 
@@ -54,6 +55,17 @@ sock_state_name(unsigned int state)
 	if (state >= sizeof(state_names) / sizeof(state_names[0]))
 		return "UNKNOWN";
 	return state_names[state];
+}
+
+uint32_t
+sock_state_bits(unsigned int state)
+{
+	if (state >= 32)
+		return 0;
+	if (state == TCP_SYN_RECV)
+		return SOCK_STATE_BIT(state) |
+		    SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV);
+	return SOCK_STATE_BIT(state);
 }
 
 const char *

@@ -24,6 +24,7 @@
 
 #include "file.h"
 #include "netns.h"
+#include "num.h"
 
 /* A namespace seen while enumerating, before de-duplication. */
 struct seen {
@@ -52,17 +53,6 @@ grow(struct growing *g)
 		g->cap = c;
 	}
 	return (char *)g->v + g->n++ * g->size;
-}
-
-static bool
-is_number(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
 }
 
 /* Lists the names under named_dir into names and seen. */
@@ -108,9 +98,10 @@ static int
 scan_procs(
     const char *proc_root, struct growing *seen, unsigned int *unreadable)
 {
-	char path[64];
+	char path[NAME_MAX + sizeof("/ns/net")];
 	struct dirent *d;
 	struct stat st;
+	unsigned long pid;
 	DIR *dir;
 	int ret = 0;
 
@@ -120,7 +111,7 @@ scan_procs(
 	while ((d = readdir(dir)) != NULL) {
 		struct seen *s;
 
-		if (!is_number(d->d_name) || strlen(d->d_name) > 10)
+		if (num_parse_ulong(d->d_name, INT_MAX, &pid) < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/ns/net", d->d_name);
 		if (fstatat(dirfd(dir), path, &st, 0) < 0) {
@@ -136,7 +127,7 @@ scan_procs(
 		}
 		s->dev = st.st_dev;
 		s->ino = st.st_ino;
-		s->pid = atoi(d->d_name);
+		s->pid = (int)pid;
 		s->name = 0;
 	}
 	closedir(dir);

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "num.h"
 #include "procmap.h"
 
 #define NONE UINT32_MAX
@@ -276,22 +277,13 @@ procmap_next(struct procmap_iter *it, struct procmap_owner *o)
 	return true;
 }
 
-/* Returns the decimal value of an all-digit name, or -1. */
+/* Returns the value of an all-digit /proc name up to INT_MAX, or -1. */
 static long
-parse_number(const char *s, long max)
+name_number(const char *name)
 {
-	long v = 0;
+	unsigned long v;
 
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	return v;
+	return num_parse_ulong(name, INT_MAX, &v) == 0 ? (long)v : -1;
 }
 
 /*
@@ -447,7 +439,7 @@ scan_process(struct scanner *sc, uint32_t i)
 			long fd;
 
 			off += d->d_reclen;
-			fd = parse_number(d->d_name, INT_MAX);
+			fd = name_number(d->d_name);
 			if (fd < 0 || (unsigned long)fd % sc->n != sc->k)
 				continue;
 			/*
@@ -516,7 +508,7 @@ list_pids(int rootfd, int32_t **pids, uint32_t *npids)
 	while (ret == 0 && (len = getdents64(rootfd, buf, DENTS_SIZE)) > 0) {
 		for (off = 0; off < len && ret == 0;) {
 			const struct dirent64 *d = (void *)(buf + off);
-			long pid = parse_number(d->d_name, INT_MAX);
+			long pid = name_number(d->d_name);
 
 			off += d->d_reclen;
 			if (pid <= 0)

@@ -9,7 +9,6 @@
  * netlink walk as a live one, and each reply through the same parser.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,16 +18,11 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
+#include "msg.h"
 #include "output.h"
 #include "parse.h"
 #include "rawfile.h"
 #include "replay.h"
-
-/* Request sockets are selected by this state (include/net/tcp_states.h)
- * but reported as TCP_SYN_RECV (net/ipv4/inet_diag.c,
- * inet_req_diag_fill()). */
-#define STATE_NEW_SYN_RECV 12
-#define STATE_SYN_RECV 3
 
 struct replay {
 	FILE *in;
@@ -135,20 +129,6 @@ req_name(const struct req_body *req, char *name, size_t len)
 	return name;
 }
 
-static int fail(char *err, size_t errlen, int error, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-fail(char *err, size_t errlen, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
 static int
 check_header(FILE *in, char *err, size_t errlen)
 {
@@ -157,19 +137,19 @@ check_header(FILE *in, char *err, size_t errlen)
 
 	if (fread(hdr, 1, sizeof(hdr), in) != sizeof(hdr)) {
 		if (ferror(in))
-			return fail(err, errlen, -EIO, "read error");
-		return fail(err, errlen, -EBADMSG,
+			return msg_set(err, errlen, -EIO, "read error");
+		return msg_set(err, errlen, -EBADMSG,
 		    "not a dualstat raw dump (shorter than its header)");
 	}
 	if (memcmp(hdr, RAWFILE_MAGIC, RAWFILE_MAGIC_LEN) != 0)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "not a dualstat raw dump (no DUALSTAT magic)");
 	memcpy(&version, hdr + RAWFILE_MAGIC_LEN, sizeof(version));
 	if (version == __builtin_bswap32(RAWFILE_VERSION))
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "raw dump recorded on a host of the other byte order");
 	if (version != RAWFILE_VERSION)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "raw dump format version %u (this dualstat reads %u)",
 		    version, RAWFILE_VERSION);
 	return 0;
@@ -220,7 +200,7 @@ check_unended(const struct check_state *st, char *err, size_t errlen)
 
 	if (!st->in_section || st->ended)
 		return 0;
-	return fail(err, errlen, -EBADMSG,
+	return msg_set(err, errlen, -EBADMSG,
 	    "truncated: the %s dump at byte %ld has no end (no NLMSG_DONE)",
 	    req_name(&st->req, name, sizeof(name)), st->req_off);
 }
@@ -235,7 +215,7 @@ check_request(struct replay *rp, struct check_state *st, const struct rec *rec,
 	if (ret < 0)
 		return ret;
 	if (!request_len_ok(rec->len))
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: request at byte %ld has length %u", rec->off,
 		    rec->len);
 	ret = read_request(rp->in, rec->len, &st->req);
@@ -244,7 +224,7 @@ check_request(struct replay *rp, struct check_state *st, const struct rec *rec,
 	if ((st->req.family != AF_INET && st->req.family != AF_INET6) ||
 	    (st->req.protocol != IPPROTO_TCP &&
 		st->req.protocol != IPPROTO_UDP))
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: request at byte %ld names family %u protocol %u",
 		    rec->off, st->req.family, st->req.protocol);
 	st->in_section = true;
@@ -261,15 +241,15 @@ check_datagram(struct replay *rp, struct check_state *st, const struct rec *rec,
 	int ret;
 
 	if (rec->len == 0 || rec->len > RAWFILE_DATAGRAM_MAX)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld has length %u", rec->off,
 		    rec->len);
 	if (!st->in_section)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld comes before any request",
 		    rec->off);
 	if (st->ended)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld follows the end of its dump",
 		    rec->off);
 	ret = read_body(rp->in, rp->buf, rec->len);
@@ -288,7 +268,7 @@ check_datagram(struct replay *rp, struct check_state *st, const struct rec *rec,
 	 * malformed message does not: the file is bad.
 	 */
 	if (ret == -EBADMSG || ret == -EINTR)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld holds a malformed reply",
 		    rec->off);
 	if (ret <= 0)
@@ -307,7 +287,7 @@ check_records(struct replay *rp, char *err, size_t errlen)
 		switch (rec.type) {
 		case RAWFILE_NOTE:
 			if (rec.len > RAWFILE_NOTE_MAX)
-				return fail(err, errlen, -EBADMSG,
+				return msg_set(err, errlen, -EBADMSG,
 				    "garbled: note at byte %ld has length %u",
 				    rec.off, rec.len);
 			ret = read_body(rp->in, rp->buf, rec.len);
@@ -319,19 +299,19 @@ check_records(struct replay *rp, char *err, size_t errlen)
 			ret = check_datagram(rp, &st, &rec, err, errlen);
 			break;
 		default:
-			return fail(err, errlen, -EBADMSG,
+			return msg_set(err, errlen, -EBADMSG,
 			    "garbled: record at byte %ld has unknown type %u",
 			    rec.off, rec.type);
 		}
 		if (ret == -EBADMSG && err[0] == '\0')
-			return fail(err, errlen, ret,
+			return msg_set(err, errlen, ret,
 			    "truncated: record at byte %ld is cut short",
 			    rec.off);
 		if (ret < 0)
 			return ret;
 	}
 	if (ret == -EBADMSG)
-		return fail(err, errlen, ret,
+		return msg_set(err, errlen, ret,
 		    "truncated: record header at byte %ld is cut short",
 		    rec.off);
 	if (ret < 0)
@@ -365,7 +345,7 @@ replay_new(FILE *in, char *err, size_t errlen)
 	if (ret == 0)
 		ret = check_records(rp, err, errlen);
 	if (ret == -EIO && err[0] == '\0')
-		fail(err, errlen, ret, "read error");
+		msg_set(err, errlen, ret, "read error");
 	if (ret < 0)
 		goto free_replay;
 	return rp;
@@ -390,15 +370,6 @@ struct filter_ctx {
 	bool filter; /* recorded states differ from the requested ones */
 };
 
-static bool
-state_wanted(uint32_t states, unsigned int state)
-{
-	if (state < 32 && (states & (1U << state)) != 0)
-		return true;
-	return state == STATE_SYN_RECV &&
-	    (states & (1U << STATE_NEW_SYN_RECV)) != 0;
-}
-
 /* Leaves out the rows the kernel would not have sent for this request. */
 static int
 filter_cb(const struct nlmsghdr *nlh, void *data)
@@ -411,7 +382,7 @@ filter_cb(const struct nlmsghdr *nlh, void *data)
 	if (ctx->filter && nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
 	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*msg))) {
 		msg = NLMSG_DATA(nlh);
-		if (!state_wanted(ctx->states, msg->idiag_state))
+		if ((ctx->states & sock_state_bits(msg->idiag_state)) == 0)
 			return 0;
 	}
 	return ctx->cb(nlh, ctx->data);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "scope.h"
 #include "sysctl.h"
 
@@ -52,7 +53,7 @@ fail(char *err, size_t errlen, const char *what, const char *arg, int error)
 {
 	char name[256];
 
-	snprintf(err, errlen, "%s%s%s: %s", what, arg != NULL ? " " : "",
+	msg_set(err, errlen, error, "%s%s%s: %s", what, arg != NULL ? " " : "",
 	    arg != NULL ? table_printable(arg, name, sizeof(name)) : "",
 	    error == -EINVAL ? "not a network namespace" : strerror(-error));
 }
@@ -82,7 +83,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	if (opts->all_netns) {
 		ret = netns_list_init(&s->list, named_dir, proc_root);
 		if (ret < 0) {
-			snprintf(err, errlen, "--all-netns: reading %s: %s",
+			msg_set(err, errlen, ret, "--all-netns: reading %s: %s",
 			    proc_root, strerror(-ret));
 			return ret;
 		}
@@ -102,7 +103,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	if (opts->netns == NULL) {
 		ret = open_cb(&h);
 		if (ret < 0) {
-			snprintf(err, errlen, "sock_diag socket: %s",
+			msg_set(err, errlen, ret, "sock_diag socket: %s",
 			    strerror(-ret));
 			return ret;
 		}

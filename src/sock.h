@@ -48,8 +48,28 @@ struct sock_entry {
 	enum sock_mode mode; /* filled in by sock_classify() */
 };
 
-/* Mask of every TCP state the kernel can report (TCP_ESTABLISHED..12). */
+/* The idiag_states bit that selects TCP state s in a dump request. */
+#define SOCK_STATE_BIT(s) (1U << (s))
+
+/*
+ * Request sockets (a SYN received, no full socket yet) are selected by
+ * this state (TCP_NEW_SYN_RECV, include/net/tcp_states.h) but reported as
+ * TCP_SYN_RECV (net/ipv4/inet_diag.c, inet_req_diag_fill()).
+ */
+#define SOCK_STATE_NEW_SYN_RECV 12
+
+/*
+ * Mask of every state a dump can select: TCP_ESTABLISHED (1) up to
+ * SOCK_STATE_NEW_SYN_RECV (12), which is selected but never reported.
+ */
 #define SOCK_STATES_ALL 0x1ffeU
+
+/*
+ * Returns the idiag_states bits under which a socket reported in state
+ * was dumped: its own bit, and for TCP_SYN_RECV also the bit of
+ * SOCK_STATE_NEW_SYN_RECV (a request socket).  0 for a state past 31.
+ */
+uint32_t sock_state_bits(unsigned int state);
 
 /* Returns the ss name of a TCP state ("ESTAB", "UNCONN"...), never NULL. */
 const char *sock_state_name(unsigned int state);
