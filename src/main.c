@@ -253,9 +253,11 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 		    output_proto_name(res->listing.missing[i].protocol));
 	if (unread > 0)
 		warnx("-p: could not read the descriptors of %u processes "
-		      "(%u exited, %u permission denied, %u other); "
+		      "(%u exited, %u permission denied, %u other%s%s); "
 		      "their sockets show no owner",
-		    unread, st->vanished, st->denied, st->failed);
+		    unread, st->vanished, st->denied, st->failed,
+		    st->failed > 0 ? ": " : "",
+		    st->failed > 0 ? strerror(-st->first_error) : "");
 	if (res->ns_failed > 0)
 		warnx("--all-netns: could not enter %u of %u network "
 		      "namespaces (first: %s: %s); skipped",

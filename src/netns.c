@@ -179,7 +179,9 @@ netns_list_init(
 		ret = scan_procs(proc_root, &seen, &l->unreadable);
 	if (ret < 0)
 		goto free_all;
-	qsort(seen.v, seen.n, sizeof(struct seen), seen_cmp);
+	/* qsort() of a NULL array is undefined, even of 0 elements. */
+	if (seen.n > 1)
+		qsort(seen.v, seen.n, sizeof(struct seen), seen_cmp);
 	out = calloc(seen.n > 0 ? seen.n : 1, sizeof(*out));
 	if (out == NULL) {
 		ret = -ENOMEM;
@@ -207,7 +209,8 @@ netns_list_init(
 		}
 		n++;
 	}
-	qsort(out, n, sizeof(*out), entry_cmp);
+	if (n > 1)
+		qsort(out, n, sizeof(*out), entry_cmp);
 	l->v = out;
 	l->n = n;
 free_all:

@@ -636,7 +636,9 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 	ret = list_pids(rootfd, &pids, &npids);
 	if (ret < 0)
 		goto close_root;
-	qsort(pids, npids, sizeof(*pids), pid_cmp);
+	/* qsort() of a NULL array is undefined, even of 0 elements. */
+	if (npids > 1)
+		qsort(pids, npids, sizeof(*pids), pid_cmp);
 	n = scan_threads(m);
 	memset(sc, 0, sizeof(sc));
 	for (k = 0; k < n; k++) {

@@ -141,9 +141,3 @@ record_finish(struct record *r)
 		r->err = -EIO;
 	return r->err;
 }
-
-int
-record_error(const struct record *r)
-{
-	return r->err;
-}

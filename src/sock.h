@@ -42,7 +42,9 @@ struct sock_entry {
 	/* Network byte order; an AF_INET address fills the first 4 bytes. */
 	uint8_t local_addr[16];
 	uint8_t peer_addr[16];
-	uint32_t inode; /* 0 for TIME-WAIT and request sockets */
+	/* 0 if no descriptor holds it: TIME-WAIT (and FIN-WAIT-2 after
+	 * close), request sockets, connections not yet accepted. */
+	uint32_t inode;
 	uint32_t uid;
 	uint32_t ifindex; /* bound device, 0 if none */
 	enum sock_mode mode; /* filled in by sock_classify() */

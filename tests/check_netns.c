@@ -166,6 +166,24 @@ START_TEST(test_no_named_dir)
 }
 END_TEST
 
+/* Nothing named, no process: an empty list, nothing sorted (qsort() of
+ * a NULL array is undefined, even of 0 elements). */
+START_TEST(test_empty)
+{
+	struct netns_list l;
+	char empty[128];
+
+	build_tree();
+	snprintf(empty, sizeof(empty), "%s/empty", root);
+	ck_assert_int_eq(mkdir(empty, 0755), 0);
+	ck_assert_int_eq(netns_list_init(&l, empty, empty), 0);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_uint_eq(l.unreadable, 0);
+	netns_list_done(&l);
+	remove_tree();
+}
+END_TEST
+
 /* An entry opens only while it still names the namespace it was. */
 START_TEST(test_open_entry)
 {
@@ -281,6 +299,7 @@ main(void)
 
 	check_add(s, "list, de-duplicated by inode", test_list);
 	check_add(s, "no named directory, no proc", test_no_named_dir);
+	check_add(s, "nothing at all", test_empty);
 	check_add(s, "reopen an entry", test_open_entry);
 	check_add(s, "open -N's argument", test_open_arg);
 	check_add(s, "enter something else", test_call_not_netns);

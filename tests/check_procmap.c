@@ -215,6 +215,30 @@ START_TEST(test_nothing_wanted)
 END_TEST
 
 /*
+ * A proc root without a single process: nothing found, and nothing sorted
+ * (qsort() of a NULL array, even of 0 elements, is undefined: the
+ * sanitizer build stops on it).
+ */
+START_TEST(test_no_processes)
+{
+	struct procmap_stats st;
+	struct procmap *m = procmap_new();
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "%s/procmap.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(procmap_want(m, 5), 0);
+	ck_assert_int_eq(procmap_scan(m, dir, &st), 0);
+	ck_assert_uint_eq(st.procs, 0);
+	ck_assert_uint_eq(st.fds, 0);
+	procmap_free(m);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/*
  * A process whose fd directory we may not open is counted as denied.  Root
  * reads a mode-000 directory anyway, so as root the scan runs in a child
  * that has become nobody.
@@ -318,9 +342,9 @@ tick_cb(int sig)
  * when a signal is pending (fs/readdir.c, filldir64() returns -EINTR once
  * it has filled a record): a reader that takes a short read for the end
  * loses the descriptors after it.  This process holds a socket at a
- * descriptor past 4000 others (two 64 KiB reads), in a proc root of its own (a symlink to
- * /proc/PID), and is interrupted every 20 us while it scans, 60 times:
- * the owner must be found every time.
+ * descriptor past 4000 others (two 64 KiB reads), in a proc root of its
+ * own (a symlink to /proc/PID), and is interrupted every 20 us while it
+ * scans, 60 times: the owner must be found every time.
  */
 START_TEST(test_interrupted)
 {
@@ -396,6 +420,7 @@ main(void)
 	    (int)(sizeof(thread_counts) / sizeof(thread_counts[0])));
 	suite_add_tcase(s, tc);
 	check_add(s, "nothing wanted, nothing read", test_nothing_wanted);
+	check_add(s, "no processes", test_no_processes);
 	check_add(s, "unreadable process", test_denied);
 	check_add(s, "many inodes", test_many_inodes);
 	check_add(s, "long process name", test_long_comm);
