@@ -222,7 +222,12 @@ START_TEST(test_open_entry)
 	path_of(path, sizeof(path), "proc/30/ns/net");
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_lt(netns_open_entry(&l.v[2], named, proc), 0);
-	/* C's only holder, 12, exits; then its pid is reused. */
+	/*
+	 * C's only holder, 12, exits; then its pid is reused.  A link kept
+	 * elsewhere holds C's inode, so the new file cannot get its number
+	 * (a file system reuses a freed inode number at once).
+	 */
+	put_hardlink("proc/12/ns/net", "keep-c");
 	path_of(path, sizeof(path), "proc/12/ns/net");
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(netns_open_entry(&l.v[3], named, proc), -ENOENT);
