@@ -10,9 +10,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -81,43 +78,4 @@ file_create_excl(const char *path, mode_t mode)
 	fd = open(
 	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	return fd < 0 ? -errno : fd;
-}
-
-int
-file_create_temp(const char *path, char *tmp, size_t tmplen, mode_t mode)
-{
-	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char r[6];
-	int fd, tries, i, n;
-
-	for (tries = 0; tries < 100; tries++) {
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-			return -EIO;
-		n = snprintf(tmp, tmplen, "%s.tmp-", path);
-		if (n < 0 || (size_t)n + sizeof(r) >= tmplen)
-			return -ENAMETOOLONG;
-		for (i = 0; i < (int)sizeof(r); i++)
-			tmp[n + i] = chars[r[i] % (sizeof(chars) - 1)];
-		tmp[n + i] = '\0';
-		fd = file_create_excl(tmp, mode);
-		if (fd != -EEXIST)
-			return fd;
-	}
-	return -EEXIST;
-}
-
-int
-file_commit_temp(int fd, const char *tmp, const char *path)
-{
-	int ret = 0;
-
-	if (fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && ret == 0)
-		ret = -errno;
-	if (ret == 0 && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret < 0)
-		unlink(tmp);
-	return ret;
 }

@@ -5,9 +5,9 @@
  * user names is opened without blocking and without taking a terminal,
  * and its type checked before it is used (--replay, -N).  A file dualstat
  * writes is created new, never through a symlink, readable by its owner
- * only (--dump-raw); or, for one that must replace an older one whole, as
- * a temporary file in the same directory renamed over it when complete
- * (file_create_temp(), file_commit_temp()).
+ * only (--dump-raw).  A file that must replace an older one whole
+ * (--metrics=FILE) is outfile.c's job: a temporary file beside it,
+ * renamed over it when complete.
  */
 #ifndef DUALSTAT_FILE_H
 #define DUALSTAT_FILE_H
@@ -36,21 +36,5 @@ int file_open_user(const char *path, enum file_kind kind);
  * untouched with -EEXIST.  Returns the descriptor, or -errno.
  */
 int file_create_excl(const char *path, mode_t mode);
-
-/*
- * Creates a new temporary file next to path, as file_create_excl() does,
- * named path with a random ".tmp-XXXXXX" suffix, which is written into
- * tmp (tmplen bytes).  Returns the descriptor, or -errno
- * (-ENAMETOOLONG if the name does not fit in tmp).
- */
-int file_create_temp(const char *path, char *tmp, size_t tmplen, mode_t mode);
-
-/*
- * Finishes a file from file_create_temp(): fsync()s and closes fd, then
- * renames tmp over path, so a reader sees the old file or the new one,
- * whole.  On any failure tmp is removed.  fd is closed in every case.
- * Returns 0, or -errno of the first failed step.
- */
-int file_commit_temp(int fd, const char *tmp, const char *path);
 
 #endif

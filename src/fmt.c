@@ -212,24 +212,27 @@ fmt_utf8_len(const unsigned char *s, size_t n)
 
 /* U+202A..U+202E and U+2066..U+2069 reorder the text around them. */
 static bool
-is_bidi_control(uint32_t cp)
+is_bidi_control(const unsigned char *u, size_t len)
 {
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+	if (len != 3 || u[0] != 0xe2)
+		return false;
+	return (u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+	    (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9);
 }
 
 size_t
-fmt_text_char_len(const unsigned char *s, size_t n)
+fmt_printable_len(const unsigned char *s, size_t n)
 {
 	size_t len;
-	uint32_t cp;
 
-	if (s[0] < 0x80)
-		return s[0] >= 0x20 && s[0] != 0x7f ? 1 : 0;
-	len = fmt_utf8_len(s, n);
-	if (len == 0)
+	if (n == 0)
 		return 0;
-	cp = fmt_utf8_decode(s, len);
-	if (cp < 0xa0 || is_bidi_control(cp))
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] < 0x7f ? 1 : 0;
+	len = fmt_utf8_len(s, n);
+	/* C1 controls (U+0080..U+009F) are 0xc2 0x80..0x9f. */
+	if (len == 0 || (s[0] == 0xc2 && s[1] < 0xa0) ||
+	    is_bidi_control(s, len))
 		return 0;
 	return len;
 }

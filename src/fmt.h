@@ -37,14 +37,14 @@ char *fmt_u32(char *dst, uint32_t v);
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
 
 /*
- * The one rule for untrusted text, in every output (table, JSON, stderr):
- * returns the length of the character at s (within n bytes) if it may be
- * written as it is, or 0 if the writer must escape it: C0 controls, DEL,
- * C1 controls (U+0080..U+009F), the bidirectional overrides and isolates
- * (U+202A..U+202E, U+2066..U+2069) and bytes that are not well-formed
- * UTF-8.  '"' and '\\' pass: each writer quotes them in its own syntax.
+ * The one rule for untrusted text in every output (table, JSON, metrics,
+ * stderr): returns the length (1 to 4) of the character at s, within n
+ * bytes, if it can be shown as it is: printable ASCII, or well-formed UTF-8
+ * that is neither a C1 control nor a bidirectional override; 0 otherwise
+ * (C0 controls, DEL, C1, U+202A..U+202E, U+2066..U+2069, invalid UTF-8):
+ * the writer then escapes it in its own syntax.
  */
-size_t fmt_text_char_len(const unsigned char *s, size_t n);
+size_t fmt_printable_len(const unsigned char *s, size_t n);
 
 /* Returns the code point of the well-formed UTF-8 sequence of len bytes
  * (fmt_utf8_len()) at s. */

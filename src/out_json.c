@@ -142,7 +142,7 @@ json_init(struct writer *w, FILE *out, const struct out_opts *opts)
 
 /*
  * Writes s (n bytes, untrusted: a process name, say) as a JSON string.
- * Quotes and backslashes are escaped; what fmt_text_char_len() says must
+ * Quotes and backslashes are escaped; what fmt_printable_len() says must
  * not be written as it is (controls, C1, bidi overrides) becomes \uXXXX;
  * bytes that are not valid UTF-8 become U+FFFD, so the output is always
  * valid JSON text.
@@ -161,7 +161,7 @@ json_write_string(FILE *out, const char *s, size_t n)
 			fputc('\\', out);
 			fputc(c, out);
 			i++;
-		} else if ((len = fmt_text_char_len(u + i, n - i)) > 0) {
+		} else if ((len = fmt_printable_len(u + i, n - i)) > 0) {
 			fwrite(u + i, 1, len, out);
 			i += len;
 		} else if (c < 0x80) {

@@ -18,8 +18,6 @@
 
 #include "output.h"
 
-static const char *const group_names[OUT_GROUPS] = { "listening", "connected",
-	"time-wait" };
 static const char *const proto_names[2] = { "tcp", "udp" };
 
 /* UDP sockets are never in TIME-WAIT: no such line for them. */
@@ -27,16 +25,6 @@ static bool
 has_group(int proto, int group)
 {
 	return proto == 0 || group != 2;
-}
-
-static int
-state_group(unsigned int state)
-{
-	if (state == TCP_LISTEN || state == TCP_CLOSE)
-		return 0;
-	if (state == TCP_TIME_WAIT)
-		return 2;
-	return 1;
 }
 
 /* --all-netns with -j: the namespaces' objects in one array. */
@@ -64,11 +52,7 @@ summary_netns_begin(struct writer *w)
 static int
 summary_row(struct writer *w, const struct out_row *row)
 {
-	const struct sock_entry *sk = row->sk;
-	int proto = sk->protocol == IPPROTO_UDP ? 1 : 0;
-
-	if ((unsigned int)sk->mode < SOCK_MODE_COUNT)
-		w->counts[proto][state_group(sk->state)][sk->mode]++;
+	output_count(w, row->sk);
 	return 0;
 }
 
@@ -132,7 +116,7 @@ table_end(struct writer *w, const struct out_status *st)
 			if (!has_group(p, g))
 				continue;
 			fprintf(w->out, "%-5s %-10s", proto_names[p],
-			    group_names[g]);
+			    output_group_name(g));
 			for (m = 0; m < SOCK_MODE_COUNT; m++) {
 				fprintf(w->out, " %-8lu", w->counts[p][g][m]);
 				total[m] += w->counts[p][g][m];
@@ -192,7 +176,7 @@ json_end(struct writer *w, const struct out_status *st)
 			if (!has_group(p, g))
 				continue;
 			fprintf(w->out, "%s\"%s\":", g > 0 ? "," : "",
-			    group_names[g]);
+			    output_group_name(g));
 			json_counts(w->out, w->counts[p][g]);
 			for (m = 0; m < SOCK_MODE_COUNT; m++)
 				total[m] += w->counts[p][g][m];

@@ -100,7 +100,7 @@ table_begin(struct writer *w)
 	return 0;
 }
 
-/* The rule of what to escape is fmt_text_char_len()'s; the syntax here. */
+/* The rule of what to escape is fmt_printable_len()'s; the syntax here. */
 size_t
 table_write_string(FILE *out, const char *s, size_t n)
 {
@@ -125,7 +125,7 @@ table_write_string(FILE *out, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		len = fmt_text_char_len(u + i, n - i);
+		len = fmt_printable_len(u + i, n - i);
 		if (len > 0) {
 			fwrite(u + i, 1, len, out);
 			written++;

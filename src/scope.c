@@ -21,7 +21,8 @@
 #include "scope.h"
 #include "sysctl.h"
 
-/* What is opened inside a namespace: the socket, and -s's sysctl. */
+/* What is opened inside a namespace: the socket, and the sysctl that -s
+ * and --metrics write. */
 struct ns_handle {
 	struct diag *d;
 	bool summary;
@@ -29,8 +30,8 @@ struct ns_handle {
 };
 
 /*
- * Opens a sock_diag socket (and reads net.ipv6.bindv6only for -s) in the
- * namespace the calling thread is in: /proc/sys/net shows the sysctls of
+ * Opens a sock_diag socket (and reads net.ipv6.bindv6only for -s and
+ * --metrics) in the namespace the calling thread is in: /proc/sys/net shows the sysctls of
  * the reading thread's namespace (fs/proc/proc_sysctl.c, net_ctl_is_seen()
  * through net/sysctl_net.c).
  */
@@ -72,7 +73,7 @@ int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
-	struct ns_handle h = { .summary = opts->summary };
+	struct ns_handle h = { .summary = opts->summary || opts->metrics };
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
@@ -151,7 +152,7 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 
 	if (s->failed[i])
 		return false;
-	h->summary = s->opts->summary;
+	h->summary = s->opts->summary || s->opts->metrics;
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {

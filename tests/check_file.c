@@ -125,40 +125,6 @@ START_TEST(test_open_user)
 }
 END_TEST
 
-START_TEST(test_temp)
-{
-	char path[128], tmp[160], small[8];
-	struct stat st;
-	int fd;
-
-	make_dir();
-	snprintf(path, sizeof(path), "%s/metrics.prom", dir);
-	put_text(path, "old");
-	fd = file_create_temp(path, tmp, sizeof(tmp), 0644);
-	ck_assert_int_ge(fd, 0);
-	/* Next to path, named after it, not path itself. */
-	ck_assert_int_eq(strncmp(tmp, path, strlen(path)), 0);
-	ck_assert_str_ne(tmp, path);
-	ck_assert_ptr_null(strchr(tmp + strlen(dir) + 1, '/'));
-	ck_assert_int_eq(write(fd, "new", 3), 3);
-	ck_text(path, "old");
-	ck_assert_int_eq(file_commit_temp(fd, tmp, path), 0);
-	ck_text(path, "new");
-	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_int_eq(st.st_mode & 0600, 0600);
-	ck_assert_int_eq(access(tmp, F_OK), -1);
-	/* A rename that fails leaves no temporary file behind. */
-	fd = file_create_temp(path, tmp, sizeof(tmp), 0644);
-	ck_assert_int_ge(fd, 0);
-	strcat(path, ".d/x");
-	ck_assert_int_eq(file_commit_temp(fd, tmp, path), -ENOENT);
-	ck_assert_int_eq(access(tmp, F_OK), -1);
-	ck_assert_int_eq(
-	    file_create_temp(path, small, sizeof(small), 0644), -ENAMETOOLONG);
-	remove_dir();
-}
-END_TEST
-
 int
 main(void)
 {
@@ -166,6 +132,5 @@ main(void)
 
 	check_add(s, "create_excl", test_create_excl);
 	check_add(s, "open_user", test_open_user);
-	check_add(s, "temp", test_temp);
 	return check_run(s);
 }
