@@ -140,23 +140,21 @@ struct raw_files {
 
 /* A dump recorded with other options is refused before any output. */
 static void
-check_replay_plan(const struct options *opts, struct replay *rp)
+check_replay_plan(
+    const struct options *opts, const struct listing_plan *p, struct replay *rp)
 {
-	struct diag_request steps[QUERY_MAX_STEPS];
 	char path[PRINTABLE_MAX];
-	struct query_bc bc;
-	size_t n, bad = 0;
+	size_t bad = 0;
 	int ret;
 
-	n = query_plan(opts, steps, &bc);
-	ret = replay_check_plan(rp, steps, n, &bad);
+	ret = replay_check_plan(rp, p->steps, p->n, &bad);
 	table_printable(opts->replay, path, sizeof(path));
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
 		    "filters (recorded with other options?)",
-		    path, output_family_name(steps[bad].family),
-		    output_proto_name(steps[bad].protocol));
+		    path, output_family_name(p->steps[bad].family),
+		    output_proto_name(p->steps[bad].protocol));
 	if (ret < 0) {
 		errno = -ret;
 		err(EXIT_ERROR, "replay %s", path);
@@ -164,7 +162,8 @@ check_replay_plan(const struct options *opts, struct replay *rp)
 }
 
 static void
-open_replay(const struct options *opts, struct raw_files *rf)
+open_replay(const struct options *opts, const struct listing_plan *p,
+    struct raw_files *rf)
 {
 	char msg[256], path[PRINTABLE_MAX];
 	int fd;
@@ -184,7 +183,7 @@ open_replay(const struct options *opts, struct raw_files *rf)
 		errx(EXIT_ERROR, "replay %s: %s", path, msg);
 	if (rf->rp == NULL)
 		err(EXIT_ERROR, "replay %s", path);
-	check_replay_plan(opts, rf->rp);
+	check_replay_plan(opts, p, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
 }
 
@@ -366,10 +365,10 @@ main(int argc, char *argv[])
 		sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s", msg);
 	if (opts.replay != NULL) {
-		open_replay(&opts, &rf);
+		open_replay(&opts, &sc.plan, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
-		open_record(&opts, sc.d, &rf);
+		open_record(&opts, sc.d[0], &rf);
 	}
 	if (opts.processes)
 		pm = find_owners(&opts, &sc, &pst);

@@ -367,6 +367,7 @@ metrics_end(struct writer *w, const struct out_status *st)
 }
 
 static const struct writer_ops metrics_ops = {
+	.any_order = true,
 	.begin = metrics_begin,
 	.netns_begin = metrics_netns_begin,
 	.row = metrics_row,

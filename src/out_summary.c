@@ -210,6 +210,7 @@ summary_end(struct writer *w, const struct out_status *st)
 }
 
 static const struct writer_ops summary_ops = {
+	.any_order = true,
 	.begin = summary_begin,
 	.netns_begin = summary_netns_begin,
 	.row = summary_row,
@@ -247,6 +248,7 @@ null_row(struct writer *w, const struct out_row *row)
 }
 
 static const struct writer_ops null_ops = {
+	.any_order = true,
 	.begin = null_begin,
 	.row = null_row,
 	.end = null_end,

@@ -87,8 +87,14 @@ struct out_row {
 
 struct writer;
 
-/* netns_begin and netns_end may be NULL: nothing to do there. */
+/*
+ * netns_begin and netns_end may be NULL: nothing to do there.  A writer
+ * that only counts rows sets any_order: it may then be given a
+ * namespace's rows in any order, from several dumps at once (listing.c),
+ * though never from two threads at the same time.
+ */
 struct writer_ops {
+	bool any_order;
 	int (*begin)(struct writer *w);
 	int (*netns_begin)(struct writer *w);
 	int (*row)(struct writer *w, const struct out_row *row);
