@@ -45,12 +45,28 @@ struct dump_ctx {
 	int err; /* first error seen, as -errno */
 };
 
+/*
+ * Drops whatever reached the socket before it was connected: nothing we
+ * asked for (no request has been sent yet), maybe a flood meant to fill
+ * the receive queue.
+ */
+static void
+drain(int fd)
+{
+	char b[64];
+
+	while (recv(fd, b, sizeof(b), MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		;
+}
+
 struct diag *
 diag_new(void)
 {
 	static const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl me;
+	socklen_t melen = sizeof(me);
 	struct diag *d;
-	int saved;
+	int saved, fd;
 
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
@@ -58,19 +74,28 @@ diag_new(void)
 	d->nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 	if (d->nl == NULL)
 		goto free_diag;
-	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto close_socket;
+	fd = mnl_socket_get_fd(d->nl);
 	/*
 	 * Connected to the kernel (portid 0), the socket takes datagrams from
 	 * nobody else: netlink_getsockbyportid() refuses a sender that is
 	 * not the connected peer (net/netlink/af_netlink.c).  Without it, any
 	 * process with CAP_NET_ADMIN in the namespace could unicast forged
 	 * replies to our portid, which it finds in /proc/net/netlink.
+	 * connect() binds the socket to a portid of the kernel's choosing
+	 * itself (netlink_connect() calls netlink_autobind()), which leaves
+	 * others no moment to send to a bound but unconnected socket; drain()
+	 * drops anything that came all the same.
 	 */
-	if (connect(mnl_socket_get_fd(d->nl), (const struct sockaddr *)&kernel,
-		sizeof(kernel)) < 0)
+	if (connect(fd, (const struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		goto close_socket;
-	d->portid = mnl_socket_get_portid(d->nl);
+	if (getsockname(fd, (struct sockaddr *)&me, &melen) < 0)
+		goto close_socket;
+	if (melen != sizeof(me) || me.nl_family != AF_NETLINK) {
+		errno = EINVAL;
+		goto close_socket;
+	}
+	d->portid = me.nl_pid;
+	drain(fd);
 	return d;
 
 close_socket:
