@@ -94,11 +94,11 @@ sock_state_bits(const struct sock_entry *sk)
 	if (state >= SOCK_STATE_SCTP_BASE &&
 	    state <= SOCK_STATE_SCTP_BASE + SOCK_STATE_SCTP_MAX)
 		state = sctp_as_tcp[state - SOCK_STATE_SCTP_BASE];
-	bits = state < 32 ? 1U << state : 0;
+	bits = state < 32 ? SOCK_STATE_BIT(state) : 0;
 	if (state == TCP_SYN_RECV)
-		bits |= 1U << 12; /* TCP_NEW_SYN_RECV */
+		bits |= SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV);
 	if (state == TCP_CLOSE && sk->protocol == IPPROTO_TCP)
-		bits |= 1U << SOCK_STATE_BOUND_INACTIVE;
+		bits |= SOCK_STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
 	return bits;
 }
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "msg.h"
 
 static const char short_opts[] = ":tu46laenHjhVm:sqpN:MSwA:";
 
@@ -145,15 +146,17 @@ cli_usage(FILE *out)
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Every command-line error is a usage error: -EINVAL. */
 static int
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	ret = msg_vset(err, errlen, -EINVAL, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return ret;
 }
 
 /*
@@ -247,7 +250,8 @@ add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
 	    : c == OPT_DPORT		 ? "--dport"
 	    : c == OPT_SRC		 ? "--src"
 					 : "--dst";
-	char bad[32];
+	/* One byte more than quote() shows, so that it knows to add "...". */
+	char bad[QUOTE_MAX + 2];
 	struct quoted q;
 	int ret;
 

@@ -15,9 +15,9 @@
 #include <sys/socket.h>
 
 #include "filter.h"
+#include "num.h"
 
-#define STATE_BIT(s) (1U << (s))
-#define TCP_NEW_SYN_RECV_STATE 12 /* include/net/tcp_states.h */
+#define STATE_BIT(s) SOCK_STATE_BIT(s)
 
 /* Sockets the kernel reports v6only for: LISTEN and CLOSE (UNCONN). */
 #define V6ONLY_STATES \
@@ -42,7 +42,8 @@ static const struct name_bits mode_names[] = {
  * ss(8)'s state names and groups.  Request sockets (TCP_NEW_SYN_RECV) are
  * reported as SYN-RECV, so that name selects both.
  */
-#define S_SYN_RECV (STATE_BIT(TCP_SYN_RECV) | STATE_BIT(TCP_NEW_SYN_RECV_STATE))
+#define S_SYN_RECV \
+	(STATE_BIT(TCP_SYN_RECV) | STATE_BIT(SOCK_STATE_NEW_SYN_RECV))
 #define S_CONNECTED \
 	(SOCK_STATES_ALL & ~(STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE)))
 #define S_BUCKET (S_SYN_RECV | STATE_BIT(TCP_TIME_WAIT))
@@ -130,33 +131,13 @@ filter_parse_states(
 	return parse_list(list, state_names, states, bad, badlen);
 }
 
-/* Parses plain decimal digits (no sign, no space) up to max. */
-static int
-parse_uint(const char *text, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-	const char *p = text;
-
-	if (*p == '\0')
-		return -EINVAL;
-	for (; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	*out = v;
-	return 0;
-}
-
 int
 filter_parse_port(const char *text, uint16_t *port)
 {
 	unsigned long v;
 	int ret;
 
-	ret = parse_uint(text, 65535, &v);
+	ret = num_parse_ulong(text, 65535, &v);
 	if (ret == 0)
 		*port = (uint16_t)v;
 	return ret;
@@ -189,7 +170,7 @@ filter_parse_prefix(const char *text, struct filter_prefix *p)
 	len = max;
 	if (slash != NULL) {
 		/* Range-check against 255 first so "/99999999999" is ERANGE. */
-		ret = parse_uint(slash + 1, 255, &len);
+		ret = num_parse_ulong(slash + 1, 255, &len);
 		if (ret < 0)
 			return ret;
 		if (len > max)

@@ -498,7 +498,7 @@ write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
 		if (b == NULL)
 			return ret < 0 ? ret : -EBADMSG;
 		/* diag_dump() checked seq and portid when it read it. */
-		ret = diag_walk(b->data, b->len, 0, 0, row_cb, ctx);
+		ret = diag_rewalk(b->data, b->len, row_cb, ctx);
 		free(b);
 		if (ret <= 0)
 			return ret;

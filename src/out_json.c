@@ -172,8 +172,10 @@ json_init(struct writer *w, FILE *out, const struct out_opts *opts)
 
 /*
  * Writes s (n bytes, untrusted: a process name, say) as a JSON string.
- * Quotes, backslashes and control characters are escaped; bytes that are
- * not valid UTF-8 become U+FFFD, so the output is always valid JSON text.
+ * Quotes and backslashes are escaped; what fmt_printable_len() says must
+ * not be written as it is (controls, C1, bidi overrides) becomes \uXXXX;
+ * bytes that are not valid UTF-8 become U+FFFD, so the output is always
+ * valid JSON text.
  */
 void
 json_write_string(FILE *out, const char *s, size_t n)
@@ -189,14 +191,15 @@ json_write_string(FILE *out, const char *s, size_t n)
 			fputc('\\', out);
 			fputc(c, out);
 			i++;
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if ((len = fmt_printable_len(u + i, n - i)) > 0) {
+			fwrite(u + i, 1, len, out);
+			i += len;
+		} else if (c < 0x80) {
 			fprintf(out, "\\u%04x", c);
 			i++;
-		} else if (c < 0x80) {
-			fputc(c, out);
-			i++;
 		} else if ((len = fmt_utf8_len(u + i, n - i)) > 0) {
-			fwrite(u + i, 1, len, out);
+			/* C1 and bidi controls: all in the BMP. */
+			fprintf(out, "\\u%04x", fmt_utf8_decode(u + i, len));
 			i += len;
 		} else {
 			fputs("\\ufffd", out);

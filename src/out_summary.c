@@ -6,7 +6,8 @@
  * filters it counts what matched) per protocol, state group and mode, and
  * writes the totals at the end of each namespace, as a table or, with -j,
  * as one JSON object, with the namespace's net.ipv6.bindv6only, which
- * decides the mode of IPv6 sockets that do not set IPV6_V6ONLY themselves.
+ * decides the mode of IPv6 sockets that do not set IPV6_V6ONLY themselves,
+ * and whether the totals are complete (every dump answered in full).
  * Under --all-netns the JSON objects form one array.
  */
 #include "config.h"
@@ -78,8 +79,33 @@ line_total(const unsigned long *n)
 	return t;
 }
 
+/*
+ * Totals after a failed or missing dump count only part of the sockets:
+ * the table says so under them, and which dumps are missing.
+ */
 static void
-table_end(struct writer *w)
+table_incomplete(struct writer *w, const struct out_status *st)
+{
+	unsigned int i;
+
+	if (st->complete)
+		return;
+	if (st->nmissing == 0) {
+		fputs("incomplete: a dump failed; these totals count only what "
+		      "was listed\n",
+		    w->out);
+		return;
+	}
+	fputs("incomplete: not counted:", w->out);
+	for (i = 0; i < st->nmissing; i++)
+		fprintf(w->out, " %s/%s",
+		    output_family_name(st->missing[i].family),
+		    output_proto_name(st->missing[i].protocol));
+	fputs(" (the kernel cannot dump them)\n", w->out);
+}
+
+static void
+table_end(struct writer *w, const struct out_status *st)
 {
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
@@ -121,6 +147,7 @@ table_end(struct writer *w)
 		fprintf(w->out, "net.ipv6.bindv6only = %d\n", w->ns.bindv6only);
 	else
 		fputs("net.ipv6.bindv6only = unknown\n", w->out);
+	table_incomplete(w, st);
 	if (w->ns.name != NULL)
 		fputc('\n', w->out);
 }
@@ -138,7 +165,7 @@ json_counts(FILE *out, const unsigned long *n)
 }
 
 static void
-json_end(struct writer *w)
+json_end(struct writer *w, const struct out_status *st)
 {
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
@@ -176,17 +203,18 @@ json_end(struct writer *w)
 	}
 	fputs(",\"total\":", w->out);
 	json_counts(w->out, total);
+	fputs(st->complete ? ",\"complete\":true" : ",\"complete\":false",
+	    w->out);
 	fputs(is_array(w) ? "}" : "}\n", w->out);
 }
 
 static int
 summary_netns_end(struct writer *w, const struct out_status *st)
 {
-	(void)st;
 	if (w->opts.json)
-		json_end(w);
+		json_end(w, st);
 	else
-		table_end(w);
+		table_end(w, st);
 	return 0;
 }
 

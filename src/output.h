@@ -154,16 +154,18 @@ int writer_end(struct writer *w, const struct out_status *st);
 void metrics_write_label(FILE *out, const char *s, size_t n);
 
 /*
- * Writes n bytes of untrusted text as a JSON string: quotes, backslashes
- * and control characters escaped, invalid UTF-8 as U+FFFD.
+ * Writes n bytes of untrusted text as a JSON string: quotes and
+ * backslashes escaped, what fmt_printable_len() refuses (C0, DEL, C1, bidi
+ * overrides and isolates) as \uXXXX, invalid UTF-8 as U+FFFD.
  */
 void json_write_string(FILE *out, const char *s, size_t n);
 
 /*
  * Writes n bytes of untrusted text for a terminal, without quotes: '"'
- * and '\\' escaped with a backslash, \n \t \r as such, every other control
- * character (C0, DEL, C1), bidirectional override and invalid UTF-8 byte as
- * \xHH.  Returns the number of characters written.
+ * and '\\' escaped with a backslash, \n \t \r as such, every byte of what
+ * fmt_printable_len() refuses (other control characters, C0, DEL, C1,
+ * bidi overrides and isolates, invalid UTF-8) as \xHH.  Returns the number
+ * of characters written.
  */
 size_t table_write_string(FILE *out, const char *s, size_t n);
 

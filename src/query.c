@@ -19,7 +19,7 @@
 #include "query.h"
 #include "sock.h"
 
-#define STATE_BIT(s) (1U << (s))
+#define STATE_BIT(s) SOCK_STATE_BIT(s)
 
 /*
  * TCP sockets reported in CLOSE are the bound-inactive ones, which the
@@ -67,7 +67,7 @@ query_states(enum cli_view view, int protocol)
 		/* ss's default: everything but these. */
 		hidden = STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE) |
 		    STATE_BIT(TCP_TIME_WAIT) | STATE_BIT(TCP_SYN_RECV) |
-		    STATE_BIT(12); /* TCP_NEW_SYN_RECV, request sockets */
+		    STATE_BIT(SOCK_STATE_NEW_SYN_RECV);
 		return SOCK_STATES_ALL & ~hidden;
 	}
 }

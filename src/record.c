@@ -168,9 +168,3 @@ record_finish(struct record *r)
 		r->err = -EIO;
 	return r->err;
 }
-
-int
-record_error(const struct record *r)
-{
-	return r->err;
-}

@@ -28,14 +28,11 @@ void record_free(struct record *r);
 /*
  * Makes *src dump from the kernel through r's diag, writing each request
  * and every datagram answering it to the file.  A failed write stops the
- * dump with its -errno, which record_error() then reports as well.
+ * dump with its -errno, which record_finish() then reports as well.
  */
 void record_source_init(struct source *src, struct record *r);
 
 /* Flushes the file.  Returns 0, or -errno of the first failed write. */
 int record_finish(struct record *r);
-
-/* Returns the -errno of the first failed write, or 0. */
-int record_error(const struct record *r);
 
 #endif

@@ -9,7 +9,6 @@
  * netlink walk as a live one, and each reply through the same parser.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
+#include "msg.h"
 #include "output.h"
 #include "parse.h"
 #include "protos.h"
@@ -148,18 +148,26 @@ read_protocols(FILE *in, uint32_t len, uint32_t *set)
 	return 0;
 }
 
-/* A section's replies all carry the seq and portid of its request. */
-static void
+/*
+ * A section's replies all carry the seq and portid of its request, as the
+ * live walk demands of the kernel's: taken from its first message, then
+ * demanded of every other.  A kernel never answers with 0 for either (the
+ * request's seq starts at 1, an autobound portid is never 0), so a 0 here
+ * marks a file that was not recorded from a kernel: -EBADMSG.
+ */
+static int
 section_ids(const uint8_t *buf, size_t len, uint32_t *seq, uint32_t *portid)
 {
 	struct nlmsghdr nlh;
 
-	*seq = *portid = 0;
 	if (len < sizeof(nlh))
-		return;
+		return -EBADMSG;
 	memcpy(&nlh, buf, sizeof(nlh));
+	if (nlh.nlmsg_seq == 0 || nlh.nlmsg_pid == 0)
+		return -EBADMSG;
 	*seq = nlh.nlmsg_seq;
 	*portid = nlh.nlmsg_pid;
+	return 0;
 }
 
 static const char *
@@ -170,20 +178,6 @@ req_name(const struct req_body *req, char *name, size_t len)
 	return name;
 }
 
-static int fail(char *err, size_t errlen, int error, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-fail(char *err, size_t errlen, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
 static int
 check_header(FILE *in, uint32_t *versionp, char *err, size_t errlen)
 {
@@ -192,25 +186,42 @@ check_header(FILE *in, uint32_t *versionp, char *err, size_t errlen)
 
 	if (fread(hdr, 1, sizeof(hdr), in) != sizeof(hdr)) {
 		if (ferror(in))
-			return fail(err, errlen, -EIO, "read error");
-		return fail(err, errlen, -EBADMSG,
+			return msg_set(err, errlen, -EIO, "read error");
+		return msg_set(err, errlen, -EBADMSG,
 		    "not a dualstat raw dump (shorter than its header)");
 	}
 	if (memcmp(hdr, RAWFILE_MAGIC, RAWFILE_MAGIC_LEN) != 0)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "not a dualstat raw dump (no DUALSTAT magic)");
 	memcpy(&version, hdr + RAWFILE_MAGIC_LEN, sizeof(version));
 	if (version == __builtin_bswap32(RAWFILE_VERSION) ||
 	    version == __builtin_bswap32(RAWFILE_VERSION_1))
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "raw dump recorded on a host of the other byte order");
 	if (version != RAWFILE_VERSION && version != RAWFILE_VERSION_1)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "raw dump format version %u (this dualstat reads 1 and "
 		    "%u)",
 		    version, RAWFILE_VERSION);
 	*versionp = version;
 	return 0;
+}
+
+/*
+ * The kernel answers a request only with sockets of its family
+ * (net/ipv4/inet_diag.c, inet_diag_dump_icsk() skips the others): a reply
+ * of another family in a section is a garbled file, which would list an
+ * AF_INET6 socket under -4.  Checked here, when the file is read, and
+ * again as it is listed, in case it changed since.
+ */
+static bool
+family_matches(const struct nlmsghdr *nlh, uint8_t family)
+{
+	const struct inet_diag_msg *msg = NLMSG_DATA(nlh);
+
+	return nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*msg)) ||
+	    msg->idiag_family == family;
 }
 
 static int
@@ -219,6 +230,8 @@ check_reply_cb(const struct nlmsghdr *nlh, void *data)
 	const struct req_body *req = data;
 	struct sock_entry sk;
 
+	if (!family_matches(nlh, req->family))
+		return -EBADMSG;
 	return sock_parse(nlh, req->protocol, &sk);
 }
 
@@ -239,7 +252,7 @@ check_unended(const struct check_state *st, char *err, size_t errlen)
 
 	if (!st->in_section || st->ended)
 		return 0;
-	return fail(err, errlen, -EBADMSG,
+	return msg_set(err, errlen, -EBADMSG,
 	    "truncated: the %s dump at byte %ld has no end (no NLMSG_DONE)",
 	    req_name(&st->req, name, sizeof(name)), st->req_off);
 }
@@ -254,14 +267,14 @@ check_request(struct replay *rp, struct check_state *st, const struct rec *rec,
 	if (ret < 0)
 		return ret;
 	if (!request_len_ok(rp->version, rec->len))
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: request at byte %ld has length %u", rec->off,
 		    rec->len);
 	ret = read_request(rp->in, rp->version, rec->len, &st->req);
 	if (ret < 0)
 		return ret;
 	if (!protos_has(rp->protos, st->req.protocol, st->req.family))
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: request at byte %ld names family %u protocol %u",
 		    rec->off, st->req.family, st->req.protocol);
 	st->in_section = true;
@@ -278,32 +291,34 @@ check_datagram(struct replay *rp, struct check_state *st, const struct rec *rec,
 	int ret;
 
 	if (rec->len == 0 || rec->len > RAWFILE_DATAGRAM_MAX)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld has length %u", rec->off,
 		    rec->len);
 	if (!st->in_section)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld comes before any request",
 		    rec->off);
 	if (st->ended)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld follows the end of its dump",
 		    rec->off);
 	ret = read_body(rp->in, rp->buf, rec->len);
 	if (ret < 0)
 		return ret;
+	ret = 0;
 	if (st->first)
-		section_ids(rp->buf, rec->len, &st->seq, &st->portid);
+		ret = section_ids(rp->buf, rec->len, &st->seq, &st->portid);
 	st->first = false;
-	ret = diag_walk(
-	    rp->buf, rec->len, st->seq, st->portid, check_reply_cb, &st->req);
+	if (ret == 0)
+		ret = diag_walk(rp->buf, rec->len, st->seq, st->portid,
+		    check_reply_cb, &st->req);
 	/*
 	 * A recorded failure (-ENOENT for a missing diag module, -EPERM...)
 	 * ends the section: replay reports it as the live run did.  A
 	 * malformed message does not: the file is bad.
 	 */
 	if (ret == -EBADMSG || ret == -EINTR)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld holds a malformed reply",
 		    rec->off);
 	if (ret <= 0)
@@ -322,20 +337,20 @@ check_records(struct replay *rp, char *err, size_t errlen)
 		switch (rec.type) {
 		case RAWFILE_NOTE:
 			if (rec.len > RAWFILE_NOTE_MAX)
-				return fail(err, errlen, -EBADMSG,
+				return msg_set(err, errlen, -EBADMSG,
 				    "garbled: note at byte %ld has length %u",
 				    rec.off, rec.len);
 			ret = read_body(rp->in, rp->buf, rec.len);
 			break;
 		case RAWFILE_PROTOCOLS:
 			if (rp->version == RAWFILE_VERSION_1 || st.in_section)
-				return fail(err, errlen, -EBADMSG,
+				return msg_set(err, errlen, -EBADMSG,
 				    "garbled: protocol list at byte %ld "
 				    "after a request",
 				    rec.off);
 			ret = read_protocols(rp->in, rec.len, &rp->protos);
 			if (ret == -EPROTO)
-				return fail(err, errlen, -EBADMSG,
+				return msg_set(err, errlen, -EBADMSG,
 				    "garbled: protocol list at byte %ld",
 				    rec.off);
 			break;
@@ -346,19 +361,19 @@ check_records(struct replay *rp, char *err, size_t errlen)
 			ret = check_datagram(rp, &st, &rec, err, errlen);
 			break;
 		default:
-			return fail(err, errlen, -EBADMSG,
+			return msg_set(err, errlen, -EBADMSG,
 			    "garbled: record at byte %ld has unknown type %u",
 			    rec.off, rec.type);
 		}
 		if (ret == -EBADMSG && err[0] == '\0')
-			return fail(err, errlen, ret,
+			return msg_set(err, errlen, ret,
 			    "truncated: record at byte %ld is cut short",
 			    rec.off);
 		if (ret < 0)
 			return ret;
 	}
 	if (ret == -EBADMSG)
-		return fail(err, errlen, ret,
+		return msg_set(err, errlen, ret,
 		    "truncated: record header at byte %ld is cut short",
 		    rec.off);
 	if (ret < 0)
@@ -395,7 +410,7 @@ replay_new(FILE *in, char *err, size_t errlen)
 	if (ret == 0)
 		ret = check_records(rp, err, errlen);
 	if (ret == -EIO && err[0] == '\0')
-		fail(err, errlen, ret, "read error");
+		msg_set(err, errlen, ret, "read error");
 	if (ret < 0)
 		goto free_replay;
 	return rp;
@@ -415,6 +430,7 @@ replay_free(struct replay *rp)
 struct filter_ctx {
 	diag_msg_cb cb;
 	void *data;
+	uint8_t family; /* of the section */
 	uint32_t states; /* requested */
 	int protocol;
 	bool filter; /* recorded states differ from the requested ones */
@@ -431,6 +447,8 @@ filter_cb(const struct nlmsghdr *nlh, void *data)
 	struct filter_ctx *ctx = data;
 	struct sock_entry sk;
 
+	if (!family_matches(nlh, ctx->family))
+		return -EBADMSG;
 	if (ctx->filter && sock_parse(nlh, ctx->protocol, &sk) == 0 &&
 	    (sock_state_bits(&sk) & ctx->states) == 0)
 		return 0;
@@ -531,6 +549,7 @@ replay_dump(
 	ret = find_section(rp, req, &found);
 	if (ret <= 0)
 		return ret < 0 ? ret : -ENODATA;
+	ctx.family = found.family;
 	ctx.states = req->states;
 	ctx.protocol = req->protocol;
 	ctx.filter = found.states != req->states;
@@ -551,9 +570,11 @@ replay_dump(
 		if (ret < 0)
 			return ret;
 		if (first)
-			section_ids(rp->buf, rec.len, &seq, &portid);
+			ret = section_ids(rp->buf, rec.len, &seq, &portid);
 		first = false;
-		ret = diag_walk(rp->buf, rec.len, seq, portid, filter_cb, &ctx);
+		if (ret == 0)
+			ret = diag_walk(
+			    rp->buf, rec.len, seq, portid, filter_cb, &ctx);
 		if (ret <= 0)
 			break;
 	}

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "protos.h"
 #include "scope.h"
 #include "sysctl.h"
@@ -80,7 +81,7 @@ fail(char *err, size_t errlen, const char *what, const char *arg, int error)
 {
 	char name[256];
 
-	snprintf(err, errlen, "%s%s%s: %s", what, arg != NULL ? " " : "",
+	msg_set(err, errlen, error, "%s%s%s: %s", what, arg != NULL ? " " : "",
 	    arg != NULL ? table_printable(arg, name, sizeof(name)) : "",
 	    error == -EINVAL ? "not a network namespace" : strerror(-error));
 }
@@ -128,7 +129,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	if (opts->all_netns) {
 		ret = netns_list_init(&s->list, named_dir, proc_root);
 		if (ret < 0) {
-			snprintf(err, errlen, "--all-netns: reading %s: %s",
+			msg_set(err, errlen, ret, "--all-netns: reading %s: %s",
 			    proc_root, strerror(-ret));
 			return ret;
 		}
@@ -148,7 +149,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	if (opts->netns == NULL) {
 		ret = open_cb(&h);
 		if (ret < 0) {
-			snprintf(err, errlen, "sock_diag socket: %s",
+			msg_set(err, errlen, ret, "sock_diag socket: %s",
 			    strerror(-ret));
 			return ret;
 		}
@@ -157,8 +158,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	}
 	fd = netns_open(opts->netns, named_dir);
 	if (fd < 0) {
-		fail(err, errlen, "network namespace", opts->netns,
-		    fd == -EINVAL ? -ENOENT : fd);
+		fail(err, errlen, "network namespace", opts->netns, fd);
 		return fd;
 	}
 	ret = netns_call(fd, open_cb, &h);

@@ -51,7 +51,9 @@ struct sock_entry {
 	/* Network byte order; an AF_INET address fills the first 4 bytes. */
 	uint8_t local_addr[16];
 	uint8_t peer_addr[16];
-	uint32_t inode; /* 0 for TIME-WAIT and request sockets */
+	/* 0 if no descriptor holds it: TIME-WAIT (and FIN-WAIT-2 after
+	 * close), request sockets, connections not yet accepted. */
+	uint32_t inode;
 	uint32_t uid;
 	uint32_t ifindex; /* bound device, 0 if none */
 	enum sock_mode mode; /* filled in by sock_classify() */
@@ -67,7 +69,20 @@ struct sock_entry {
 	uint8_t peer_addrs[SOCK_ADDRS_MAX][16];
 };
 
-/* Mask of every TCP state the kernel can report (TCP_ESTABLISHED..12). */
+/* The idiag_states bit that selects TCP state s in a dump request. */
+#define SOCK_STATE_BIT(s) (1U << (s))
+
+/*
+ * Request sockets (a SYN received, no full socket yet) are selected by
+ * this state (TCP_NEW_SYN_RECV, include/net/tcp_states.h) but reported as
+ * TCP_SYN_RECV (net/ipv4/inet_diag.c, inet_req_diag_fill()).
+ */
+#define SOCK_STATE_NEW_SYN_RECV 12
+
+/*
+ * Mask of every state a dump can select: TCP_ESTABLISHED (1) up to
+ * SOCK_STATE_NEW_SYN_RECV (12), which is selected but never reported.
+ */
 #define SOCK_STATES_ALL 0x1ffeU
 
 /*

@@ -59,6 +59,14 @@ check "dualstat: -m/--mode: unknown mode 'dual6' (modes: v4, v6, v6only, dual, m
 	-m v4,dual6
 check "dualstat: --state: unknown state 'estab' (ss names: established, listen, time-wait, connected, all...) $hint" \
 	--state estab
+# A long bad name is shown whole up to 64 bytes, then cut with "...",
+# as every other quoted argument is (it was cut at 31 bytes, silently).
+a40=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+a64=$a40$(printf '%24s' '' | tr ' ' b)
+check "dualstat: -m/--mode: unknown mode '$a40' (modes: v4, v6, v6only, dual, mapped) $hint" \
+	-m "v4,$a40"
+check "dualstat: --state: unknown state '$a64...' (ss names: established, listen, time-wait, connected, all...) $hint" \
+	--state "listen,${a64}cc"
 check "dualstat: -4 and -m dual can never match: those sockets are AF_INET6 (use -6 or drop -4) $hint" \
 	-4 -m dual -l
 check "dualstat: -4 and --dual can never match: those sockets are AF_INET6 (use -6 or drop -4) $hint" \

@@ -30,6 +30,7 @@ UDP       1344      0       0   NI       0   yes  kernel      y  y  y
 TCP       2304      1     311   no     192   yes  kernel      y  y  y
 PROTOS
 for opts in "-A all -a" "--dual --check" "-M -S -w -l"; do
+	rm -f "$t/d.raw" # --dump-raw creates a new file, never over one
 	# shellcheck disable=SC2086
 	unshare -m -n sh -c 'mount -t tmpfs none /proc &&
 		mkdir /proc/net && cp "$1" /proc/net/protocols &&
@@ -59,6 +60,7 @@ name() {
 	esac
 }
 [ -r /proc/modules ] && cp /proc/modules "$t/before"
+rm -f "$t/d.raw"
 unshare -n "$DUALSTAT" -A all -a --dump-raw "$t/d.raw" >/dev/null 2>&1
 unshare -n "$DUALSTAT" --dual --check -q >/dev/null 2>&1
 "$RAWMK" requests "$t/d.raw" >"$t/asked" || no "real: no dump"

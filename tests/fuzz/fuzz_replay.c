@@ -74,7 +74,11 @@ fuzz_datagram(const uint8_t *data, size_t size)
 	json_init(&ctx.json, devnull, &oo);
 	/* The protocol only labels rows; take it from the input. */
 	ctx.protocol = size > 0 && (data[0] & 1) ? IPPROTO_UDP : IPPROTO_TCP;
-	diag_walk(dgram, size, 0, 0, row_cb, &ctx);
+	/* The walk demands one seq and portid of every message: those of
+	 * the first, as replay takes them. */
+	if (size >= sizeof(struct nlmsghdr))
+		diag_walk(dgram, size, ((struct nlmsghdr *)dgram)->nlmsg_seq,
+		    ((struct nlmsghdr *)dgram)->nlmsg_pid, row_cb, &ctx);
 }
 
 static void
