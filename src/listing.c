@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "listing.h"
@@ -17,6 +19,7 @@
 #include "sock.h"
 
 struct row_ctx {
+	const struct source *src;
 	struct writer *w; /* NULL when collecting inodes */
 	const struct out_row *base;
 	struct procmap *collect;
@@ -25,7 +28,27 @@ struct row_ctx {
 	int write_err;
 	bool first_only; /* --check -q: the first match answers */
 	bool stopped; /* stopped at the first match */
+	/* The last bound device named: sockets bound to one come in runs. */
+	uint32_t if_index;
+	char if_name[IF_NAMESIZE + 8];
 };
+
+/*
+ * The name of the device a socket is bound to, asked of its own namespace
+ * (the source's); "if7" when it has none (a replay) or the device is gone,
+ * as iproute2 names an index it cannot resolve.
+ */
+static const char *
+bound_device(struct row_ctx *ctx, uint32_t index)
+{
+	if (index != ctx->if_index) {
+		if (source_ifname(ctx->src, index, ctx->if_name) < 0)
+			snprintf(
+			    ctx->if_name, sizeof(ctx->if_name), "if%u", index);
+		ctx->if_index = index;
+	}
+	return ctx->if_name;
+}
 
 static int
 row_cb(const struct nlmsghdr *nlh, void *data)
@@ -45,6 +68,8 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	if (ctx->collect != NULL)
 		return procmap_want(ctx->collect, sk.inode);
 	row.sk = &sk;
+	if (sk.ifindex != 0)
+		row.ifname = bound_device(ctx, sk.ifindex);
 	ret = writer_row(ctx->w, &row);
 	if (ret < 0) {
 		ctx->write_err = ret;
@@ -80,6 +105,7 @@ run_steps(const struct source *src, const struct options *opts,
 		struct row_ctx ctx = *proto;
 
 		ctx.protocol = steps[i].protocol;
+		ctx.src = src;
 		ret = source_dump(src, &steps[i], row_cb, &ctx);
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller

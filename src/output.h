@@ -26,15 +26,19 @@ struct out_opts {
 	bool json; /* -s: the summary as one JSON object */
 	bool processes; /* -p: the owners of each socket */
 	bool netns; /* --all-netns: the namespace of each socket */
+	/* table: the terminal's width to fit, 0 when stdout is not one */
+	unsigned int width;
 };
 
 /* The network namespace whose sockets follow (writer_netns_begin()). */
 struct out_netns {
-	/* --all-netns: its name or "pid:PID" (untrusted bytes,
-	 * NUL-terminated, alive until writer_netns_end()); NULL for the
-	 * namespace of a plain run or -N. */
+	/* --all-netns and -N: its label (untrusted bytes, NUL-terminated,
+	 * alive until writer_netns_end()); NULL for a plain run. */
 	const char *name;
-	uint64_t inode; /* 0 when name is NULL */
+	uint64_t inode; /* 0 when unknown (-N PATH) or name is NULL */
+	/* --all-netns: the container or unit holding it ("docker:3f2a...",
+	 * "systemd:nginx.service"; untrusted bytes), or NULL. */
+	const char *container;
 	int bindv6only; /* net.ipv6.bindv6only, or -1 if unknown */
 };
 
@@ -66,6 +70,9 @@ struct out_status {
 struct out_row {
 	const struct sock_entry *sk;
 	const struct procmap *procs; /* -p: owners by inode, or NULL */
+	/* The bound device (sk->ifindex) by name, or NULL if unbound
+	 * (untrusted bytes, NUL-terminated). */
+	const char *ifname;
 };
 
 /* The state groups of the summary: listening (and unconnected UDP),

@@ -107,36 +107,59 @@ END_TEST
 START_TEST(test_json_rows)
 {
 	struct out_opts oo = { .header = true };
-	struct sock_entry sks[3];
+	struct sock_entry sks[4];
 	struct writer w;
+	size_t i;
 
 	sks[0] = entry(
 	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 3128, "::", 0);
+	sks[0].recv_q = 2; /* the accept queue */
+	sks[0].send_q = 511; /* the backlog */
 	sks[1] = entry(AF_INET6, IPPROTO_TCP, 1, SOCK_V6ONLY_UNKNOWN,
 	    "::ffff:10.0.0.7", 3128, "::ffff:10.0.0.8", 40000);
+	sks[1].send_q = 1448;
 	sks[2] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN,
 	    "127.0.0.1", 53, "0.0.0.0", 0);
 	sks[2].uid = 4294967295U;
+	/* TIME-WAIT: the kernel's uid and inode 0 mean "no owner". */
+	sks[3] = entry(AF_INET, IPPROTO_TCP, 6, SOCK_V6ONLY_UNKNOWN, "10.0.0.1",
+	    80, "10.0.0.2", 5000);
+	sks[3].inode = 0;
 	open_mem();
 	json_init(&w, mem, &oo);
-	write_all(&w, sks, 3);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	for (i = 0; i < 4; i++) {
+		struct out_row row = { .sk = &sks[i],
+			.ifname = i == 0 ? "eth0" : NULL };
+
+		ck_assert_int_eq(writer_row(&w, &row), 0);
+	}
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
 	ck_assert_str_eq(close_mem(),
 	    "[\n"
 	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"LISTEN\","
 	    "\"mode\":\"dual\",\"v6only\":false,\"local_addr\":\"::\","
-	    "\"local_port\":3128,\"peer_addr\":\"::\",\"peer_port\":0,"
+	    "\"local_port\":3128,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":\"eth0\",\"recv_q\":2,\"send_q\":511,"
 	    "\"inode\":12345,\"uid\":0},\n"
 	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTAB\","
 	    "\"mode\":\"mapped\",\"v6only\":null,"
 	    "\"local_addr\":\"::ffff:10.0.0.7\",\"local_port\":3128,"
 	    "\"peer_addr\":\"::ffff:10.0.0.8\",\"peer_port\":40000,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":1448,"
 	    "\"inode\":12345,\"uid\":0},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"127.0.0.1\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
-	    "\"inode\":12345,\"uid\":4294967295}\n"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
+	    "\"inode\":12345,\"uid\":4294967295},\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"TIME-WAIT\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.0.0.1\","
+	    "\"local_port\":80,\"peer_addr\":\"10.0.0.2\",\"peer_port\":5000,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
+	    "\"inode\":null,\"uid\":null}\n"
 	    "]\n");
-	ck_assert_uint_eq(w.rows, 3);
+	ck_assert_uint_eq(w.rows, 4);
 	done_mem();
 }
 END_TEST
@@ -373,14 +396,16 @@ START_TEST(test_json_processes)
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
 	sk.inode = 777;
-	ns.name = "pid:1";
+	ns.name = "docker:3f2a1b2c3d4e";
+	ns.container = ns.name;
 	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
-	/* TIME-WAIT sockets have inode 0 and no owner; a plain run's
-	 * namespace has no name. */
+	/* A socket not accept()ed yet has inode 0 but an owner; a plain
+	 * run's namespace has no name. */
 	sk.inode = 0;
 	ns.name = NULL;
+	ns.container = NULL;
 	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
@@ -389,19 +414,23 @@ START_TEST(test_json_processes)
 	    "[\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":12345,\"uid\":0,\"netns\":\"blue\\\"\\u000a\","
-	    "\"netns_inode\":4026532281,\"processes\":["
+	    "\"netns_inode\":4026532281,\"container\":null,\"processes\":["
 	    "{\"pid\":812,\"comm\":\"sq\\\"u\\u000aid\",\"fd\":14},"
 	    "{\"pid\":813,\"comm\":\"\\u001b]0;x\\ufffd\",\"fd\":3}]},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
-	    "\"inode\":777,\"uid\":0,\"netns\":\"pid:1\","
-	    "\"netns_inode\":4026532281,\"processes\":[]},\n"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
+	    "\"inode\":777,\"uid\":0,\"netns\":\"docker:3f2a1b2c3d4e\","
+	    "\"netns_inode\":4026532281,"
+	    "\"container\":\"docker:3f2a1b2c3d4e\",\"processes\":[]},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":0,\"uid\":0,\"processes\":[]}\n"
 	    "]\n");
 	done_mem();
@@ -444,6 +473,7 @@ START_TEST(test_unmap)
 	    "\"mode\":\"mapped\",\"v6only\":null,"
 	    "\"local_addr\":\"10.0.0.7\",\"local_port\":3128,"
 	    "\"peer_addr\":\"10.0.0.8\",\"peer_port\":40000,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":12345,\"uid\":0}\n"
 	    "]\n");
 	done_mem();

@@ -392,7 +392,8 @@ check_case(const struct fcase *c, const char *all)
 		field_is(buf, "state", s->state, what, s);
 		field_is(buf, "family", s->family, what, s);
 		field_is(buf, "local_addr", s->laddr, what, s);
-		field_is(buf, "peer_addr", s->paddr, what, s);
+		field_is(buf, "peer_addr", itest_json_peer(s->paddr, s->pport),
+		    what, s);
 		/* The same row, byte for byte, in the unfiltered listing. */
 		itest_check(text_has_row(all, buf),
 		    "dualstat%s: row not in dualstat -a -j: %s", what, buf);

@@ -217,7 +217,7 @@ check_listing(const char *const args[], const char *view, const char *proto,
 		FIELD_IS("mode", e->mode);
 		FIELD_IS("v6only", e->v6only);
 		FIELD_IS("local_addr", e->laddr);
-		FIELD_IS("peer_addr", e->paddr);
+		FIELD_IS("peer_addr", itest_json_peer(e->paddr, e->pport));
 #undef FIELD_IS
 	}
 	for (i = 0; i < nexp; i++) {
