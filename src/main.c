@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "netns.h"
@@ -181,6 +183,33 @@ close_raw_files(const struct options *opts, struct raw_files *rf)
 	}
 }
 
+/*
+ * The table fits a terminal: its width from TIOCGWINSZ, or $COLUMNS when
+ * the terminal does not say (a serial console); 0 when stdout is not a
+ * terminal, so a pipe or a file gets no padding for a screen.
+ */
+static unsigned int
+terminal_width(void)
+{
+	struct winsize ws;
+	const char *env;
+	char *end;
+	long n;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	env = getenv("COLUMNS");
+	if (env == NULL)
+		return 0;
+	errno = 0;
+	n = strtol(env, &end, 10);
+	if (errno != 0 || end == env || *end != '\0' || n <= 0 || n > 10000)
+		return 0;
+	return (unsigned int)n;
+}
+
 static void
 warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 {
@@ -260,6 +289,7 @@ main(int argc, char *argv[])
 	oo.json = opts.json;
 	oo.processes = opts.processes;
 	oo.netns = opts.all_netns;
+	oo.width = terminal_width();
 	if (opts.quiet)
 		null_init(&w, stdout, &oo);
 	else if (opts.summary)

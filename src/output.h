@@ -97,11 +97,14 @@ struct writer {
 	struct out_netns ns; /* the namespace being listed */
 	unsigned long rows; /* rows written so far */
 	unsigned long netns_done; /* namespaces ended so far */
+	unsigned long netns_empty; /* -s --all-netns: empty ones folded */
 	/* -s: sockets per protocol (tcp, udp), state group and mode. */
 	unsigned long counts[2][OUT_GROUPS][SOCK_MODE_COUNT];
+	void *priv; /* what one kind of writer keeps (the table's rows) */
 };
 
-/* Set up a writer on out; they cannot fail. */
+/* Set up a writer on out; they cannot fail (the table allocates its
+ * buffer in writer_begin() and frees it in writer_end()). */
 void table_init(struct writer *w, FILE *out, const struct out_opts *opts);
 void json_init(struct writer *w, FILE *out, const struct out_opts *opts);
 /* -s: counts rows and writes only the totals, as a table or JSON. */

@@ -208,16 +208,17 @@ START_TEST(test_table)
 	open_mem();
 	table_init(&w, mem, &oo);
 	write_all(&w, sks, 3);
-	/* Columns: 5, 10, 6 and 47 characters, one space apart. */
+	/* Not a terminal: each column as wide as its title or widest cell,
+	 * one blank apart, nothing after the last. */
 	ck_assert_str_eq(close_mem(),
-	    "Proto State      Mode   Local Address:Port                    "
-	    "          Peer Address:Port\n"
-	    "tcp   LISTEN     dual   [::]:3128                             "
-	    "          [::]:*\n"
-	    "tcp   ESTAB      mapped [::ffff:10.0.0.7]:3128                "
-	    "          [::ffff:10.0.0.8]:40000\n"
-	    "tcp   TIME-WAIT  v6     [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff"
-	    "ff]:65535 [2001:db8::1]:443\n");
+	    "Proto State     Mode   Local Address:Port                   "
+	    "           Peer Address:Port\n"
+	    "tcp   LISTEN    dual   [::]:3128                            "
+	    "           [::]:*\n"
+	    "tcp   ESTAB     mapped [::ffff:10.0.0.7]:3128               "
+	    "           [::ffff:10.0.0.8]:40000\n"
+	    "tcp   TIME-WAIT v6     [ffff:ffff:ffff:ffff:ffff:ffff:ffff:f"
+	    "fff]:65535 [2001:db8::1]:443\n");
 	done_mem();
 }
 END_TEST
@@ -234,21 +235,22 @@ START_TEST(test_table_extended)
 	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_YES, "::1", 22, "::", 0);
 	sks[2] = entry(
 	    AF_INET6, IPPROTO_UDP, 7, SOCK_V6ONLY_NO, "::", 5353, "::", 0);
-	sks[2].uid = 65534;
+	/* A uid with no user name shows as its number. */
+	sks[2].uid = 4000001;
 	sks[2].inode = 4000000000U;
+	sks[1].recv_q = 3;
+	sks[1].send_q = 128;
 	open_mem();
 	table_init(&w, mem, &oo);
 	write_all(&w, sks, 3);
+	/* -H: as wide as the cells alone. */
 	ck_assert_str_eq(close_mem(),
-	    "udp   UNCONN     v4     10.1.2.3:53                           "
-	    "          0.0.0.0:*                                       "
-	    "12345      0          -\n"
-	    "tcp   LISTEN     v6only [::1]:22                              "
-	    "          [::]:*                                          "
-	    "12345      0          yes\n"
-	    "udp   UNCONN     dual   [::]:5353                             "
-	    "          [::]:*                                          "
-	    "4000000000 65534      no\n");
+	    "udp UNCONN 0 0   v4     10.1.2.3:53 0.0.0.0:* 12345      0  "
+	    "     root    -\n"
+	    "tcp LISTEN 3 128 v6only [::1]:22    [::]:*    12345      0  "
+	    "     root    yes\n"
+	    "udp UNCONN 0 0   dual   [::]:5353   [::]:*    4000000000 400"
+	    "0001 4000001 no\n");
 	done_mem();
 }
 END_TEST
@@ -319,15 +321,12 @@ START_TEST(test_table_processes)
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_end(&w, &complete), 0);
 	ck_assert_str_eq(close_mem(),
-	    "Proto State      Mode   Local Address:Port                    "
-	    "          Peer Address:Port                               "
-	    "Process\n"
-	    "tcp   LISTEN     dual   [::]:3128                             "
-	    "          [::]:*                                          "
-	    "users:((\"sq\\\"u\\nid\",pid=812,fd=14),"
-	    "(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n"
-	    "tcp   LISTEN     dual   [::]:3128                             "
-	    "          [::]:*\n");
+	    "Proto State  Mode Local Address:Port Peer Address:Port Proce"
+	    "ss\n"
+	    "tcp   LISTEN dual [::]:3128          [::]:*            users"
+	    ":((\"sq\\\"u\\nid\",pid=812,fd=14),(\"\\x1b]0;x\\xff\",pid=8"
+	    "13,fd=3))\n"
+	    "tcp   LISTEN dual [::]:3128          [::]:*\n");
 	done_mem();
 	procmap_free(m);
 }
@@ -360,18 +359,16 @@ START_TEST(test_table_netns)
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
 	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	/* The Netns column as wide as its longest (escaped) name. */
 	ck_assert_str_eq(close_mem(),
-	    "Netns       Proto State      Mode   Local Address:Port        "
-	    "                      Peer Address:Port                       "
-	    "        Inode      Uid        V6only Process\n"
-	    "pid:4242    udp   UNCONN     v4     10.1.2.3:53               "
-	    "                      0.0.0.0:*                               "
-	    "        777        0          -\n"
-	    "evil\\nname\\x1b udp   UNCONN     v4     10.1.2.3:53        "
-	    "                             0.0.0.0:*                        "
-	    "               12345      0          -      "
-	    "users:((\"sq\\\"u\\nid\",pid=812,fd=14),"
-	    "(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n");
+	    "Netns          Proto State  Recv-Q Send-Q Mode Local Address"
+	    ":Port Peer Address:Port Inode Uid User V6only Process\n"
+	    "pid:4242       udp   UNCONN 0      0      v4   10.1.2.3:53  "
+	    "      0.0.0.0:*         777   0   root -\n"
+	    "evil\\nname\\x1b udp   UNCONN 0      0      v4   10.1.2.3:53"
+	    "        0.0.0.0:*         12345 0   root -      users:((\"sq"
+	    "\\\"u\\nid\",pid=812,fd=14),(\"\\x1b]0;x\\xff\",pid=813,fd=3"
+	    "))\n");
 	done_mem();
 	procmap_free(m);
 }
@@ -456,12 +453,9 @@ START_TEST(test_unmap)
 	table_init(&w, mem, &oo);
 	write_all(&w, sks, 3);
 	ck_assert_str_eq(close_mem(),
-	    "tcp   ESTAB      mapped 10.0.0.7:3128                         "
-	    "          10.0.0.8:40000\n"
-	    "tcp   LISTEN     mapped 127.0.0.1:80                          "
-	    "          [::]:*\n"
-	    "tcp   ESTAB      v6     [::1.2.3.4]:22                        "
-	    "          [2001:db8::1]:5\n");
+	    "tcp ESTAB  mapped 10.0.0.7:3128  10.0.0.8:40000\n"
+	    "tcp LISTEN mapped 127.0.0.1:80   [::]:*\n"
+	    "tcp ESTAB  v6     [::1.2.3.4]:22 [2001:db8::1]:5\n");
 	done_mem();
 
 	open_mem();
@@ -573,6 +567,201 @@ START_TEST(test_summary_json)
 }
 END_TEST
 
+/* Writes one row of sk (with owners m and bound device ifname). */
+static void
+put_row(struct writer *w, const struct sock_entry *sk, const struct procmap *m,
+    const char *ifname)
+{
+	struct out_row row = { .sk = sk, .procs = m, .ifname = ifname };
+
+	ck_assert_int_eq(writer_row(w, &row), 0);
+}
+
+/* Returns line n (from 0) of text, without its newline, in buf. */
+static const char *
+line_of(const char *t, size_t n, char *buf, size_t len)
+{
+	const char *end;
+
+	while (n-- > 0) {
+		t = strchr(t, '\n');
+		ck_assert_ptr_nonnull(t);
+		t++;
+	}
+	end = strchr(t, '\n');
+	ck_assert_ptr_nonnull(end);
+	ck_assert_uint_lt((size_t)(end - t), len);
+	memcpy(buf, t, (size_t)(end - t));
+	buf[end - t] = '\0';
+	return buf;
+}
+
+/*
+ * Widths come from a block of 4096 rows: a later row that needs more
+ * widens its column from its own block on, and a narrower one after it
+ * keeps the width (columns never shrink back).
+ */
+START_TEST(test_table_blocks)
+{
+	struct out_opts oo = { .header = true };
+	struct sock_entry narrow = entry(AF_INET, IPPROTO_UDP, 7,
+	    SOCK_V6ONLY_UNKNOWN, "10.0.0.1", 1, "0.0.0.0", 0);
+	struct sock_entry wide = entry(AF_INET6, IPPROTO_TCP, 1,
+	    SOCK_V6ONLY_UNKNOWN, "2001:db8::1", 65535, "2001:db8::2", 443);
+	struct writer w;
+	const char *out;
+	char buf[128];
+	size_t i, lines = 0;
+
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	for (i = 0; i < 4096; i++)
+		put_row(&w, &narrow, NULL, NULL);
+	put_row(&w, &wide, NULL, NULL);
+	put_row(&w, &narrow, NULL, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	out = close_mem();
+	for (i = 0; out[i] != '\0'; i++)
+		lines += out[i] == '\n';
+	ck_assert_uint_eq(lines, 1 + 4096 + 2);
+	ck_assert_str_eq(line_of(out, 0, buf, sizeof(buf)),
+	    "Proto State  Mode Local Address:Port Peer Address:Port");
+	ck_assert_str_eq(line_of(out, 1, buf, sizeof(buf)),
+	    "udp   UNCONN v4   10.0.0.1:1         0.0.0.0:*");
+	ck_assert_str_eq(line_of(out, 4096, buf, sizeof(buf)),
+	    "udp   UNCONN v4   10.0.0.1:1         0.0.0.0:*");
+	ck_assert_str_eq(line_of(out, 4097, buf, sizeof(buf)),
+	    "tcp   ESTAB  v6   [2001:db8::1]:65535 [2001:db8::2]:443");
+	ck_assert_str_eq(line_of(out, 4098, buf, sizeof(buf)),
+	    "udp   UNCONN v4   10.0.0.1:1          0.0.0.0:*");
+	done_mem();
+}
+END_TEST
+
+/*
+ * On a terminal the spare columns go to the address columns (never to the
+ * last one, which is not padded), and the Process column runs past the
+ * edge when the rest leaves it no room, as in ss -p.
+ */
+START_TEST(test_table_terminal)
+{
+	struct out_opts oo = { .header = true, .width = 80 };
+	struct sock_entry v4 = entry(AF_INET, IPPROTO_TCP, 10,
+	    SOCK_V6ONLY_UNKNOWN, "0.0.0.0", 22, "0.0.0.0", 0);
+	struct sock_entry dual =
+	    entry(AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 80, "::", 0);
+	struct procmap *m = procmap_new();
+	struct writer w;
+
+	dual.inode = 777;
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(procmap_want(m, 12345), 0);
+	ck_assert_int_eq(procmap_add(m, 12345, 1, 6, "nginx", 5), 0);
+
+	/* 80 columns, no -p: Local takes the 25 spare ones (one is kept
+	 * free at the edge). */
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &v4, NULL, NULL);
+	put_row(&w, &dual, NULL, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Proto State  Mode Local Address:Port                        "
+	    "  Peer Address:Port\n"
+	    "tcp   LISTEN v4   0.0.0.0:22                                "
+	    "  0.0.0.0:*\n"
+	    "tcp   LISTEN dual [::]:80                                   "
+	    "  [::]:*\n");
+	done_mem();
+
+	/* 100 columns, -p: 16 spare, shared by Local and Peer. */
+	oo.processes = true;
+	oo.width = 100;
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &v4, m, NULL);
+	put_row(&w, &dual, m, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Proto State  Mode Local Address:Port         Peer Address:Po"
+	    "rt         Process\n"
+	    "tcp   LISTEN v4   0.0.0.0:22                 0.0.0.0:*      "
+	    "           users:((\"nginx\",pid=1,fd=6))\n"
+	    "tcp   LISTEN dual [::]:80                    [::]:*\n");
+	done_mem();
+
+	/* 80 columns, -p with three owners: no spare, Process spills. */
+	ck_assert_int_eq(procmap_add(m, 12345, 2, 6, "nginx", 5), 0);
+	ck_assert_int_eq(procmap_add(m, 12345, 3, 6, "nginx", 5), 0);
+	oo.width = 80;
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &v4, m, NULL);
+	put_row(&w, &dual, m, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Proto State  Mode Local Address:Port Peer Address:Port Proce"
+	    "ss\n"
+	    "tcp   LISTEN v4   0.0.0.0:22         0.0.0.0:*         users"
+	    ":((\"nginx\",pid=1,fd=6),(\"nginx\",pid=2,fd=6),(\"nginx\",p"
+	    "id=3,fd=6))\n"
+	    "tcp   LISTEN dual [::]:80            [::]:*\n");
+	done_mem();
+	procmap_free(m);
+}
+END_TEST
+
+/*
+ * The bound device, or an IPv6 zone, after the address as ss writes it;
+ * its name escaped, and as wide as its characters.  -e: TIME-WAIT sockets
+ * have no inode, uid or user ("-", not root's 0).
+ */
+START_TEST(test_table_interface)
+{
+	struct out_opts oo = { .header = false };
+	struct sock_entry sks[4];
+	struct writer w;
+
+	sks[0] = entry(
+	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 6002, "::", 0);
+	sks[1] = entry(AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_YES, "fe80::99",
+	    6001, "::", 0);
+	sks[2] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN, "10.0.0.1",
+	    53, "0.0.0.0", 0);
+	sks[3] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN, "10.0.0.2",
+	    53, "0.0.0.0", 0);
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &sks[0], NULL, "eth0");
+	put_row(&w, &sks[1], NULL, "eth0");
+	put_row(&w, &sks[2], NULL, "e\x1b");
+	put_row(&w, &sks[3], NULL, "caf\xc3\xa9");
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "tcp LISTEN dual   [::]%eth0:6002       [::]:*\n"
+	    "tcp LISTEN v6only [fe80::99]%eth0:6001 [::]:*\n"
+	    "udp UNCONN v4     10.0.0.1%e\\x1b:53    0.0.0.0:*\n"
+	    "udp UNCONN v4     10.0.0.2%caf\xc3\xa9:53     0.0.0.0:*\n");
+	done_mem();
+
+	oo.extended = true;
+	sks[0] = entry(AF_INET, IPPROTO_TCP, 6, SOCK_V6ONLY_UNKNOWN, "10.0.0.1",
+	    80, "10.0.0.2", 5000);
+	sks[0].inode = 0;
+	open_mem();
+	table_init(&w, mem, &oo);
+	write_all(&w, sks, 1);
+	ck_assert_str_eq(close_mem(),
+	    "tcp TIME-WAIT 0 0 v4 10.0.0.1:80 10.0.0.2:5000 - - - -\n");
+	done_mem();
+}
+END_TEST
+
 /* --check -q: rows are counted, nothing is written. */
 START_TEST(test_null)
 {
@@ -628,6 +817,9 @@ main(void)
 	check_add(s, "table netns", test_table_netns);
 	check_add(s, "json processes and netns", test_json_processes);
 	check_add(s, "unmap", test_unmap);
+	check_add(s, "table widths by block", test_table_blocks);
+	check_add(s, "table on a terminal", test_table_terminal);
+	check_add(s, "table bound device, TIME-WAIT", test_table_interface);
 	check_add(s, "summary table", test_summary_table);
 	check_add(s, "summary json", test_summary_json);
 	check_add(s, "null writer", test_null);
