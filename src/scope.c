@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scope.h"
@@ -72,6 +73,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
 	struct ns_handle h = { .summary = opts->summary };
+	struct stat st;
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
@@ -95,6 +97,8 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		}
 		s->res.ns_total = (unsigned int)s->list.n;
 		s->res.ns_unreadable = s->list.unreadable;
+		memcpy(s->res.unreadable_pids, s->list.unreadable_pids,
+		    sizeof(s->res.unreadable_pids));
 		return 0;
 	}
 	if (opts->replay != NULL)
@@ -109,12 +113,14 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		adopt(s, &h);
 		return 0;
 	}
-	fd = netns_open(opts->netns, named_dir);
+	fd = netns_open(opts->netns, named_dir, proc_root, s->netns_label);
 	if (fd < 0) {
 		fail(err, errlen, "network namespace", opts->netns,
 		    fd == -EINVAL ? -ENOENT : fd);
 		return fd;
 	}
+	if (fstat(fd, &st) == 0)
+		s->netns_inode = st.st_ino;
 	ret = netns_call(fd, open_cb, &h);
 	close(fd);
 	if (ret < 0) {
@@ -152,6 +158,9 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 	if (s->failed[i])
 		return false;
 	h->summary = s->opts->summary;
+	/* Ours needs no setns(), which an unprivileged user cannot do. */
+	if (e->own && open_cb(h) == 0)
+		return true;
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {
@@ -160,11 +169,16 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 	}
 	if (ret < 0) {
 		s->failed[i] = true;
-		if (s->res.ns_failed++ == 0) {
-			snprintf(s->res.first_failed,
-			    sizeof(s->res.first_failed), "%s", e->label);
+		/* Its holders exited between the scan and now: gone, it holds
+		 * no sockets, and leaves the listing whole. */
+		if (ret == -ENOENT || ret == -ESRCH)
+			return false;
+		if (s->res.ns_failed == 0)
 			s->res.first_failed_err = ret;
-		}
+		if (s->res.ns_failed < NETNS_NAMED_PIDS)
+			snprintf(s->res.first_failed[s->res.ns_failed],
+			    sizeof(s->res.first_failed[0]), "%s", e->label);
+		s->res.ns_failed++;
 		return false;
 	}
 	return true;
@@ -264,13 +278,22 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 	size_t i;
 	int ret = 0;
 
-	if (!s->opts->all_netns)
+	if (!s->opts->all_netns) {
+		/* -N: rows say which namespace, as under --all-netns. */
+		if (s->opts->netns != NULL) {
+			ns.name = s->netns_label;
+			ns.inode = s->netns_inode;
+		}
 		return pass_one(s, s->src, &ns, w, collect, procs);
+	}
 	for (i = 0; i < s->list.n && !answered(s); i++) {
 		if (!enter(s, i, &h))
 			continue;
 		ns.name = s->list.v[i].label;
 		ns.inode = s->list.v[i].ino;
+		ns.container = s->list.v[i].container[0] != '\0'
+		    ? s->list.v[i].container
+		    : NULL;
 		ns.bindv6only = h.bindv6only;
 		source_init_diag(&src, h.d);
 		ret = pass_one(s, &src, &ns, w, collect, procs);
