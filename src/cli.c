@@ -339,6 +339,7 @@ cli_parse(
 		.header = true,
 	};
 	bool no_header = false, by_dual = false, by_mode = false;
+	bool by_view = false;
 	struct quoted q;
 	int c, ret;
 
@@ -362,9 +363,11 @@ cli_parse(
 			break;
 		case 'l':
 			o.view = CLI_VIEW_LISTENING;
+			by_view = true;
 			break;
 		case 'a':
 			o.view = CLI_VIEW_ALL;
+			by_view = true;
 			break;
 		case 'e':
 			o.extended = true;
@@ -451,6 +454,10 @@ cli_parse(
 	if (o.netns != NULL && o.all_netns)
 		return fail(err, errlen,
 		    "-N/--netns and --all-netns cannot be combined");
+	/* -s counts what is there, as ss -s: every state unless -l, -a or
+	 * --state says otherwise. */
+	if (o.summary && !by_view)
+		o.view = CLI_VIEW_ALL;
 	if (!o.tcp && !o.udp)
 		o.tcp = o.udp = true;
 	if (!o.inet && !o.inet6)

@@ -541,14 +541,17 @@ START_TEST(test_summary_json)
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_ns(&w, sks, summary_socks(sks), 1);
+	/* One shape with or without --all-netns: an array of one object
+	 * per namespace; keys in snake_case. */
 	ck_assert_str_eq(close_mem(),
-	    "{\"bindv6only\":1,"
+	    "[\n{\"netns\":null,\"netns_inode\":null,\"container\":null,"
+	    "\"bindv6only\":1,"
 	    "\"tcp\":{"
 	    "\"listening\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":1,"
 	    "\"mapped\":0,\"total\":2},"
 	    "\"connected\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":1,\"total\":1},"
-	    "\"time-wait\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
+	    "\"time_wait\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":1,\"total\":1}},"
 	    "\"udp\":{"
 	    "\"listening\":{\"v4\":0,\"v6\":0,\"v6only\":1,\"dual\":0,"
@@ -556,13 +559,13 @@ START_TEST(test_summary_json)
 	    "\"connected\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":0,\"total\":1}},"
 	    "\"total\":{\"v4\":2,\"v6\":0,\"v6only\":1,\"dual\":1,"
-	    "\"mapped\":2,\"total\":6}}\n");
+	    "\"mapped\":2,\"total\":6}}\n]\n");
 	done_mem();
 
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_all(&w, NULL, 0);
-	ck_assert(strncmp(close_mem(), "{\"bindv6only\":null,", 19) == 0);
+	ck_assert(strstr(close_mem(), ",\"bindv6only\":null,") != NULL);
 	done_mem();
 }
 END_TEST
@@ -762,6 +765,45 @@ START_TEST(test_table_interface)
 }
 END_TEST
 
+/* -s --all-netns: namespaces with no socket fold into one line. */
+START_TEST(test_summary_fold)
+{
+	struct out_opts oo = { .header = false, .netns = true };
+	struct out_netns ns = { .name = "host", .inode = 1, .bindv6only = 0 };
+	struct sock_entry sks[6];
+	struct writer w;
+	char name[16];
+	int i;
+
+	summary_socks(sks);
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	put_row(&w, &sks[3], NULL, NULL);
+	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "pid:%d", 100 + i);
+		ns.name = name;
+		ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+		ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
+	}
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Network namespace host (inode 1)\n"
+	    "tcp   listening  1        0        0        0        0        1\n"
+	    "tcp   connected  0        0        0        0        0        0\n"
+	    "tcp   time-wait  0        0        0        0        0        0\n"
+	    "udp   listening  0        0        0        0        0        0\n"
+	    "udp   connected  0        0        0        0        0        0\n"
+	    "total            1        0        0        0        0        1\n"
+	    "net.ipv6.bindv6only = 0\n"
+	    "\n"
+	    "200 namespaces with no sockets\n");
+	done_mem();
+}
+END_TEST
+
 /* --check -q: rows are counted, nothing is written. */
 START_TEST(test_null)
 {
@@ -820,6 +862,7 @@ main(void)
 	check_add(s, "table widths by block", test_table_blocks);
 	check_add(s, "table on a terminal", test_table_terminal);
 	check_add(s, "table bound device, TIME-WAIT", test_table_interface);
+	check_add(s, "summary folds empty namespaces", test_summary_fold);
 	check_add(s, "summary table", test_summary_table);
 	check_add(s, "summary json", test_summary_json);
 	check_add(s, "null writer", test_null);
