@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,6 @@ enum col {
 	C_LOCAL,
 	C_PEER,
 	C_INODE,
-	C_UID,
 	C_USER,
 	C_V6ONLY,
 	C_PROC,
@@ -65,7 +65,6 @@ static const char *const titles[C_COUNT] = {
 	[C_LOCAL] = "Local Address:Port",
 	[C_PEER] = "Peer Address:Port",
 	[C_INODE] = "Inode",
-	[C_UID] = "Uid",
 	[C_USER] = "User",
 	[C_V6ONLY] = "V6only",
 	[C_PROC] = "Process",
@@ -76,7 +75,8 @@ struct cell {
 	uint32_t off, len, width;
 };
 
-/* -e: user names, looked up once per uid (a few uids own most sockets). */
+/* -e: the owner's user name (its uid where it has none; JSON has the
+ * uid), looked up once per uid: a few uids own most sockets. */
 #define USER_CACHE 32
 struct user_name {
 	uint32_t uid;
@@ -275,7 +275,7 @@ put_endpoint(char *p, int family, const uint8_t *addr, uint16_t port,
 		*p++ = ']';
 	if (ifname != NULL) {
 		*p++ = '%';
-		p += escape(p, ifname, strnlen(ifname, 64), width);
+		p += escape(p, ifname, strnlen(ifname, IF_NAMESIZE), width);
 	}
 	*p++ = ':';
 	if (port == 0)
@@ -507,7 +507,7 @@ table_begin(struct writer *w)
 		if (c == C_NETNS && !w->opts.netns)
 			continue;
 		if ((c == C_RECVQ || c == C_SENDQ || c == C_INODE ||
-			c == C_UID || c == C_USER || c == C_V6ONLY) &&
+			c == C_USER || c == C_V6ONLY) &&
 		    !w->opts.extended)
 			continue;
 		if (c == C_PROC && !w->opts.processes)
@@ -602,13 +602,6 @@ table_row(struct writer *w, const struct out_row *row)
 		case C_INODE:
 			if (owned)
 				p = fmt_u32(p, sk->inode);
-			else
-				*p++ = '-';
-			end_cell(t, i, start, p, true);
-			break;
-		case C_UID:
-			if (owned)
-				p = fmt_u32(p, sk->uid);
 			else
 				*p++ = '-';
 			end_cell(t, i, start, p, true);

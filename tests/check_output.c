@@ -235,7 +235,8 @@ START_TEST(test_table_extended)
 	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_YES, "::1", 22, "::", 0);
 	sks[2] = entry(
 	    AF_INET6, IPPROTO_UDP, 7, SOCK_V6ONLY_NO, "::", 5353, "::", 0);
-	/* A uid with no user name shows as its number. */
+	/* -e's User column: the name of the uid, or the uid itself when it
+	 * has none. */
 	sks[2].uid = 4000001;
 	sks[2].inode = 4000000000U;
 	sks[1].recv_q = 3;
@@ -245,12 +246,12 @@ START_TEST(test_table_extended)
 	write_all(&w, sks, 3);
 	/* -H: as wide as the cells alone. */
 	ck_assert_str_eq(close_mem(),
-	    "udp UNCONN 0 0   v4     10.1.2.3:53 0.0.0.0:* 12345      0  "
-	    "     root    -\n"
-	    "tcp LISTEN 3 128 v6only [::1]:22    [::]:*    12345      0  "
-	    "     root    yes\n"
+	    "udp UNCONN 0 0   v4     10.1.2.3:53 0.0.0.0:* 12345      roo"
+	    "t    -\n"
+	    "tcp LISTEN 3 128 v6only [::1]:22    [::]:*    12345      roo"
+	    "t    yes\n"
 	    "udp UNCONN 0 0   dual   [::]:5353   [::]:*    4000000000 400"
-	    "0001 4000001 no\n");
+	    "0001 no\n");
 	done_mem();
 }
 END_TEST
@@ -362,13 +363,12 @@ START_TEST(test_table_netns)
 	/* The Netns column as wide as its longest (escaped) name. */
 	ck_assert_str_eq(close_mem(),
 	    "Netns          Proto State  Recv-Q Send-Q Mode Local Address"
-	    ":Port Peer Address:Port Inode Uid User V6only Process\n"
+	    ":Port Peer Address:Port Inode User V6only Process\n"
 	    "pid:4242       udp   UNCONN 0      0      v4   10.1.2.3:53  "
-	    "      0.0.0.0:*         777   0   root -\n"
+	    "      0.0.0.0:*         777   root -\n"
 	    "evil\\nname\\x1b udp   UNCONN 0      0      v4   10.1.2.3:53"
-	    "        0.0.0.0:*         12345 0   root -      users:((\"sq"
-	    "\\\"u\\nid\",pid=812,fd=14),(\"\\x1b]0;x\\xff\",pid=813,fd=3"
-	    "))\n");
+	    "        0.0.0.0:*         12345 root -      users:((\"sq\\\""
+	    "u\\nid\",pid=812,fd=14),(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n");
 	done_mem();
 	procmap_free(m);
 }
@@ -721,7 +721,7 @@ END_TEST
 /*
  * The bound device, or an IPv6 zone, after the address as ss writes it;
  * its name escaped, and as wide as its characters.  -e: TIME-WAIT sockets
- * have no inode, uid or user ("-", not root's 0).
+ * have no inode or user ("-", not root's uid 0).
  */
 START_TEST(test_table_interface)
 {
@@ -760,7 +760,7 @@ START_TEST(test_table_interface)
 	table_init(&w, mem, &oo);
 	write_all(&w, sks, 1);
 	ck_assert_str_eq(close_mem(),
-	    "tcp TIME-WAIT 0 0 v4 10.0.0.1:80 10.0.0.2:5000 - - - -\n");
+	    "tcp TIME-WAIT 0 0 v4 10.0.0.1:80 10.0.0.2:5000 - - -\n");
 	done_mem();
 }
 END_TEST
