@@ -131,19 +131,8 @@ json_row(struct writer *w, const struct out_row *row)
 	}
 	fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 	if (w->ns.name != NULL) {
-		fputs(",\"netns\":", w->out);
-		json_write_string(w->out, w->ns.name, strlen(w->ns.name));
-		if (w->ns.inode != 0)
-			fprintf(w->out, ",\"netns_inode\":%llu",
-			    (unsigned long long)w->ns.inode);
-		else
-			fputs(",\"netns_inode\":null", w->out);
-		fputs(",\"container\":", w->out);
-		if (w->ns.container != NULL)
-			json_write_string(
-			    w->out, w->ns.container, strlen(w->ns.container));
-		else
-			fputs("null", w->out);
+		fputc(',', w->out);
+		json_write_netns(w->out, &w->ns);
 	}
 	if (row->procs != NULL)
 		put_processes(w->out, row->procs, sk->inode);
@@ -169,6 +158,30 @@ void
 json_init(struct writer *w, FILE *out, const struct out_opts *opts)
 {
 	writer_init(w, &json_ops, out, opts);
+}
+
+/* A NUL-terminated untrusted string, or null. */
+static void
+put_string_or_null(FILE *out, const char *s)
+{
+	if (s != NULL)
+		json_write_string(out, s, strlen(s));
+	else
+		fputs("null", out);
+}
+
+void
+json_write_netns(FILE *out, const struct out_netns *ns)
+{
+	fputs("\"netns\":", out);
+	put_string_or_null(out, ns->name);
+	if (ns->inode != 0)
+		fprintf(out, ",\"netns_inode\":%llu",
+		    (unsigned long long)ns->inode);
+	else
+		fputs(",\"netns_inode\":null", out);
+	fputs(",\"container\":", out);
+	put_string_or_null(out, ns->container);
 }
 
 /*

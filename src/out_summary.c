@@ -152,22 +152,7 @@ json_end(struct writer *w)
 		fputs(w->netns_done == 0 ? "\n{" : ",\n{", w->out);
 	else
 		fputc('{', w->out);
-	fputs("\"netns\":", w->out);
-	if (w->ns.name != NULL)
-		json_write_string(w->out, w->ns.name, strlen(w->ns.name));
-	else
-		fputs("null", w->out);
-	if (w->ns.inode != 0)
-		fprintf(w->out, ",\"netns_inode\":%llu",
-		    (unsigned long long)w->ns.inode);
-	else
-		fputs(",\"netns_inode\":null", w->out);
-	fputs(",\"container\":", w->out);
-	if (w->ns.container != NULL)
-		json_write_string(
-		    w->out, w->ns.container, strlen(w->ns.container));
-	else
-		fputs("null", w->out);
+	json_write_netns(w->out, &w->ns);
 	fputs(",\"bindv6only\":", w->out);
 	if (w->ns.bindv6only >= 0)
 		fprintf(w->out, "%d", w->ns.bindv6only);

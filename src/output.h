@@ -134,6 +134,13 @@ int writer_end(struct writer *w, const struct out_status *st);
 void json_write_string(FILE *out, const char *s, size_t n);
 
 /*
+ * Writes the namespace's members, "netns":...,"netns_inode":...,
+ * "container":... (null where unknown), without braces or commas around:
+ * rows and summaries say it alike.
+ */
+void json_write_netns(FILE *out, const struct out_netns *ns);
+
+/*
  * Writes n bytes of untrusted text for a terminal, without quotes: '"'
  * and '\\' escaped with a backslash, \n \t \r as such, every other control
  * character (C0, DEL, C1), bidirectional override and invalid UTF-8 byte as
