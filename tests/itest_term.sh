@@ -23,7 +23,8 @@ run_in_tmux() {
 	shift
 	tmux_ new-session -d -s "$name" -x 80 -y 60 \
 		"$(printf '%q ' "$DUALSTAT" "$@"); echo __done__; sleep 60"
-	for ((i = 0; i < 100; i++)); do
+	# A bounded wait: 60 s, for a loaded machine or a sanitizer build.
+	for ((i = 0; i < 600; i++)); do
 		tmux_ capture-pane -p -t "$name" >"$T/$name" 2>/dev/null || true
 		grep -q '^__done__' "$T/$name" && break
 		sleep 0.1
