@@ -16,7 +16,8 @@
 #
 # Environment: BENCH_BUILDDIR (the build tree; default: this source tree),
 # BENCH_SIZES, BENCH_RUNS, BENCH_MIX (a popgen -m mix), BENCH_1M=1,
-# BENCH_NETSTAT=1 (time netstat past 200k sockets too: it is very slow).
+# BENCH_NETSTAT=1 (time netstat past 200k sockets too: it is very slow),
+# BENCH_PROCS=0 (leave out the -p rows).
 # Needs root for the network namespace.  Exit status: 0, 1 if a command
 # failed or the counts disagree, 77 if it cannot run here.
 set -eu
@@ -139,7 +140,12 @@ elif [ "$size" -gt 200000 ] && [ "${BENCH_NETSTAT:-0}" != 1 ]; then
 else
 	add "netstat -tuan" "floor -a" "ss -tuan" netstat -tuan
 fi
-if has_option -a -p; then
+# -p scans every descriptor on the host: at 1M sockets its ss rows take
+# minutes a run.  BENCH_PROCS=0 leaves them out (a listing's memory and
+# its ratio to the floor do not need them).
+if [ "${BENCH_PROCS:-1}" != 1 ]; then
+	notes+="   (-p rows skipped: BENCH_PROCS=0)"$'\n'
+elif has_option -a -p; then
 	add "dualstat -a -p" "floor -a" "ss -tuanp" "$dualstat" -a -p
 	add "ss -tuanp" "floor -a" - ss -tuanp
 	add "dualstat -l -p" "floor -l" "ss -tulnp" "$dualstat" -l -p
