@@ -36,4 +36,12 @@ char *fmt_u32(char *dst, uint32_t v);
  */
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
 
+/*
+ * Returns the length (1 to 4) of the character at s, within n bytes, if it
+ * can be shown as it is: printable ASCII, or well-formed UTF-8 that is
+ * neither a C1 control nor a bidirectional override; 0 otherwise (C0
+ * controls, DEL, C1, U+202A..U+202E, U+2066..U+2069, invalid UTF-8).
+ */
+size_t fmt_printable_len(const unsigned char *s, size_t n);
+
 #endif

@@ -120,17 +120,8 @@ record_dump(
 	return ret;
 }
 
-static int
-record_ifname(void *impl, unsigned int index, char *name)
-{
-	struct record *r = impl;
-
-	return diag_ifname(r->d, index, name);
-}
-
 static const struct source_ops record_source_ops = {
 	.dump = record_dump,
-	.ifname = record_ifname,
 };
 
 void

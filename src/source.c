@@ -1,10 +1,6 @@
 /*
  * source.c - the reply source interface, and its kernel implementation
  */
-#include "config.h"
-
-#include <errno.h>
-
 #include "source.h"
 
 static int
@@ -14,15 +10,8 @@ diag_source_dump(
 	return diag_dump(impl, req, cb, data);
 }
 
-static int
-diag_source_ifname(void *impl, unsigned int index, char *name)
-{
-	return diag_ifname(impl, index, name);
-}
-
 static const struct source_ops diag_source_ops = {
 	.dump = diag_source_dump,
-	.ifname = diag_source_ifname,
 };
 
 void
@@ -37,12 +26,4 @@ source_dump(const struct source *src, const struct diag_request *req,
     diag_msg_cb cb, void *data)
 {
 	return src->ops->dump(src->impl, req, cb, data);
-}
-
-int
-source_ifname(const struct source *src, unsigned int index, char *name)
-{
-	if (src->ops->ifname == NULL)
-		return -ENODEV;
-	return src->ops->ifname(src->impl, index, name);
 }

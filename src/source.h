@@ -15,8 +15,6 @@ struct source_ops {
 	/* Same contract as diag_dump(). */
 	int (*dump)(void *impl, const struct diag_request *req, diag_msg_cb cb,
 	    void *data);
-	/* Same contract as diag_ifname(); NULL: no namespace to ask. */
-	int (*ifname)(void *impl, unsigned int index, char *name);
 };
 
 struct source {
@@ -30,11 +28,5 @@ void source_init_diag(struct source *src, struct diag *d);
 /* Dumps what req selects from src; returns as diag_dump(). */
 int source_dump(const struct source *src, const struct diag_request *req,
     diag_msg_cb cb, void *data);
-
-/*
- * Names interface index in the namespace src dumps from, as diag_ifname();
- * -ENODEV when src has no namespace (a replay).
- */
-int source_ifname(const struct source *src, unsigned int index, char *name);
 
 #endif

@@ -118,14 +118,14 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 	char a0[] = "dualstat", a1[] = "-j", a2[16];
 	char *argv[] = { a0, a1, a2, NULL };
 	int argc = opt != NULL ? 3 : 2;
-	struct diag_request steps[QUERY_MAX_STEPS];
-	struct query_bc bc;
+	struct listing_plan plan;
+	struct listing_sink sink = { 0 };
 	struct options opts;
 	struct out_opts oo = { .header = true };
 	struct writer w;
 	struct replay *rp;
 	struct source src;
-	size_t n, bad;
+	size_t bad;
 	FILE *in, *out;
 	char err[64];
 
@@ -141,15 +141,16 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 		fclose(in);
 		return;
 	}
-	n = query_plan(&opts, steps, &bc);
-	r->plan = replay_check_plan(rp, steps, n, &bad);
+	listing_plan_init(&plan, &opts);
+	r->plan = replay_check_plan(rp, plan.steps, plan.n, &bad);
 	if (r->plan == 0) {
 		out = open_memstream(&r->out, &r->outlen);
 		ck_assert_ptr_nonnull(out);
 		json_init(&w, out, &oo);
 		replay_source_init(&src, rp);
 		ck_assert_int_eq(writer_begin(&w), 0);
-		r->ret = listing_run(&src, &opts, &w, NULL, &r->res);
+		sink.w = &w;
+		r->ret = listing_run(&plan, &src, &sink, &r->res);
 		ck_assert_int_eq(writer_end(&w, &done), 0);
 		fclose(out);
 	}
