@@ -167,3 +167,20 @@ sock_classify(struct sock_entry *sk)
 	sk->mode = mode;
 	return mode;
 }
+
+bool
+sock_has_owner(const struct sock_entry *sk)
+{
+	/* TCP_TIME_WAIT 6, TCP_NEW_SYN_RECV 12; request sockets are dumped
+	 * as TCP_SYN_RECV 3 (inet_req_diag_fill()). */
+	if (sk->state == 6 || sk->state == 12)
+		return false;
+	return !(sk->state == 3 && sk->inode == 0);
+}
+
+bool
+sock_has_no_peer(const struct sock_entry *sk)
+{
+	/* An AF_INET address fills 4 bytes; the rest are zero. */
+	return sk->peer_port == 0 && sock_addr_is_any6(sk->peer_addr);
+}

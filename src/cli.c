@@ -103,7 +103,8 @@ cli_usage(FILE *out)
 	    "  -6, --ipv6        AF_INET6 sockets only (dual and mapped ones included)\n"
 	    "  -l, --listening   listening TCP and unconnected UDP sockets only\n"
 	    "  -a, --all         sockets in every state (TIME-WAIT and SYN-RECV too)\n"
-	    "  -e, --extended    add the inode, uid and v6only columns\n"
+	    "  -e, --extended    add the Recv-Q, Send-Q, inode, uid, user and v6only\n"
+	    "                    columns\n"
 	    "  -n, --numeric     numeric addresses and ports (always the case)\n"
 	    "  -H, --no-header   no column titles\n"
 	    "  -j, --json        one JSON array, one object per socket and line\n"
@@ -119,12 +120,14 @@ cli_usage(FILE *out)
 	    "                    an IPv4 prefix also matches mapped addresses\n"
 	    "      --dst PREFIX  peer address or prefix, likewise\n"
 	    "      --unmap       print IPv4-mapped addresses as a.b.c.d\n"
-	    "  -s, --summary     counts per protocol, state group and mode\n"
+	    "  -s, --summary     counts per protocol, state group and mode, of every\n"
+	    "                    state unless -l, -a or --state narrows it\n"
 	    "      --check       audit: exit 1 if any socket matched, 0 if none\n"
-	    "  -q, --quiet       with --check, print nothing\n"
+	    "  -q, --quiet       with --check, print nothing, not even warnings\n"
 	    "  -p, --processes   show the processes holding each socket\n"
-	    "  -N, --netns NAME  list the network namespace NAME (under /run/netns)\n"
-	    "                    or PATH (such as /proc/PID/ns/net)\n"
+	    "  -N, --netns NAME  list the network namespace NAME (under /run/netns),\n"
+	    "                    PATH (such as /proc/PID/ns/net), or that of a\n"
+	    "                    process: PID or pid:PID\n"
 	    "      --all-netns   list every network namespace on the host\n"
 	    "      --dump-raw FILE  also write the kernel's replies, as received,\n"
 	    "                    to FILE (for a bug report, or --replay)\n"
@@ -138,8 +141,10 @@ cli_usage(FILE *out)
 	    "\n"
 	    "Without -l or -a, connected sockets are listed, as ss does.  Filters\n"
 	    "of one kind are ORed (--sport 22 --sport 80), different kinds ANDed.\n"
-	    "Exit status: 0 success, 2 any error; with --check, 0 nothing matched,\n"
-	    "1 something matched, 2 error.  See dualstat(8).\n",
+	    "Exit status: 0 success; 2 any error, or namespaces left out; with\n"
+	    "--check, 1 something matched (even where it could not look\n"
+	    "everywhere), 0 nothing matched and it looked everywhere, 2 otherwise.\n"
+	    "See dualstat(8).\n",
 	    out);
 }
 
@@ -627,6 +632,10 @@ cli_parse(
 		return fail(err, errlen,
 		    "-N/--netns and --all-netns cannot be combined");
 	set_protocols(&o, protos, by_dual || o.check || o.metrics);
+	/* -s counts what is there, as ss -s: every state unless -l, -a or
+	 * --state says otherwise. */
+	if (o.summary && !view_set)
+		o.view = CLI_VIEW_ALL;
 	if (!o.inet && !o.inet6)
 		o.inet = o.inet6 = true;
 	if (o.dump_raw != NULL && o.replay != NULL)

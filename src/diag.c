@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/inet_diag.h>
@@ -107,6 +109,20 @@ free_diag:
 	free(d);
 	errno = saved;
 	return NULL;
+}
+
+int
+diag_ifname(struct diag *d, unsigned int index, char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = (int)index;
+	if (ioctl(mnl_socket_get_fd(d->nl), SIOCGIFNAME, &ifr) < 0)
+		return -errno;
+	memcpy(name, ifr.ifr_name, IF_NAMESIZE);
+	name[IF_NAMESIZE - 1] = '\0';
+	return 0;
 }
 
 void

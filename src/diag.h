@@ -56,6 +56,15 @@ int diag_dump(
     struct diag *d, const struct diag_request *req, diag_msg_cb cb, void *data);
 
 /*
+ * Writes into name (IF_NAMESIZE bytes, NUL-terminated) the name of the
+ * interface index in the socket's network namespace: SIOCGIFNAME on the
+ * sock_diag socket, which the kernel answers for the namespace the socket
+ * was created in (net/socket.c, sock_do_ioctl(), dev_ioctl() with
+ * sock_net()).  Returns 0 or -errno (-ENODEV: no such interface).
+ */
+int diag_ifname(struct diag *d, unsigned int index, char *name);
+
+/*
  * Walks one datagram of dump replies as diag_dump() does with each one it
  * receives (replay uses it on recorded ones): checks that whole messages
  * fill it, that every one carries exactly seq and portid (0 is no

@@ -32,9 +32,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,12 +105,23 @@ static int
 put(const struct listing_sink *sink, const struct sock_entry *sk)
 {
 	static const struct out_row plain;
+	char ifname[IF_NAMESIZE + 8];
 	struct out_row row;
 
 	if (sink->collect != NULL)
 		return procmap_want(sink->collect, sk->inode);
 	row = sink->base != NULL ? *sink->base : plain;
 	row.sk = sk;
+	/* The bound device, named in the socket's own namespace; "if7"
+	 * where there is none to ask (a replay) or the device is gone, as
+	 * iproute2 names an index it cannot resolve.  The writer copies
+	 * the name before this returns. */
+	if (sk->ifindex != 0) {
+		if (sink->names == NULL ||
+		    diag_ifname(sink->names, sk->ifindex, ifname) < 0)
+			snprintf(ifname, sizeof(ifname), "if%u", sk->ifindex);
+		row.ifname = ifname;
+	}
 	return writer_row(sink->w, &row);
 }
 

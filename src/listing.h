@@ -46,6 +46,9 @@ struct listing_sink {
 	struct writer *w;
 	struct procmap *collect;
 	const struct out_row *base; /* each row starts as a copy; or NULL */
+	/* Names bound devices (diag_ifname()): a sock_diag socket of the
+	 * namespace listed; NULL for none to ask (a replay). */
+	struct diag *names;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -244,6 +245,59 @@ close_raw_files(const struct options *opts, struct raw_files *rf)
 }
 
 /*
+ * The table fits a terminal: its width from TIOCGWINSZ, or $COLUMNS when
+ * the terminal does not say (a serial console); 0 when stdout is not a
+ * terminal, so a pipe or a file gets no padding for a screen.
+ */
+static unsigned int
+terminal_width(void)
+{
+	struct winsize ws;
+	const char *env;
+	char *end;
+	long n;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	env = getenv("COLUMNS");
+	if (env == NULL)
+		return 0;
+	errno = 0;
+	n = strtol(env, &end, 10);
+	if (errno != 0 || end == env || *end != '\0' || n <= 0 || n > 10000)
+		return 0;
+	return (unsigned int)n;
+}
+
+/*
+ * "1 process (pid 1 (systemd))", "5 processes (pid 1 (systemd), pid 7
+ * (a), pid 9 (b) and 2 more)": the first few by name, escaped.
+ */
+static const char *
+name_processes(char *buf, size_t len, unsigned int total, const int *pids,
+    const char (*comms)[65], unsigned int n)
+{
+	char name[4 * 64 + 1];
+	size_t used;
+	unsigned int i;
+
+	used = (size_t)snprintf(
+	    buf, len, "%u process%s", total, total == 1 ? "" : "es");
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used,
+		    "%spid %d (%s)", i == 0 ? " (" : ", ", pids[i],
+		    table_printable(comms[i], name, sizeof(name)));
+	if (n > 0 && total > n && used < len)
+		used += (size_t)snprintf(
+		    buf + used, len - used, " and %u more", total - n);
+	if (n > 0 && used < len)
+		snprintf(buf + used, len - used, ")");
+	return buf;
+}
+
+/*
  * --metrics: the writer's options.  The zeros of "no dual listener" are
  * written only where nothing kept such sockets out of the listing.
  */
@@ -299,33 +353,59 @@ close_metrics(
 static void
 warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 {
-	unsigned int i, unread = st->vanished + st->denied + st->failed;
-	char name[4 * NAME_MAX + 1];
+	unsigned int i, unread = st->denied + st->failed;
+	char name[NETNS_NAMED_PIDS][4 * NAME_MAX + 1], what[1024];
+	char comms[NETNS_NAMED_PIDS][65];
+	int pids[NETNS_NAMED_PIDS];
+	unsigned int n;
 
 	for (i = 0; i < res->listing.nmissing; i++)
 		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
 		      "protocol (diag module not loaded?); skipped",
 		    output_family_name(res->listing.missing[i].family),
 		    output_proto_name(res->listing.missing[i].protocol));
-	if (unread > 0)
-		warnx("-p: could not read the descriptors of %u processes "
-		      "(%u exited, %u permission denied, %u other%s%s); "
-		      "their sockets show no owner",
-		    unread, st->vanished, st->denied, st->failed,
+	/* Processes that exited held nothing: not worth a word. */
+	if (unread > 0) {
+		for (i = 0; i < st->nnamed; i++) {
+			pids[i] = st->named[i].pid;
+			memcpy(comms[i], st->named[i].comm, sizeof(comms[i]));
+		}
+		warnx("-p: could not read the descriptors of %s%s%s; %s "
+		      "sockets show no owner",
+		    name_processes(
+			what, sizeof(what), unread, pids, comms, st->nnamed),
 		    st->failed > 0 ? ": " : "",
-		    st->failed > 0 ? strerror(-st->first_error) : "");
-	if (res->ns_failed > 0)
+		    st->failed > 0 ? strerror(-st->first_error) : "",
+		    unread == 1 ? "its" : "their");
+	}
+	if (res->ns_failed > 0) {
+		n = res->ns_failed < NETNS_NAMED_PIDS ? res->ns_failed
+						      : NETNS_NAMED_PIDS;
+		for (i = 0; i < n; i++)
+			table_printable(
+			    res->first_failed[i], name[i], sizeof(name[i]));
 		warnx("--all-netns: could not enter %u of %u network "
-		      "namespaces (first: %s: %s); skipped",
+		      "namespace%s (%s%s%s%s%s%s): %s; skipped",
 		    res->ns_failed, res->ns_total,
-		    table_printable(res->first_failed, name, sizeof(name)),
+		    res->ns_total == 1 ? "" : "s", name[0], n > 1 ? ", " : "",
+		    n > 1 ? name[1] : "", n > 2 ? ", " : "",
+		    n > 2 ? name[2] : "", res->ns_failed > n ? ", ..." : "",
 		    res->first_failed_err == -EINVAL
 			? "not a network namespace"
 			: strerror(-res->first_failed_err));
-	if (res->ns_unreadable > 0)
+	}
+	if (res->ns_unreadable > 0) {
+		n = res->ns_unreadable < NETNS_NAMED_PIDS ? res->ns_unreadable
+							  : NETNS_NAMED_PIDS;
+		for (i = 0; i < n; i++) {
+			pids[i] = res->unreadable_pids[i];
+			procmap_read_comm(NETNS_PROC_ROOT, pids[i], comms[i]);
+		}
 		warnx("--all-netns: could not read the network namespace of "
-		      "%u processes; theirs may be missing",
-		    res->ns_unreadable);
+		      "%s; theirs may be missing",
+		    name_processes(what, sizeof(what), res->ns_unreadable, pids,
+			comms, n));
+	}
 }
 
 int
@@ -386,6 +466,7 @@ main(int argc, char *argv[])
 	oo.json = opts.json;
 	oo.processes = opts.processes;
 	oo.netns = opts.all_netns;
+	oo.width = terminal_width();
 	if (opts.metrics) {
 		metrics_opts(&opts, &oo);
 		if (opts.metrics_file != NULL) {
@@ -407,7 +488,9 @@ main(int argc, char *argv[])
 	procmap_free(pm);
 	close_raw_files(&opts, &rf);
 
-	warn_incomplete(res, &pst);
+	/* -q: the exit status is the whole answer. */
+	if (!opts.quiet)
+		warn_incomplete(res, &pst);
 	close_metrics(&opts, mf, ret < 0 || res->listing.write_err < 0,
 	    res->listing.write_err);
 	if (res->listing.write_err < 0)
@@ -415,12 +498,17 @@ main(int argc, char *argv[])
 	if (ret < 0)
 		exit_on_dump_error(&opts, res, ret);
 	if (opts.check) {
-		/* An audit that could not look everywhere answers neither
-		 * "nothing" nor "something". */
+		/* A finding is a finding, wherever else it could not look;
+		 * "nothing" needs a look everywhere. */
+		if (res->listing.rows > 0)
+			return EXIT_FOUND;
 		if (res->listing.nmissing > 0 || res->ns_failed > 0 ||
 		    res->ns_unreadable > 0)
 			return EXIT_ERROR;
-		return res->listing.rows > 0 ? EXIT_FOUND : 0;
+		return 0;
 	}
+	/* Namespaces left out: the listing is not the host's. */
+	if (res->ns_failed > 0 || res->ns_unreadable > 0)
+		return EXIT_ERROR;
 	return 0;
 }

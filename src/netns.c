@@ -95,8 +95,7 @@ scan_named(const char *named_dir, struct growing *names, struct growing *seen)
 
 /* Adds the namespace of every process under proc_root to seen. */
 static int
-scan_procs(
-    const char *proc_root, struct growing *seen, unsigned int *unreadable)
+scan_procs(const char *proc_root, struct growing *seen, struct netns_list *l)
 {
 	char path[NAME_MAX + sizeof("/ns/net")];
 	struct dirent *d;
@@ -116,8 +115,10 @@ scan_procs(
 		snprintf(path, sizeof(path), "%s/ns/net", d->d_name);
 		if (fstatat(dirfd(dir), path, &st, 0) < 0) {
 			/* A process that exited holds nothing any more. */
-			if (errno != ENOENT && errno != ESRCH)
-				(*unreadable)++;
+			if (errno != ENOENT && errno != ESRCH &&
+			    l->unreadable++ < NETNS_NAMED_PIDS)
+				l->unreadable_pids[l->unreadable - 1] =
+				    atoi(d->d_name);
 			continue;
 		}
 		s = grow(seen);
@@ -149,17 +150,79 @@ seen_cmp(const void *a, const void *b)
 	return x->name < y->name ? -1 : x->name > y->name;
 }
 
-/* Named ones first, by name; then by pid. */
+/* The own namespace first; then named ones, by name; then by pid. */
 static int
 entry_cmp(const void *a, const void *b)
 {
 	const struct netns_entry *x = a, *y = b;
 
+	if (x->own != y->own)
+		return x->own ? -1 : 1;
 	if ((x->pid == 0) != (y->pid == 0))
 		return x->pid == 0 ? -1 : 1;
 	if (x->pid == 0)
 		return strcmp(x->label, y->label);
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* The first line of root/PID/FILE, or "" (n bytes at most). */
+static size_t
+read_proc_file(const char *root, int pid, const char *file, char *buf, size_t n)
+{
+	char path[PATH_MAX];
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d/%s", root, pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	got = read(fd, buf, n);
+	close(fd);
+	return got > 0 ? (size_t)got : 0;
+}
+
+/*
+ * Names what the person reading the list knows each namespace by: the
+ * one dualstat runs in, the host's (that of the lowest pid holding any,
+ * PID 1 when it can be read), and for the others the container or unit
+ * their first process belongs to.
+ */
+static void
+label_all(struct netns_entry *v, size_t n, const char *proc_root)
+{
+	char path[PATH_MAX], cgroup[4096];
+	struct stat own;
+	size_t i, host = n, len;
+
+	snprintf(path, sizeof(path), "%s/self/ns/net", proc_root);
+	if (stat(path, &own) < 0)
+		memset(&own, 0, sizeof(own));
+	for (i = 0; i < n; i++) {
+		v[i].own = own.st_ino != 0 && v[i].ino == own.st_ino &&
+		    v[i].dev == own.st_dev;
+		if (v[i].holder > 0 &&
+		    (host == n || v[i].holder < v[host].holder))
+			host = i;
+	}
+	for (i = 0; i < n; i++) {
+		if (i == host) {
+			if (v[i].pid != 0)
+				snprintf(
+				    v[i].label, sizeof(v[i].label), "host");
+			continue;
+		}
+		if (v[i].holder <= 0)
+			continue;
+		len = read_proc_file(
+		    proc_root, v[i].holder, "cgroup", cgroup, sizeof(cgroup));
+		netns_container(
+		    cgroup, len, v[i].container, sizeof(v[i].container));
+		/* An anonymous one is known by its holder, if it has one. */
+		if (v[i].pid != 0 && v[i].container[0] != '\0')
+			snprintf(v[i].label, sizeof(v[i].label), "%s",
+			    v[i].container);
+	}
 }
 
 int
@@ -176,7 +239,7 @@ netns_list_init(
 	memset(l, 0, sizeof(*l));
 	ret = scan_named(named_dir, &names, &seen);
 	if (ret == 0)
-		ret = scan_procs(proc_root, &seen, &l->unreadable);
+		ret = scan_procs(proc_root, &seen, l);
 	if (ret < 0)
 		goto free_all;
 	/* qsort() of a NULL array is undefined, even of 0 elements. */
@@ -196,6 +259,8 @@ netns_list_init(
 			if (out[n - 1].pid != 0 &&
 			    out[n - 1].nmore < NETNS_MORE_HOLDERS)
 				out[n - 1].more[out[n - 1].nmore++] = s->pid;
+			if (out[n - 1].holder == 0)
+				out[n - 1].holder = s->pid;
 			continue;
 		}
 		if (s->pid == 0) {
@@ -207,8 +272,10 @@ netns_list_init(
 			snprintf(out[n].label, sizeof(out[n].label), "pid:%d",
 			    s->pid);
 		}
+		out[n].holder = s->pid;
 		n++;
 	}
+	label_all(out, n, proc_root);
 	if (n > 1)
 		qsort(out, n, sizeof(*out), entry_cmp);
 	l->v = out;
@@ -270,12 +337,54 @@ netns_open_entry(
 	}
 }
 
+/* Writes "pid:PID" into label if path is proc_root/PID/ns/net. */
+static void
+proc_label(const char *path, const char *proc_root, char *label)
+{
+	size_t n = strlen(proc_root), d;
+
+	if (strncmp(path, proc_root, n) != 0 || path[n] != '/')
+		return;
+	path += n + 1;
+	d = strspn(path, "0123456789");
+	if (d == 0 || d > 10 || strcmp(path + d, "/ns/net") != 0)
+		return;
+	snprintf(label, NAME_MAX + 1, "pid:%.*s", (int)d, path);
+}
+
 int
-netns_open(const char *arg, const char *named_dir)
+netns_open(
+    const char *arg, const char *named_dir, const char *proc_root, char *label)
 {
 	char path[PATH_MAX];
+	const char *pid = NULL;
+	unsigned long n;
+	struct stat st;
 	int fd;
 
+	if (strncmp(arg, "pid:", 4) == 0)
+		pid = arg + 4;
+	else if (num_parse_ulong(arg, ULONG_MAX, &n) == 0)
+		pid = arg;
+	if (pid != NULL && pid == arg) {
+		/* A name that is a number stays a name. */
+		snprintf(path, sizeof(path), "%s/%s", named_dir, arg);
+		if (stat(path, &st) == 0)
+			pid = NULL;
+	}
+	if (pid != NULL) {
+		if (num_parse_ulong(pid, INT_MAX, &n) < 0 || n == 0)
+			return -EINVAL;
+		snprintf(path, sizeof(path), "%s/%lu/ns/net", proc_root, n);
+		snprintf(label, NAME_MAX + 1, "pid:%lu", n);
+		fd = file_open_user(path, FILE_NSFS);
+		return fd == -ENOENT	 ? -ESRCH
+		    : fd == -EMEDIUMTYPE ? -EINVAL
+					 : fd;
+	}
+	snprintf(label, NAME_MAX + 1, "%s", arg);
+	/* /proc/PID/ns/net is labelled as --all-netns labels it. */
+	proc_label(arg, proc_root, label);
 	if (strchr(arg, '/') == NULL) {
 		if (arg[0] == '\0' || strcmp(arg, ".") == 0 ||
 		    strcmp(arg, "..") == 0)
@@ -288,6 +397,138 @@ netns_open(const char *arg, const char *named_dir)
 	/* A FIFO or a device is refused before it can block or act. */
 	fd = file_open_user(arg, FILE_NSFS);
 	return fd == -EMEDIUMTYPE ? -EINVAL : fd;
+}
+
+/* Copies at most n bytes of s, up to a stop character, into out. */
+static void
+copy_until(char *out, size_t len, const char *s, size_t n, const char *stop)
+{
+	size_t i;
+
+	for (i = 0; i < n && i + 1 < len && strchr(stop, s[i]) == NULL; i++)
+		out[i] = s[i];
+	out[i] = '\0';
+}
+
+static bool
+starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return n >= k && memcmp(s, prefix, k) == 0;
+}
+
+static bool
+ends(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* Container ids are 64 hex digits; 12 tell them apart, as docker ps. */
+static void
+put_id(char *out, size_t len, const char *kind, const char *id, size_t n)
+{
+	char buf[16];
+
+	copy_until(buf, sizeof(buf) < 13 ? sizeof(buf) : 13, id, n, ".");
+	snprintf(out, len, "%s:%s", kind, buf);
+}
+
+/*
+ * Finds the holder in one cgroup path (n bytes, no newline), component by
+ * component.  The layouts are those the engines make with either cgroup
+ * driver:
+ *   docker   /system.slice/docker-ID.scope, /docker/ID
+ *   podman   /machine.slice/libpod-ID.scope, /libpod_parent/libpod-ID
+ *   kubelet  /kubepods.slice/kubepods-burstable.slice/
+ *            kubepods-burstable-podUID.slice/cri-containerd-ID.scope
+ *            (UID with '_' for '-'), /kubepods/burstable/podUID/ID
+ *   systemd  /system.slice/nginx.service
+ * A pod holds the namespace its containers share, so it wins.
+ */
+static void
+container_of_path(const char *p, size_t n, char *out, size_t len)
+{
+	const char *c = p, *end = p + n, *slash, *prev = NULL, *pod;
+	char unit[96] = "", uid[64];
+	size_t clen, prevlen = 0, i;
+	bool kube = false;
+
+	out[0] = '\0';
+	for (; c < end; c = slash + 1) {
+		slash = memchr(c, '/', (size_t)(end - c));
+		if (slash == NULL)
+			slash = end;
+		clen = (size_t)(slash - c);
+		if (starts(c, clen, "kubepods"))
+			kube = true;
+		pod = NULL;
+		if (kube && starts(c, clen, "pod"))
+			pod = c + 3;
+		else if (kube && starts(c, clen, "kubepods-") &&
+		    ends(c, clen, ".slice")) {
+			for (i = clen - 6; i >= 4 && pod == NULL; i--)
+				if (memcmp(c + i - 4, "-pod", 4) == 0)
+					pod = c + i;
+		}
+		if (pod != NULL && out[0] == '\0') {
+			copy_until(
+			    uid, sizeof(uid), pod, (size_t)(slash - pod), ".");
+			for (i = 0; uid[i] != '\0'; i++)
+				if (uid[i] == '_')
+					uid[i] = '-';
+			snprintf(out, len, "k8s-pod:%s", uid);
+			return;
+		}
+		if (starts(c, clen, "docker-") && ends(c, clen, ".scope"))
+			put_id(out, len, "docker", c + 7, clen - 7);
+		else if (prev != NULL && prevlen == 6 &&
+		    memcmp(prev, "docker", 6) == 0 && clen == 64)
+			put_id(out, len, "docker", c, clen);
+		else if (starts(c, clen, "libpod-") &&
+		    !starts(c, clen, "libpod-conmon-"))
+			put_id(out, len, "podman", c + 7, clen - 7);
+		else if (ends(c, clen, ".service") || ends(c, clen, ".scope"))
+			copy_until(unit, sizeof(unit), c, clen, "");
+		prev = c;
+		prevlen = clen;
+	}
+	if (!kube && out[0] == '\0' && unit[0] != '\0')
+		snprintf(out, len, "systemd:%s", unit);
+}
+
+void
+netns_container(const char *cgroup, size_t n, char *out, size_t len)
+{
+	const char *line = cgroup, *end = cgroup + n, *nl, *path, *best = NULL;
+	size_t best_len = 0;
+
+	out[0] = '\0';
+	/* "HIERARCHY:CONTROLLERS:PATH" lines; cgroup v2's "0::PATH" is the
+	 * one to read, else v1's name=systemd one, else the first. */
+	for (; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
+			nl = end;
+		path = memchr(line, ':', (size_t)(nl - line));
+		if (path != NULL)
+			path = memchr(path + 1, ':', (size_t)(nl - path - 1));
+		if (path == NULL)
+			continue;
+		path++;
+		if (best == NULL || starts(line, (size_t)(nl - line), "0::") ||
+		    memmem(line, (size_t)(path - line), "name=systemd", 12) !=
+			NULL) {
+			best = path;
+			best_len = (size_t)(nl - path);
+			if (starts(line, (size_t)(nl - line), "0::"))
+				break;
+		}
+	}
+	if (best != NULL)
+		container_of_path(best, best_len, out, len);
 }
 
 struct call {

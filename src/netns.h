@@ -11,6 +11,7 @@
 #define DUALSTAT_NETNS_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,8 @@
 /* Holders kept per namespace besides the lowest: any one that is still
  * there when the namespace is entered will do. */
 #define NETNS_MORE_HOLDERS 7
+/* At most this many processes are named in a warning. */
+#define NETNS_NAMED_PIDS 3
 
 struct netns_entry {
 	uint64_t dev, ino; /* the nsfs file; 0, 0 if a name cannot be read */
@@ -27,13 +30,23 @@ struct netns_entry {
 	/* The next lowest holders, tried in order if pid has exited. */
 	int more[NETNS_MORE_HOLDERS];
 	unsigned int nmore;
-	char label[NAME_MAX + 1]; /* the name, or "pid:PID" */
+	int holder; /* the lowest pid holding it, named or not; 0 if none */
+	bool own; /* the namespace dualstat runs in */
+	/* The name; "host" for the namespace of PID 1 (or of the lowest
+	 * readable pid); or "pid:PID". */
+	char label[NAME_MAX + 1];
+	/* What holds it, from the cgroup of its holder: "docker:ID12",
+	 * "podman:ID12", "k8s-pod:UID", "systemd:UNIT"; "" if unknown. */
+	char container[96];
 };
 
 struct netns_list {
-	struct netns_entry *v; /* named ones by name, then the rest by pid */
+	/* The own namespace first, then named ones by name, then the rest
+	 * by pid. */
+	struct netns_entry *v;
 	size_t n;
 	unsigned int unreadable; /* processes whose namespace we cannot see */
+	int unreadable_pids[NETNS_NAMED_PIDS]; /* the first few of them */
 };
 
 /*
@@ -60,13 +73,24 @@ int netns_open_entry(
     const struct netns_entry *e, const char *named_dir, const char *proc_root);
 
 /*
- * Opens -N's argument: a path if it has a '/', otherwise a name in
- * named_dir, with file_open_user(FILE_NSFS).  Returns an O_RDONLY
- * descriptor or -errno: -ENOENT for an empty name, "." or ".."; -EINVAL
- * for a file that is not a namespace.  Whether it is a network namespace
- * (and not another kind) shows when it is entered.
+ * Opens -N's argument: a path if it has a '/'; the namespace of a process
+ * for "pid:PID", or for a bare number that is not a name in named_dir;
+ * otherwise a name in named_dir; with file_open_user(FILE_NSFS).  Writes
+ * the label --all-netns would give it ("pid:PID" or the argument) into
+ * label (NAME_MAX + 1 bytes).  Returns an O_RDONLY descriptor or -errno
+ * (-ENOENT for an empty name, "." or ".."; -ESRCH: no such process;
+ * -EINVAL for a file that is not a namespace).  Whether it is a network
+ * namespace (and not another kind) shows when it is entered.
  */
-int netns_open(const char *arg, const char *named_dir);
+int netns_open(
+    const char *arg, const char *named_dir, const char *proc_root, char *label);
+
+/*
+ * Writes into out (len bytes) what holds a namespace, from the text of
+ * /proc/PID/cgroup (n bytes): "docker:ID12", "podman:ID12", "k8s-pod:UID"
+ * or "systemd:UNIT"; "" when none is recognised.  Pure, for the tests.
+ */
+void netns_container(const char *cgroup, size_t n, char *out, size_t len);
 
 /*
  * Runs fn(arg) on a new thread that has entered the network namespace

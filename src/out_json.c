@@ -117,14 +117,36 @@ json_row(struct writer *w, const struct out_row *row)
 	p = put_addr(p, sk->family, sk->local_addr, w->opts.unmap);
 	p = PUT(p, "\",\"local_port\":");
 	p = fmt_u32(p, sk->local_port);
-	p = PUT(p, ",\"peer_addr\":\"");
-	p = put_addr(p, sk->family, sk->peer_addr, w->opts.unmap);
-	p = PUT(p, "\",\"peer_port\":");
-	p = fmt_u32(p, sk->peer_port);
-	p = PUT(p, ",\"inode\":");
-	p = fmt_u32(p, sk->inode);
-	p = PUT(p, ",\"uid\":");
-	p = fmt_u32(p, sk->uid);
+	/* A listener or an unconnected socket has no peer. */
+	if (sock_has_no_peer(sk)) {
+		p = PUT(p, ",\"peer_addr\":null,\"peer_port\":null");
+	} else {
+		p = PUT(p, ",\"peer_addr\":\"");
+		p = put_addr(p, sk->family, sk->peer_addr, w->opts.unmap);
+		p = PUT(p, "\",\"peer_port\":");
+		p = fmt_u32(p, sk->peer_port);
+	}
+	p = PUT(p, ",\"interface\":");
+	if (row->ifname != NULL) {
+		fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
+		json_write_string(w->out, row->ifname, strlen(row->ifname));
+		p = line;
+	} else {
+		p = PUT(p, "null");
+	}
+	p = PUT(p, ",\"recv_q\":");
+	p = fmt_u32(p, sk->recv_q);
+	p = PUT(p, ",\"send_q\":");
+	p = fmt_u32(p, sk->send_q);
+	/* TIME-WAIT and request sockets: no owner, not uid 0. */
+	if (sock_has_owner(sk)) {
+		p = PUT(p, ",\"inode\":");
+		p = fmt_u32(p, sk->inode);
+		p = PUT(p, ",\"uid\":");
+		p = fmt_u32(p, sk->uid);
+	} else {
+		p = PUT(p, ",\"inode\":null,\"uid\":null");
+	}
 	if (w->ns.name == NULL && row->procs == NULL &&
 	    sk->protocol != IPPROTO_SCTP) {
 		*p++ = '}';
@@ -139,10 +161,8 @@ json_row(struct writer *w, const struct out_row *row)
 		    sk->npeer, w->opts.unmap);
 	}
 	if (w->ns.name != NULL) {
-		fputs(",\"netns\":", w->out);
-		json_write_string(w->out, w->ns.name, strlen(w->ns.name));
-		fprintf(w->out, ",\"netns_inode\":%llu",
-		    (unsigned long long)w->ns.inode);
+		fputc(',', w->out);
+		json_write_netns(w->out, &w->ns);
 	}
 	if (row->procs != NULL)
 		put_processes(w->out, row->procs, sk->inode);
@@ -168,6 +188,30 @@ void
 json_init(struct writer *w, FILE *out, const struct out_opts *opts)
 {
 	writer_init(w, &json_ops, out, opts);
+}
+
+/* A NUL-terminated untrusted string, or null. */
+static void
+put_string_or_null(FILE *out, const char *s)
+{
+	if (s != NULL)
+		json_write_string(out, s, strlen(s));
+	else
+		fputs("null", out);
+}
+
+void
+json_write_netns(FILE *out, const struct out_netns *ns)
+{
+	fputs("\"netns\":", out);
+	put_string_or_null(out, ns->name);
+	if (ns->inode != 0)
+		fprintf(out, ",\"netns_inode\":%llu",
+		    (unsigned long long)ns->inode);
+	else
+		fputs(",\"netns_inode\":null", out);
+	fputs(",\"container\":", out);
+	put_string_or_null(out, ns->container);
 }
 
 /*

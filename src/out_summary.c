@@ -18,6 +18,11 @@
 
 #include "output.h"
 
+/* The state groups as JSON keys: snake_case, for jq's .tcp.time_wait
+ * (the table and the metrics say "time-wait", as ss does). */
+static const char *const group_keys[OUT_GROUPS] = { "listening", "connected",
+	"time_wait" };
+
 /* Only TCP sockets are ever in TIME-WAIT: no such line for the others. */
 static bool
 has_group(int proto, int group)
@@ -39,11 +44,13 @@ has_lines(const struct writer *w, int proto)
 				return true;
 	return false;
 }
-/* --all-netns with -j: the namespaces' objects in one array. */
+
+/* -j: one array of per-namespace objects, one for a plain run or -N,
+ * so a reader handles one shape. */
 static bool
 is_array(const struct writer *w)
 {
-	return w->opts.json && w->opts.netns;
+	return w->opts.json;
 }
 
 static int
@@ -110,7 +117,7 @@ table_end(struct writer *w, const struct out_status *st)
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
 
-	/* --all-netns: one block per namespace, named first. */
+	/* --all-netns and -N: one block per namespace, named first. */
 	if (w->ns.name != NULL) {
 		fputs("Network namespace ", w->out);
 		table_write_string(w->out, w->ns.name, strlen(w->ns.name));
@@ -174,13 +181,8 @@ json_end(struct writer *w, const struct out_status *st)
 		fputs(w->netns_done == 0 ? "\n{" : ",\n{", w->out);
 	else
 		fputc('{', w->out);
-	if (w->ns.name != NULL) {
-		fputs("\"netns\":", w->out);
-		json_write_string(w->out, w->ns.name, strlen(w->ns.name));
-		fprintf(w->out, ",\"netns_inode\":%llu,",
-		    (unsigned long long)w->ns.inode);
-	}
-	fputs("\"bindv6only\":", w->out);
+	json_write_netns(w->out, &w->ns);
+	fputs(",\"bindv6only\":", w->out);
 	if (w->ns.bindv6only >= 0)
 		fprintf(w->out, "%d", w->ns.bindv6only);
 	else
@@ -194,7 +196,7 @@ json_end(struct writer *w, const struct out_status *st)
 			if (!has_group(p, g))
 				continue;
 			fprintf(w->out, "%s\"%s\":", g > 0 ? "," : "",
-			    output_group_name(g));
+			    group_keys[g]);
 			json_counts(w->out, w->counts[p][g]);
 			for (m = 0; m < SOCK_MODE_COUNT; m++)
 				total[m] += w->counts[p][g][m];
@@ -208,9 +210,29 @@ json_end(struct writer *w, const struct out_status *st)
 	fputs(is_array(w) ? "}" : "}\n", w->out);
 }
 
+/* Sockets counted in the namespace being ended. */
+static unsigned long
+ns_total(const struct writer *w)
+{
+	unsigned long t = 0;
+	int p, g;
+
+	for (p = 0; p < OUT_PROTOS; p++)
+		for (g = 0; g < OUT_GROUPS; g++)
+			t += line_total(w->counts[p][g]);
+	return t;
+}
+
 static int
 summary_netns_end(struct writer *w, const struct out_status *st)
 {
+	/* --all-netns: the empty ones make one line at the end; only a
+	 * namespace listed in full is known to be empty. */
+	if (!w->opts.json && w->opts.netns && st->complete &&
+	    ns_total(w) == 0) {
+		w->netns_empty++;
+		return 0;
+	}
 	if (w->opts.json)
 		json_end(w, st);
 	else
@@ -222,6 +244,9 @@ static int
 summary_end(struct writer *w, const struct out_status *st)
 {
 	(void)st;
+	if (w->netns_empty > 0)
+		fprintf(w->out, "%lu namespace%s with no sockets\n",
+		    w->netns_empty, w->netns_empty == 1 ? "" : "s");
 	if (is_array(w))
 		fputs(w->netns_done == 0 ? "]\n" : "\n]\n", w->out);
 	return 0;

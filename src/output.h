@@ -27,6 +27,8 @@ struct out_opts {
 	bool json; /* -s: the summary as one JSON object */
 	bool processes; /* -p: the owners of each socket */
 	bool netns; /* --all-netns: the namespace of each socket */
+	/* table: the terminal's width to fit, 0 when stdout is not one */
+	unsigned int width;
 	struct {
 		/* --metrics-listeners=all: every listener, not only dual. */
 		bool all_listeners;
@@ -43,12 +45,14 @@ struct out_opts {
 
 /* The network namespace whose sockets follow (writer_netns_begin()). */
 struct out_netns {
-	/* --all-netns: its name or "pid:PID" (untrusted bytes,
-	 * NUL-terminated, alive until writer_netns_end()); NULL for the
-	 * namespace of a plain run or -N. */
+	/* --all-netns and -N: its label (untrusted bytes, NUL-terminated,
+	 * alive until writer_netns_end()); NULL for a plain run. */
 	const char *name;
-	uint64_t inode; /* 0 when name is NULL */
+	uint64_t inode; /* 0 when unknown (-N PATH) or name is NULL */
 	int bindv6only; /* net.ipv6.bindv6only, or -1 if unknown */
+	/* --all-netns: the container or unit holding it ("docker:3f2a...",
+	 * "systemd:nginx.service"; untrusted bytes), or NULL. */
+	const char *container;
 };
 
 /* At most this many (family, protocol) dumps in an out_status. */
@@ -79,6 +83,9 @@ struct out_status {
 struct out_row {
 	const struct sock_entry *sk;
 	const struct procmap *procs; /* -p: owners by inode, or NULL */
+	/* The bound device (sk->ifindex) by name, or NULL if unbound
+	 * (untrusted bytes, NUL-terminated). */
+	const char *ifname;
 };
 
 /* The state groups of the summary: listening (and unconnected UDP),
@@ -111,13 +118,15 @@ struct writer {
 	struct out_netns ns; /* the namespace being listed */
 	unsigned long rows; /* rows written so far */
 	unsigned long netns_done; /* namespaces ended so far */
+	unsigned long netns_empty; /* -s --all-netns: empty ones folded */
 	/* -s, --metrics: sockets per protocol (output_proto_at()), state
 	 * group and mode. */
 	unsigned long counts[OUT_PROTOS][OUT_GROUPS][SOCK_MODE_COUNT];
 	void *priv; /* a writer's own state, from its begin to its end */
 };
 
-/* Set up a writer on out; they cannot fail. */
+/* Set up a writer on out; they cannot fail (the table allocates its
+ * buffer in writer_begin() and frees it in writer_end()). */
 void table_init(struct writer *w, FILE *out, const struct out_opts *opts);
 void json_init(struct writer *w, FILE *out, const struct out_opts *opts);
 /* -s: counts rows and writes only the totals, as a table or JSON. */
@@ -159,6 +168,13 @@ void metrics_write_label(FILE *out, const char *s, size_t n);
  * overrides and isolates) as \uXXXX, invalid UTF-8 as U+FFFD.
  */
 void json_write_string(FILE *out, const char *s, size_t n);
+
+/*
+ * Writes the namespace's members, "netns":...,"netns_inode":...,
+ * "container":... (null where unknown), without braces or commas around:
+ * rows and summaries say it alike.
+ */
+void json_write_netns(FILE *out, const struct out_netns *ns);
 
 /*
  * Writes n bytes of untrusted text for a terminal, without quotes: '"'

@@ -231,6 +231,8 @@ sock_parse(const struct nlmsghdr *nlh, int protocol, struct sock_entry *out)
 	sk->inode = msg->idiag_inode;
 	sk->uid = msg->idiag_uid;
 	sk->ifindex = msg->id.idiag_if;
+	sk->recv_q = msg->idiag_rqueue;
+	sk->send_q = msg->idiag_wqueue;
 	if (protocol == IPPROTO_SCTP)
 		return parse_sctp(&a, sk);
 	return 0;

@@ -353,6 +353,20 @@ read_comm(int rootfd, int pid, char comm[COMM_MAX])
 	return (size_t)n;
 }
 
+size_t
+procmap_read_comm(const char *root, int pid, char comm[65])
+{
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t n = 0;
+
+	if (rootfd >= 0) {
+		n = read_comm(rootfd, pid, comm);
+		close(rootfd);
+	}
+	comm[n] = '\0';
+	return n;
+}
+
 /* An owner found by a scan thread, merged into the map after the scan. */
 struct hit {
 	uint32_t inode;
@@ -689,6 +703,14 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 
 		for (k = 0; k < n && error == 0; k++)
 			error = sc[k].errs[i];
+		if (error != 0 && error != ENOENT && error != ESRCH &&
+		    st->nnamed < PROCMAP_NAMED) {
+			size_t len = read_comm(
+			    rootfd, pids[i], st->named[st->nnamed].comm);
+
+			st->named[st->nnamed].comm[len] = '\0';
+			st->named[st->nnamed++].pid = pids[i];
+		}
 		if (error != 0)
 			count_error(st, error);
 		else

@@ -15,6 +15,8 @@
 
 struct procmap;
 
+#define PROCMAP_NAMED 3
+
 /* What procmap_scan() could not read; each count is of processes. */
 struct procmap_stats {
 	unsigned long procs; /* process directories visited */
@@ -23,6 +25,14 @@ struct procmap_stats {
 	unsigned int denied; /* EACCES/EPERM on their fd directory */
 	unsigned int failed; /* any other error (first_error says which) */
 	int first_error; /* -errno of the first "failed" one */
+	/* The first PROCMAP_NAMED of the denied and failed ones, by pid,
+	 * for a warning that names them (comm untrusted, NUL-terminated,
+	 * "" if it could not be read either). */
+	unsigned int nnamed;
+	struct {
+		int pid;
+		char comm[65];
+	} named[PROCMAP_NAMED];
 };
 
 /* One owner of a socket. comm is not NUL-terminated and is untrusted. */
@@ -81,6 +91,12 @@ int procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st);
  * CPU, at most 8).  The result does not depend on it.
  */
 void procmap_set_threads(struct procmap *m, unsigned int n);
+
+/*
+ * Reads root/PID/comm (the process name, untrusted) into comm, NUL-
+ * terminated; "" if it cannot be read.  Returns its length.
+ */
+size_t procmap_read_comm(const char *root, int pid, char comm[65]);
 
 /* Starts iterating over the owners of inode (none if it is unknown). */
 void procmap_lookup(

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "msg.h"
@@ -116,6 +117,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
 	struct ns_handle h = { .summary = opts->summary || opts->metrics };
+	struct stat st;
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
@@ -142,6 +144,8 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		}
 		s->res.ns_total = (unsigned int)s->list.n;
 		s->res.ns_unreadable = s->list.unreadable;
+		memcpy(s->res.unreadable_pids, s->list.unreadable_pids,
+		    sizeof(s->res.unreadable_pids));
 		return 0;
 	}
 	if (opts->replay != NULL)
@@ -156,11 +160,13 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		adopt(s, &h);
 		return 0;
 	}
-	fd = netns_open(opts->netns, named_dir);
+	fd = netns_open(opts->netns, named_dir, proc_root, s->netns_label);
 	if (fd < 0) {
 		fail(err, errlen, "network namespace", opts->netns, fd);
 		return fd;
 	}
+	if (fstat(fd, &st) == 0)
+		s->netns_inode = st.st_ino;
 	ret = netns_call(fd, open_cb, &h);
 	close(fd);
 	if (ret < 0) {
@@ -198,6 +204,9 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 		return false;
 	h->summary = s->opts->summary || s->opts->metrics;
 	h->nd = listing_plan_sockets(&s->plan);
+	/* Ours needs no setns(), which an unprivileged user cannot do. */
+	if (e->own && open_cb(h) == 0)
+		return true;
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {
@@ -206,11 +215,16 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 	}
 	if (ret < 0) {
 		s->failed[i] = true;
-		if (s->res.ns_failed++ == 0) {
-			snprintf(s->res.first_failed,
-			    sizeof(s->res.first_failed), "%s", e->label);
+		/* Its holders exited between the scan and now: gone, it holds
+		 * no sockets, and leaves the listing whole. */
+		if (ret == -ENOENT || ret == -ESRCH)
+			return false;
+		if (s->res.ns_failed == 0)
 			s->res.first_failed_err = ret;
-		}
+		if (s->res.ns_failed < NETNS_NAMED_PIDS)
+			snprintf(s->res.first_failed[s->res.ns_failed],
+			    sizeof(s->res.first_failed[0]), "%s", e->label);
+		s->res.ns_failed++;
 		return false;
 	}
 	return true;
@@ -288,9 +302,11 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
     const struct procmap *procs)
 {
 	struct out_row base = { .procs = procs };
-	struct listing_sink sink = {
-		.w = w, .collect = collect, .base = &base
-	};
+	struct listing_sink sink = { .w = w,
+		.collect = collect,
+		.base = &base,
+		/* --dump-raw records through s->d; a replay has none. */
+		.names = d != NULL ? d[0] : s->d[0] };
 	struct listing_result lr;
 	struct out_status st;
 	int ret, end;
@@ -327,14 +343,23 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 	size_t i;
 	int ret = 0;
 
-	if (!s->opts->all_netns)
+	if (!s->opts->all_netns) {
+		/* -N: rows say which namespace, as under --all-netns. */
+		if (s->opts->netns != NULL) {
+			ns.name = s->netns_label;
+			ns.inode = s->netns_inode;
+		}
 		return pass_one(s, s->src, s->src == &s->own ? s->d : NULL, &ns,
 		    w, collect, procs);
+	}
 	for (i = 0; i < s->list.n && !answered(s); i++) {
 		if (!enter(s, i, &h))
 			continue;
 		ns.name = s->list.v[i].label;
 		ns.inode = s->list.v[i].ino;
+		ns.container = s->list.v[i].container[0] != '\0'
+		    ? s->list.v[i].container
+		    : NULL;
 		ns.bindv6only = h.bindv6only;
 		ret = pass_one(s, NULL, h.d, &ns, w, collect, procs);
 		close_sockets(h.d);

@@ -32,9 +32,11 @@ struct scope_result {
 					 failed in; "" if none */
 	unsigned int ns_total; /* --all-netns: namespaces found */
 	unsigned int ns_failed; /* ... that could not be entered */
-	char first_failed[NAME_MAX + 1]; /* label of the first of those */
-	int first_failed_err; /* and its -errno */
+	/* Labels of the first few of those, and the first one's -errno. */
+	char first_failed[NETNS_NAMED_PIDS][NAME_MAX + 1];
+	int first_failed_err;
 	unsigned int ns_unreadable; /* processes whose namespace is unknown */
+	int unreadable_pids[NETNS_NAMED_PIDS]; /* the first few of them */
 };
 
 struct scope {
@@ -48,6 +50,8 @@ struct scope {
 	const struct source *src; /* what a plain run or -N dumps from */
 	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
 	uint32_t protos; /* the loaded protocols (protos.h), host-wide */
+	char netns_label[NAME_MAX + 1]; /* -N: its label */
+	uint64_t netns_inode; /* -N: its inode */
 	struct netns_list list; /* --all-netns */
 	bool *failed; /* per list entry: could not be entered */
 	struct scope_result res;

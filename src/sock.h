@@ -57,6 +57,11 @@ struct sock_entry {
 	uint32_t uid;
 	uint32_t ifindex; /* bound device, 0 if none */
 	enum sock_mode mode; /* filled in by sock_classify() */
+	/* idiag_rqueue, idiag_wqueue: queued bytes; for a listener, the
+	 * accept queue and its backlog (net/ipv4/tcp_diag.c,
+	 * tcp_diag_get_info()). */
+	uint32_t recv_q;
+	uint32_t send_q;
 	/*
 	 * SCTP only (0 otherwise): every local and peer address of a
 	 * multi-homed endpoint or association (INET_DIAG_LOCALS/PEERS), at
@@ -127,6 +132,18 @@ bool sock_addr_is_any6(const uint8_t addr[16]);
 
 /* Returns true if the entry is an AF_INET6 socket carrying IPv4 traffic. */
 bool sock_is_mapped(const struct sock_entry *sk);
+
+/*
+ * Returns false for the sockets that have no owner to report: TIME-WAIT
+ * and request (SYN-RECV) mini-sockets, for which the kernel sends uid and
+ * inode 0 (net/ipv4/inet_diag.c, inet_twsk_diag_fill() and
+ * inet_req_diag_fill()).  Their 0 means "none", not root.
+ */
+bool sock_has_owner(const struct sock_entry *sk);
+
+/* Returns true if the entry has no peer: a listener or an unconnected
+ * socket (peer address all zero and port 0). */
+bool sock_has_no_peer(const struct sock_entry *sk);
 
 /* Computes and returns the mode of an entry (and stores it in sk->mode). */
 enum sock_mode sock_classify(struct sock_entry *sk);

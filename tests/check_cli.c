@@ -260,9 +260,12 @@ static const struct {
 	/* An IPv4 prefix can match mapped addresses: -6 is fine. */
 	{ { "-6", "--src", "10.0.0.0/8", NULL }, 0, 0, CLI_VIEW_CONNECTED,
 	    false, true, 0, 0, 1, 0, false, false, false, false },
-	{ { "--unmap", "-s", "-j", NULL }, 0, 0, CLI_VIEW_CONNECTED, true, true,
-	    0, 0, 0, 0, true, true, false, false },
-	{ { "--summary", NULL }, 0, 0, CLI_VIEW_CONNECTED, true, true, 0, 0, 0,
+	/* -s counts every state unless -l, -a or --state narrows it. */
+	{ { "--unmap", "-s", "-j", NULL }, 0, 0, CLI_VIEW_ALL, true, true, 0, 0,
+	    0, 0, true, true, false, false },
+	{ { "--summary", NULL }, 0, 0, CLI_VIEW_ALL, true, true, 0, 0, 0, 0,
+	    false, true, false, false },
+	{ { "-s", "-l", NULL }, 0, 0, CLI_VIEW_LISTENING, true, true, 0, 0, 0,
 	    0, false, true, false, false },
 	{ { "--check", "-q", "-l", "-m", "dual", NULL }, BIT(SOCK_MODE_DUAL), 0,
 	    CLI_VIEW_LISTENING, true, true, 0, 0, 0, 0, false, false, true,

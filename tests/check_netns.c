@@ -155,7 +155,9 @@ START_TEST(test_no_named_dir)
 	snprintf(missing, sizeof(missing), "%s/nonexistent", root);
 	ck_assert_int_eq(netns_list_init(&l, missing, proc), 0);
 	ck_assert_uint_eq(l.n, 3);
-	ck_assert_str_eq(l.v[0].label, "pid:1");
+	/* The namespace of PID 1 is the host's. */
+	ck_assert_str_eq(l.v[0].label, "host");
+	ck_assert_int_eq(l.v[0].pid, 1);
 	ck_assert_str_eq(l.v[1].label, "pid:5");
 	ck_assert_str_eq(l.v[2].label, "pid:12");
 	netns_list_done(&l);
@@ -238,9 +240,36 @@ START_TEST(test_open_entry)
 }
 END_TEST
 
+/* Opens arg and checks it is the file rel, labelled label. */
+static void
+check_open(const char *arg, const char *rel, const char *label)
+{
+	char got[NAME_MAX + 1];
+	struct stat st;
+	int fd;
+
+	fd = netns_open(arg, named, proc, got);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_uint_eq(st.st_ino, inode_of(rel));
+	ck_assert_str_eq(got, label);
+	close(fd);
+}
+
+/* Replaces root/rel with a symlink to target. */
+static void
+relink(const char *rel, const char *target)
+{
+	char path[256];
+
+	path_of(path, sizeof(path), rel);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(symlink(target, path), 0);
+}
+
 START_TEST(test_open_arg)
 {
-	char path[256], link[256];
+	char path[256], link[256], label[NAME_MAX + 1];
 	struct stat st, self;
 	int fd;
 
@@ -249,31 +278,207 @@ START_TEST(test_open_arg)
 	ck_assert_int_eq(stat("/proc/self/ns/net", &self), 0);
 	path_of(link, sizeof(link), "named/green");
 	ck_assert_int_eq(symlink("/proc/self/ns/net", link), 0);
-	fd = netns_open("green", named);
+	fd = netns_open("green", named, proc, label);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fstat(fd, &st), 0);
 	ck_assert_int_eq(st.st_ino, self.st_ino);
 	close(fd);
-	fd = netns_open(link, "/nonexistent");
+	fd = netns_open(link, "/nonexistent", proc, label);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
+	ck_assert_int_eq(unlink(link), 0);
 	/* A plain file, a FIFO (which would block a plain open()), a
 	 * device, a directory: not a namespace. */
-	ck_assert_int_eq(netns_open("blue", named), -EINVAL);
+	ck_assert_int_eq(netns_open("blue", named, proc, label), -EINVAL);
 	path_of(path, sizeof(path), "proc/12/ns/net");
-	ck_assert_int_eq(netns_open(path, "/nonexistent"), -EINVAL);
+	ck_assert_int_eq(
+	    netns_open(path, "/nonexistent", proc, label), -EINVAL);
+	ck_assert_int_eq(netns_open("pid:12", named, proc, label), -EINVAL);
 	path_of(path, sizeof(path), "named/fifo");
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
-	ck_assert_int_eq(netns_open("fifo", named), -EINVAL);
-	ck_assert_int_eq(netns_open("/dev/null", named), -EINVAL);
-	ck_assert_int_eq(netns_open(named, named), -EINVAL);
-	ck_assert_int_eq(netns_open("white", named), -ENOENT);
-	ck_assert_int_eq(netns_open("", named), -ENOENT);
-	ck_assert_int_eq(netns_open(".", named), -ENOENT);
-	ck_assert_int_eq(netns_open("..", named), -ENOENT);
+	ck_assert_int_eq(netns_open("fifo", named, proc, label), -EINVAL);
 	ck_assert_int_eq(unlink(path), 0);
-	ck_assert_int_eq(unlink(link), 0);
+	ck_assert_int_eq(netns_open("/dev/null", named, proc, label), -EINVAL);
+	ck_assert_int_eq(netns_open(named, named, proc, label), -EINVAL);
+	ck_assert_int_eq(netns_open("white", named, proc, label), -ENOENT);
+	ck_assert_int_eq(netns_open("", named, proc, label), -ENOENT);
+	ck_assert_int_eq(netns_open(".", named, proc, label), -ENOENT);
+	ck_assert_int_eq(netns_open("..", named, proc, label), -ENOENT);
+
+	/*
+	 * The fake tree's files become symlinks to distinct nsfs files of
+	 * ours (the kind of namespace shows only when it is entered), so
+	 * each open can be told apart by its inode.
+	 */
+	relink("named/blue", "/proc/self/ns/net");
+	relink("proc/12/ns/net", "/proc/self/ns/uts");
+	relink("proc/30/ns/net", "/proc/self/ns/ipc");
+	check_open("blue", "named/blue", "blue");
+	path_of(path, sizeof(path), "proc/12/ns/net");
+	check_open(path, "proc/12/ns/net", "pid:12");
+	/* A pid, bare or as --all-netns labels it (issue 11). */
+	check_open("12", "proc/12/ns/net", "pid:12");
+	check_open("pid:30", "proc/30/ns/net", "pid:30");
+	ck_assert_int_eq(netns_open("pid:40", named, proc, label), -ESRCH);
+	ck_assert_int_eq(netns_open("pid:", named, proc, label), -EINVAL);
+	ck_assert_int_eq(netns_open("pid:0", named, proc, label), -EINVAL);
+	ck_assert_int_eq(netns_open("pid:1x", named, proc, label), -EINVAL);
+	/* A name that is a number stays a name. */
+	put_hardlink("proc/12/ns/net", "named/5");
+	check_open("5", "proc/12/ns/net", "5");
+	ck_assert_int_eq(netns_open("green", named, proc, label), -ENOENT);
 	remove_tree();
+}
+END_TEST
+
+/* Writes text into root/rel. */
+static void
+put_text(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	path_of(path, sizeof(path), rel);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Adds process pid in a namespace of its own (or sharing that of
+ * share_with), with the cgroup file text cgroup. */
+static void
+put_process(int pid, int share_with, const char *cgroup)
+{
+	char rel[64], from[64];
+
+	snprintf(rel, sizeof(rel), "proc/%d", pid);
+	put_dir(rel);
+	snprintf(rel, sizeof(rel), "proc/%d/ns", pid);
+	put_dir(rel);
+	snprintf(rel, sizeof(rel), "proc/%d/ns/net", pid);
+	if (share_with != 0) {
+		snprintf(from, sizeof(from), "proc/%d/ns/net", share_with);
+		put_hardlink(from, rel);
+	} else {
+		put_file(rel);
+	}
+	snprintf(rel, sizeof(rel), "proc/%d/cgroup", pid);
+	put_text(rel, cgroup);
+}
+
+#define DOCKER_ID \
+	"3f2a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4"
+#define PODMAN_ID \
+	"9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d"
+#define POD_UID "5f0e3b1a-7c2d-4e8f-9a6b-1c3d5e7f9a0b"
+#define POD_UID_ "5f0e3b1a_7c2d_4e8f_9a6b_1c3d5e7f9a0b"
+
+/*
+ * Namespaces as the engines leave them, with cgroup files as each writes
+ * them (cgroup v2 "0::" lines, v1 hierarchies for the cgroupfs drivers):
+ * pid 1 is unreadable (no ns/net: as if hidden), so the lowest readable
+ * pid, 2, is the host; dualstat itself ("self") runs in pid 400's
+ * namespace, which a container also holds.
+ */
+START_TEST(test_labels)
+{
+	static const struct {
+		const char *label, *container;
+	} want[] = {
+		/* Own first, then by pid. */
+		{ "docker:3f2a1b2c3d4e", "docker:3f2a1b2c3d4e" },
+		{ "host", "" },
+		{ "systemd:nginx.service", "systemd:nginx.service" },
+		{ "podman:9e8d7c6b5a4f", "podman:9e8d7c6b5a4f" },
+		{ "k8s-pod:" POD_UID, "k8s-pod:" POD_UID },
+		{ "docker:3f2a1b2c3d4e", "docker:3f2a1b2c3d4e" },
+		{ "k8s-pod:" POD_UID, "k8s-pod:" POD_UID },
+		{ "pid:700", "" },
+	};
+	struct netns_list l;
+	size_t i;
+
+	snprintf(root, sizeof(root), "%s/netns.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(named, sizeof(named), "%s/named", root);
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	put_dir("proc");
+	put_dir("proc/1");
+	put_process(2, 0, "0::/init.scope\n");
+	put_process(3, 2, "0::/system.slice/ssh.service\n");
+	put_process(100, 0, "0::/system.slice/nginx.service\n");
+	put_process(
+	    200, 0, "0::/machine.slice/libpod-" PODMAN_ID ".scope/container\n");
+	/* The pause process: the kubelet's systemd driver. */
+	put_process(300, 0,
+	    "0::/kubepods.slice/kubepods-burstable.slice/"
+	    "kubepods-burstable-pod" POD_UID_ ".slice/"
+	    "cri-containerd-" DOCKER_ID ".scope\n");
+	/* Docker's systemd driver. */
+	put_process(400, 0, "0::/system.slice/docker-" DOCKER_ID ".scope\n");
+	put_process(401, 400, "0::/system.slice/docker-" DOCKER_ID ".scope\n");
+	/* Docker's cgroupfs driver, cgroup v1. */
+	put_process(500, 0,
+	    "12:pids:/docker/" DOCKER_ID "\n"
+	    "1:name=systemd:/docker/" DOCKER_ID "\n");
+	/* The kubelet's cgroupfs driver, cgroup v1. */
+	put_process(600, 0,
+	    "5:memory:/kubepods/besteffort/pod" POD_UID "/" DOCKER_ID "\n"
+	    "1:name=systemd:/kubepods/besteffort/pod" POD_UID "/" DOCKER_ID
+	    "\n");
+	/* A cgroup that says nothing: the pid it is known by. */
+	put_process(700, 0, "0::/\n");
+	put_dir("proc/self");
+	put_dir("proc/self/ns");
+	put_hardlink("proc/401/ns/net", "proc/self/ns/net");
+
+	ck_assert_int_eq(netns_list_init(&l, named, proc), 0);
+	ck_assert_uint_eq(l.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < l.n; i++) {
+		ck_assert_str_eq(l.v[i].label, want[i].label);
+		ck_assert_str_eq(l.v[i].container, want[i].container);
+		ck_assert(l.v[i].own == (i == 0));
+	}
+	ck_assert_int_eq(l.v[0].pid, 400);
+	ck_assert_int_eq(l.v[1].pid, 2);
+	netns_list_done(&l);
+	remove_tree();
+}
+END_TEST
+
+/* The holder from a cgroup file's text alone. */
+START_TEST(test_container)
+{
+	static const struct {
+		const char *cgroup, *want;
+	} cases[] = {
+		{ "0::/system.slice/docker-" DOCKER_ID ".scope\n",
+		    "docker:3f2a1b2c3d4e" },
+		{ "0::/user.slice/user-1000.slice/user@1000.service/user.slice/"
+		  "libpod-" PODMAN_ID ".scope\n",
+		    "podman:9e8d7c6b5a4f" },
+		/* conmon sits beside the container, not in it. */
+		{ "0::/machine.slice/libpod-conmon-" PODMAN_ID ".scope\n",
+		    "systemd:libpod-conmon-" PODMAN_ID ".scope" },
+		{ "0::/kubepods.slice/kubepods-pod" POD_UID_ ".slice/"
+		  "cri-containerd-" DOCKER_ID ".scope\n",
+		    "k8s-pod:" POD_UID },
+		{ "0::/system.slice/chrony.service\n",
+		    "systemd:chrony.service" },
+		{ "0::/\n", "" },
+		{ "", "" },
+		{ "garbage without colons", "" },
+	};
+	char out[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		netns_container(
+		    cases[i].cgroup, strlen(cases[i].cgroup), out, sizeof(out));
+		ck_assert_str_eq(out, cases[i].want);
+	}
 }
 END_TEST
 
@@ -307,6 +512,8 @@ main(void)
 	check_add(s, "nothing at all", test_empty);
 	check_add(s, "reopen an entry", test_open_entry);
 	check_add(s, "open -N's argument", test_open_arg);
+	check_add(s, "labels: own, host, containers", test_labels);
+	check_add(s, "container from a cgroup file", test_container);
 	check_add(s, "enter something else", test_call_not_netns);
 	return check_run(s);
 }

@@ -83,36 +83,59 @@ END_TEST
 START_TEST(test_json_rows)
 {
 	struct out_opts oo = { .header = true };
-	struct sock_entry sks[3];
+	struct sock_entry sks[4];
 	struct writer w;
+	size_t i;
 
 	sks[0] = entry(
 	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 3128, "::", 0);
+	sks[0].recv_q = 2; /* the accept queue */
+	sks[0].send_q = 511; /* the backlog */
 	sks[1] = entry(AF_INET6, IPPROTO_TCP, 1, SOCK_V6ONLY_UNKNOWN,
 	    "::ffff:10.0.0.7", 3128, "::ffff:10.0.0.8", 40000);
+	sks[1].send_q = 1448;
 	sks[2] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN,
 	    "127.0.0.1", 53, "0.0.0.0", 0);
 	sks[2].uid = 4294967295U;
+	/* TIME-WAIT: the kernel's uid and inode 0 mean "no owner". */
+	sks[3] = entry(AF_INET, IPPROTO_TCP, 6, SOCK_V6ONLY_UNKNOWN, "10.0.0.1",
+	    80, "10.0.0.2", 5000);
+	sks[3].inode = 0;
 	open_mem();
 	json_init(&w, mem, &oo);
-	write_all(&w, sks, 3);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	for (i = 0; i < 4; i++) {
+		struct out_row row = { .sk = &sks[i],
+			.ifname = i == 0 ? "eth0" : NULL };
+
+		ck_assert_int_eq(writer_row(&w, &row), 0);
+	}
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
 	ck_assert_str_eq(close_mem(),
 	    "[\n"
 	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"LISTEN\","
 	    "\"mode\":\"dual\",\"v6only\":false,\"local_addr\":\"::\","
-	    "\"local_port\":3128,\"peer_addr\":\"::\",\"peer_port\":0,"
+	    "\"local_port\":3128,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":\"eth0\",\"recv_q\":2,\"send_q\":511,"
 	    "\"inode\":12345,\"uid\":0},\n"
 	    "{\"proto\":\"tcp\",\"family\":\"inet6\",\"state\":\"ESTAB\","
 	    "\"mode\":\"mapped\",\"v6only\":null,"
 	    "\"local_addr\":\"::ffff:10.0.0.7\",\"local_port\":3128,"
 	    "\"peer_addr\":\"::ffff:10.0.0.8\",\"peer_port\":40000,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":1448,"
 	    "\"inode\":12345,\"uid\":0},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"127.0.0.1\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
-	    "\"inode\":12345,\"uid\":4294967295}\n"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
+	    "\"inode\":12345,\"uid\":4294967295},\n"
+	    "{\"proto\":\"tcp\",\"family\":\"inet\",\"state\":\"TIME-WAIT\","
+	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.0.0.1\","
+	    "\"local_port\":80,\"peer_addr\":\"10.0.0.2\",\"peer_port\":5000,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
+	    "\"inode\":null,\"uid\":null}\n"
 	    "]\n");
-	ck_assert_uint_eq(w.rows, 3);
+	ck_assert_uint_eq(w.rows, 4);
 	done_mem();
 }
 END_TEST
@@ -174,16 +197,17 @@ START_TEST(test_table)
 	open_mem();
 	table_init(&w, mem, &oo);
 	write_all(&w, sks, 3);
-	/* Columns: 5, 10, 6 and 47 characters, one space apart. */
+	/* Not a terminal: each column as wide as its title or widest cell,
+	 * one blank apart, nothing after the last. */
 	ck_assert_str_eq(close_mem(),
-	    "Proto State      Mode   Local Address:Port                    "
-	    "          Peer Address:Port\n"
-	    "tcp   LISTEN     dual   [::]:3128                             "
-	    "          [::]:*\n"
-	    "tcp   ESTAB      mapped [::ffff:10.0.0.7]:3128                "
-	    "          [::ffff:10.0.0.8]:40000\n"
-	    "tcp   TIME-WAIT  v6     [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff"
-	    "ff]:65535 [2001:db8::1]:443\n");
+	    "Proto State     Mode   Local Address:Port                   "
+	    "           Peer Address:Port\n"
+	    "tcp   LISTEN    dual   [::]:3128                            "
+	    "           [::]:*\n"
+	    "tcp   ESTAB     mapped [::ffff:10.0.0.7]:3128               "
+	    "           [::ffff:10.0.0.8]:40000\n"
+	    "tcp   TIME-WAIT v6     [ffff:ffff:ffff:ffff:ffff:ffff:ffff:f"
+	    "fff]:65535 [2001:db8::1]:443\n");
 	done_mem();
 }
 END_TEST
@@ -200,21 +224,23 @@ START_TEST(test_table_extended)
 	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_YES, "::1", 22, "::", 0);
 	sks[2] = entry(
 	    AF_INET6, IPPROTO_UDP, 7, SOCK_V6ONLY_NO, "::", 5353, "::", 0);
-	sks[2].uid = 65534;
+	/* -e's User column: the name of the uid, or the uid itself when it
+	 * has none. */
+	sks[2].uid = 4000001;
 	sks[2].inode = 4000000000U;
+	sks[1].recv_q = 3;
+	sks[1].send_q = 128;
 	open_mem();
 	table_init(&w, mem, &oo);
 	write_all(&w, sks, 3);
+	/* -H: as wide as the cells alone. */
 	ck_assert_str_eq(close_mem(),
-	    "udp   UNCONN     v4     10.1.2.3:53                           "
-	    "          0.0.0.0:*                                       "
-	    "12345      0          -\n"
-	    "tcp   LISTEN     v6only [::1]:22                              "
-	    "          [::]:*                                          "
-	    "12345      0          yes\n"
-	    "udp   UNCONN     dual   [::]:5353                             "
-	    "          [::]:*                                          "
-	    "4000000000 65534      no\n");
+	    "udp UNCONN 0 0   v4     10.1.2.3:53 0.0.0.0:* 12345      roo"
+	    "t    -\n"
+	    "tcp LISTEN 3 128 v6only [::1]:22    [::]:*    12345      roo"
+	    "t    yes\n"
+	    "udp UNCONN 0 0   dual   [::]:5353   [::]:*    4000000000 400"
+	    "0001 no\n");
 	done_mem();
 }
 END_TEST
@@ -285,15 +311,12 @@ START_TEST(test_table_processes)
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_end(&w, &complete), 0);
 	ck_assert_str_eq(close_mem(),
-	    "Proto State      Mode   Local Address:Port                    "
-	    "          Peer Address:Port                               "
-	    "Process\n"
-	    "tcp   LISTEN     dual   [::]:3128                             "
-	    "          [::]:*                                          "
-	    "users:((\"sq\\\"u\\nid\",pid=812,fd=14),"
-	    "(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n"
-	    "tcp   LISTEN     dual   [::]:3128                             "
-	    "          [::]:*\n");
+	    "Proto State  Mode Local Address:Port Peer Address:Port Proce"
+	    "ss\n"
+	    "tcp   LISTEN dual [::]:3128          [::]:*            users"
+	    ":((\"sq\\\"u\\nid\",pid=812,fd=14),(\"\\x1b]0;x\\xff\",pid=8"
+	    "13,fd=3))\n"
+	    "tcp   LISTEN dual [::]:3128          [::]:*\n");
 	done_mem();
 	procmap_free(m);
 }
@@ -326,18 +349,15 @@ START_TEST(test_table_netns)
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
 	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	/* The Netns column as wide as its longest (escaped) name. */
 	ck_assert_str_eq(close_mem(),
-	    "Netns       Proto State      Mode   Local Address:Port        "
-	    "                      Peer Address:Port                       "
-	    "        Inode      Uid        V6only Process\n"
-	    "pid:4242    udp   UNCONN     v4     10.1.2.3:53               "
-	    "                      0.0.0.0:*                               "
-	    "        777        0          -\n"
-	    "evil\\nname\\x1b udp   UNCONN     v4     10.1.2.3:53        "
-	    "                             0.0.0.0:*                        "
-	    "               12345      0          -      "
-	    "users:((\"sq\\\"u\\nid\",pid=812,fd=14),"
-	    "(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n");
+	    "Netns          Proto State  Recv-Q Send-Q Mode Local Address"
+	    ":Port Peer Address:Port Inode User V6only Process\n"
+	    "pid:4242       udp   UNCONN 0      0      v4   10.1.2.3:53  "
+	    "      0.0.0.0:*         777   root -\n"
+	    "evil\\nname\\x1b udp   UNCONN 0      0      v4   10.1.2.3:53"
+	    "        0.0.0.0:*         12345 root -      users:((\"sq\\\""
+	    "u\\nid\",pid=812,fd=14),(\"\\x1b]0;x\\xff\",pid=813,fd=3))\n");
 	done_mem();
 	procmap_free(m);
 }
@@ -362,14 +382,16 @@ START_TEST(test_json_processes)
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
 	sk.inode = 777;
-	ns.name = "pid:1";
+	ns.name = "docker:3f2a1b2c3d4e";
+	ns.container = ns.name;
 	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
-	/* TIME-WAIT sockets have inode 0 and no owner; a plain run's
-	 * namespace has no name. */
+	/* A socket not accept()ed yet has inode 0 but an owner; a plain
+	 * run's namespace has no name. */
 	sk.inode = 0;
 	ns.name = NULL;
+	ns.container = NULL;
 	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
@@ -378,19 +400,23 @@ START_TEST(test_json_processes)
 	    "[\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":12345,\"uid\":0,\"netns\":\"blue\\\"\\u000a\","
-	    "\"netns_inode\":4026532281,\"processes\":["
+	    "\"netns_inode\":4026532281,\"container\":null,\"processes\":["
 	    "{\"pid\":812,\"comm\":\"sq\\\"u\\u000aid\",\"fd\":14},"
 	    "{\"pid\":813,\"comm\":\"\\u001b]0;x\\ufffd\",\"fd\":3}]},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
-	    "\"inode\":777,\"uid\":0,\"netns\":\"pid:1\","
-	    "\"netns_inode\":4026532281,\"processes\":[]},\n"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
+	    "\"inode\":777,\"uid\":0,\"netns\":\"docker:3f2a1b2c3d4e\","
+	    "\"netns_inode\":4026532281,"
+	    "\"container\":\"docker:3f2a1b2c3d4e\",\"processes\":[]},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
-	    "\"local_port\":53,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,"
+	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":0,\"uid\":0,\"processes\":[]}\n"
 	    "]\n");
 	done_mem();
@@ -416,12 +442,9 @@ START_TEST(test_unmap)
 	table_init(&w, mem, &oo);
 	write_all(&w, sks, 3);
 	ck_assert_str_eq(close_mem(),
-	    "tcp   ESTAB      mapped 10.0.0.7:3128                         "
-	    "          10.0.0.8:40000\n"
-	    "tcp   LISTEN     mapped 127.0.0.1:80                          "
-	    "          [::]:*\n"
-	    "tcp   ESTAB      v6     [::1.2.3.4]:22                        "
-	    "          [2001:db8::1]:5\n");
+	    "tcp ESTAB  mapped 10.0.0.7:3128  10.0.0.8:40000\n"
+	    "tcp LISTEN mapped 127.0.0.1:80   [::]:*\n"
+	    "tcp ESTAB  v6     [::1.2.3.4]:22 [2001:db8::1]:5\n");
 	done_mem();
 
 	open_mem();
@@ -433,6 +456,7 @@ START_TEST(test_unmap)
 	    "\"mode\":\"mapped\",\"v6only\":null,"
 	    "\"local_addr\":\"10.0.0.7\",\"local_port\":3128,"
 	    "\"peer_addr\":\"10.0.0.8\",\"peer_port\":40000,"
+	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":12345,\"uid\":0}\n"
 	    "]\n");
 	done_mem();
@@ -506,14 +530,17 @@ START_TEST(test_summary_json)
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_ns(&w, sks, summary_socks(sks), 1);
+	/* One shape with or without --all-netns: an array of one object
+	 * per namespace; keys in snake_case. */
 	ck_assert_str_eq(close_mem(),
-	    "{\"bindv6only\":1,"
+	    "[\n{\"netns\":null,\"netns_inode\":null,\"container\":null,"
+	    "\"bindv6only\":1,"
 	    "\"tcp\":{"
 	    "\"listening\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":1,"
 	    "\"mapped\":0,\"total\":2},"
 	    "\"connected\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":1,\"total\":1},"
-	    "\"time-wait\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
+	    "\"time_wait\":{\"v4\":0,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":1,\"total\":1}},"
 	    "\"udp\":{"
 	    "\"listening\":{\"v4\":0,\"v6\":0,\"v6only\":1,\"dual\":0,"
@@ -521,13 +548,247 @@ START_TEST(test_summary_json)
 	    "\"connected\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":0,\"total\":1}},"
 	    "\"total\":{\"v4\":2,\"v6\":0,\"v6only\":1,\"dual\":1,"
-	    "\"mapped\":2,\"total\":6},\"complete\":true}\n");
+	    "\"mapped\":2,\"total\":6},\"complete\":true}\n]\n");
 	done_mem();
 
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_all(&w, NULL, 0);
-	ck_assert(strncmp(close_mem(), "{\"bindv6only\":null,", 19) == 0);
+	ck_assert(strstr(close_mem(), ",\"bindv6only\":null,") != NULL);
+	done_mem();
+}
+END_TEST
+
+/* Writes one row of sk (with owners m and bound device ifname). */
+static void
+put_row(struct writer *w, const struct sock_entry *sk, const struct procmap *m,
+    const char *ifname)
+{
+	struct out_row row = { .sk = sk, .procs = m, .ifname = ifname };
+
+	ck_assert_int_eq(writer_row(w, &row), 0);
+}
+
+/* Returns line n (from 0) of text, without its newline, in buf. */
+static const char *
+line_of(const char *t, size_t n, char *buf, size_t len)
+{
+	const char *end;
+
+	while (n-- > 0) {
+		t = strchr(t, '\n');
+		ck_assert_ptr_nonnull(t);
+		t++;
+	}
+	end = strchr(t, '\n');
+	ck_assert_ptr_nonnull(end);
+	ck_assert_uint_lt((size_t)(end - t), len);
+	memcpy(buf, t, (size_t)(end - t));
+	buf[end - t] = '\0';
+	return buf;
+}
+
+/*
+ * Widths come from a block of 4096 rows: a later row that needs more
+ * widens its column from its own block on, and a narrower one after it
+ * keeps the width (columns never shrink back).
+ */
+START_TEST(test_table_blocks)
+{
+	struct out_opts oo = { .header = true };
+	struct sock_entry narrow = entry(AF_INET, IPPROTO_UDP, 7,
+	    SOCK_V6ONLY_UNKNOWN, "10.0.0.1", 1, "0.0.0.0", 0);
+	struct sock_entry wide = entry(AF_INET6, IPPROTO_TCP, 1,
+	    SOCK_V6ONLY_UNKNOWN, "2001:db8::1", 65535, "2001:db8::2", 443);
+	struct writer w;
+	const char *out;
+	char buf[128];
+	size_t i, lines = 0;
+
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	for (i = 0; i < 4096; i++)
+		put_row(&w, &narrow, NULL, NULL);
+	put_row(&w, &wide, NULL, NULL);
+	put_row(&w, &narrow, NULL, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	out = close_mem();
+	for (i = 0; out[i] != '\0'; i++)
+		lines += out[i] == '\n';
+	ck_assert_uint_eq(lines, 1 + 4096 + 2);
+	ck_assert_str_eq(line_of(out, 0, buf, sizeof(buf)),
+	    "Proto State  Mode Local Address:Port Peer Address:Port");
+	ck_assert_str_eq(line_of(out, 1, buf, sizeof(buf)),
+	    "udp   UNCONN v4   10.0.0.1:1         0.0.0.0:*");
+	ck_assert_str_eq(line_of(out, 4096, buf, sizeof(buf)),
+	    "udp   UNCONN v4   10.0.0.1:1         0.0.0.0:*");
+	ck_assert_str_eq(line_of(out, 4097, buf, sizeof(buf)),
+	    "tcp   ESTAB  v6   [2001:db8::1]:65535 [2001:db8::2]:443");
+	ck_assert_str_eq(line_of(out, 4098, buf, sizeof(buf)),
+	    "udp   UNCONN v4   10.0.0.1:1          0.0.0.0:*");
+	done_mem();
+}
+END_TEST
+
+/*
+ * On a terminal the spare columns go to the address columns (never to the
+ * last one, which is not padded), and the Process column runs past the
+ * edge when the rest leaves it no room, as in ss -p.
+ */
+START_TEST(test_table_terminal)
+{
+	struct out_opts oo = { .header = true, .width = 80 };
+	struct sock_entry v4 = entry(AF_INET, IPPROTO_TCP, 10,
+	    SOCK_V6ONLY_UNKNOWN, "0.0.0.0", 22, "0.0.0.0", 0);
+	struct sock_entry dual =
+	    entry(AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 80, "::", 0);
+	struct procmap *m = procmap_new();
+	struct writer w;
+
+	dual.inode = 777;
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(procmap_want(m, 12345), 0);
+	ck_assert_int_eq(procmap_add(m, 12345, 1, 6, "nginx", 5), 0);
+
+	/* 80 columns, no -p: Local takes the 25 spare ones (one is kept
+	 * free at the edge). */
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &v4, NULL, NULL);
+	put_row(&w, &dual, NULL, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Proto State  Mode Local Address:Port                        "
+	    "  Peer Address:Port\n"
+	    "tcp   LISTEN v4   0.0.0.0:22                                "
+	    "  0.0.0.0:*\n"
+	    "tcp   LISTEN dual [::]:80                                   "
+	    "  [::]:*\n");
+	done_mem();
+
+	/* 100 columns, -p: 16 spare, shared by Local and Peer. */
+	oo.processes = true;
+	oo.width = 100;
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &v4, m, NULL);
+	put_row(&w, &dual, m, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Proto State  Mode Local Address:Port         Peer Address:Po"
+	    "rt         Process\n"
+	    "tcp   LISTEN v4   0.0.0.0:22                 0.0.0.0:*      "
+	    "           users:((\"nginx\",pid=1,fd=6))\n"
+	    "tcp   LISTEN dual [::]:80                    [::]:*\n");
+	done_mem();
+
+	/* 80 columns, -p with three owners: no spare, Process spills. */
+	ck_assert_int_eq(procmap_add(m, 12345, 2, 6, "nginx", 5), 0);
+	ck_assert_int_eq(procmap_add(m, 12345, 3, 6, "nginx", 5), 0);
+	oo.width = 80;
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &v4, m, NULL);
+	put_row(&w, &dual, m, NULL);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Proto State  Mode Local Address:Port Peer Address:Port Proce"
+	    "ss\n"
+	    "tcp   LISTEN v4   0.0.0.0:22         0.0.0.0:*         users"
+	    ":((\"nginx\",pid=1,fd=6),(\"nginx\",pid=2,fd=6),(\"nginx\",p"
+	    "id=3,fd=6))\n"
+	    "tcp   LISTEN dual [::]:80            [::]:*\n");
+	done_mem();
+	procmap_free(m);
+}
+END_TEST
+
+/*
+ * The bound device, or an IPv6 zone, after the address as ss writes it;
+ * its name escaped, and as wide as its characters.  -e: TIME-WAIT sockets
+ * have no inode or user ("-", not root's uid 0).
+ */
+START_TEST(test_table_interface)
+{
+	struct out_opts oo = { .header = false };
+	struct sock_entry sks[4];
+	struct writer w;
+
+	sks[0] = entry(
+	    AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_NO, "::", 6002, "::", 0);
+	sks[1] = entry(AF_INET6, IPPROTO_TCP, 10, SOCK_V6ONLY_YES, "fe80::99",
+	    6001, "::", 0);
+	sks[2] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN, "10.0.0.1",
+	    53, "0.0.0.0", 0);
+	sks[3] = entry(AF_INET, IPPROTO_UDP, 7, SOCK_V6ONLY_UNKNOWN, "10.0.0.2",
+	    53, "0.0.0.0", 0);
+	open_mem();
+	table_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	put_row(&w, &sks[0], NULL, "eth0");
+	put_row(&w, &sks[1], NULL, "eth0");
+	put_row(&w, &sks[2], NULL, "e\x1b");
+	put_row(&w, &sks[3], NULL, "caf\xc3\xa9");
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "tcp LISTEN dual   [::]%eth0:6002       [::]:*\n"
+	    "tcp LISTEN v6only [fe80::99]%eth0:6001 [::]:*\n"
+	    "udp UNCONN v4     10.0.0.1%e\\x1b:53    0.0.0.0:*\n"
+	    "udp UNCONN v4     10.0.0.2%caf\xc3\xa9:53     0.0.0.0:*\n");
+	done_mem();
+
+	oo.extended = true;
+	sks[0] = entry(AF_INET, IPPROTO_TCP, 6, SOCK_V6ONLY_UNKNOWN, "10.0.0.1",
+	    80, "10.0.0.2", 5000);
+	sks[0].inode = 0;
+	open_mem();
+	table_init(&w, mem, &oo);
+	write_all(&w, sks, 1);
+	ck_assert_str_eq(close_mem(),
+	    "tcp TIME-WAIT 0 0 v4 10.0.0.1:80 10.0.0.2:5000 - - -\n");
+	done_mem();
+}
+END_TEST
+
+/* -s --all-netns: namespaces with no socket fold into one line. */
+START_TEST(test_summary_fold)
+{
+	struct out_opts oo = { .header = false, .netns = true };
+	struct out_netns ns = { .name = "host", .inode = 1, .bindv6only = 0 };
+	struct sock_entry sks[6];
+	struct writer w;
+	char name[16];
+	int i;
+
+	summary_socks(sks);
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	put_row(&w, &sks[3], NULL, NULL);
+	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "pid:%d", 100 + i);
+		ns.name = name;
+		ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+		ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
+	}
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
+	ck_assert_str_eq(close_mem(),
+	    "Network namespace host (inode 1)\n"
+	    "tcp   listening  1        0        0        0        0        1\n"
+	    "tcp   connected  0        0        0        0        0        0\n"
+	    "tcp   time-wait  0        0        0        0        0        0\n"
+	    "udp   listening  0        0        0        0        0        0\n"
+	    "udp   connected  0        0        0        0        0        0\n"
+	    "total            1        0        0        0        0        1\n"
+	    "net.ipv6.bindv6only = 0\n"
+	    "\n"
+	    "200 namespaces with no sockets\n");
 	done_mem();
 }
 END_TEST
@@ -646,6 +907,10 @@ main(void)
 	check_add(s, "table netns", test_table_netns);
 	check_add(s, "json processes and netns", test_json_processes);
 	check_add(s, "unmap", test_unmap);
+	check_add(s, "table widths by block", test_table_blocks);
+	check_add(s, "table on a terminal", test_table_terminal);
+	check_add(s, "table bound device, TIME-WAIT", test_table_interface);
+	check_add(s, "summary folds empty namespaces", test_summary_fold);
 	check_add(s, "summary table", test_summary_table);
 	check_add(s, "summary json", test_summary_json);
 	check_add(s, "summary incomplete", test_summary_incomplete);

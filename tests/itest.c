@@ -139,10 +139,21 @@ new_socket(int family, int type, int v6only)
 int
 itest_bind(int type, const char *addr, uint16_t port, int v6only)
 {
+	return itest_bind_dev(type, addr, port, v6only, NULL);
+}
+
+int
+itest_bind_dev(
+    int type, const char *addr, uint16_t port, int v6only, const char *dev)
+{
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(addr, port, &ss);
 	int fd = new_socket(ss.ss_family, type, v6only);
 
+	if (dev != NULL &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+		(socklen_t)strlen(dev)) < 0)
+		itest_fatal("SO_BINDTODEVICE %s: %s", dev, strerror(errno));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
 		itest_fatal("bind %s:%u: %s", addr, port, strerror(errno));
 	if (type == SOCK_STREAM && listen(fd, 128) < 0)
@@ -455,4 +466,13 @@ itest_count_lines(const char *text)
 		if (*text == '\n')
 			n++;
 	return n;
+}
+
+const char *
+itest_json_peer(const char *paddr, uint16_t pport)
+{
+	if (pport == 0 &&
+	    (strcmp(paddr, "::") == 0 || strcmp(paddr, "0.0.0.0") == 0))
+		return "null";
+	return paddr;
 }

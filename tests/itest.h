@@ -43,6 +43,11 @@ void itest_fatal(const char *fmt, ...)
  */
 int itest_bind(int type, const char *addr, uint16_t port, int v6only);
 
+/* Same, bound to device dev first (SO_BINDTODEVICE) unless it is NULL:
+ * what a link-local address needs to be bound at all. */
+int itest_bind_dev(
+    int type, const char *addr, uint16_t port, int v6only, const char *dev);
+
 /* Connects a new socket of the address's family to addr:port. */
 int itest_connect(int type, const char *addr, uint16_t port);
 
@@ -83,6 +88,13 @@ int itest_run_prog(const char *const argv[], char **out, char **err);
 bool itest_json_get(const char *obj, const char *key, char *val, size_t len);
 
 /* Returns a pointer to line n (0-based) of text, or NULL; lines end at \n. */
+/*
+ * What a row's "peer_addr" holds for a socket whose peer is paddr:pport:
+ * "null" for none (a listener or unconnected socket: the wildcard and
+ * port 0), else paddr.
+ */
+const char *itest_json_peer(const char *paddr, uint16_t pport);
+
 const char *itest_line(const char *text, size_t n, size_t *len);
 
 /* Counts the lines of text. */

@@ -5,7 +5,8 @@
  * namespace, /proc and /run (a tmpfs), so --all-netns sees exactly the
  * namespaces made here and nothing is left behind on the host:
  *
- *   pid:1      the test's own namespace: one UDP socket
+ *   host       the test's own namespace (that of its PID 1): one UDP
+ *              socket
  *   blue       named (a bind mount under /run/netns) and held by no
  *              process: the test enters it, opens sockets there and comes
  *              back, so their holder (pid 1) lives in another namespace
@@ -355,8 +356,9 @@ check_rows(const char *const args[], bool (*want)(const struct expect *),
 	for (i = 0; i < nexp; i++)
 		exp_tab[i].seen = 0;
 	status = itest_run(args, &out, &err);
-	itest_check(
-	    status == 0, "dualstat%s: exit %d: %s", argtext, status, err);
+	/* A namespace left out makes the listing incomplete: exit 2. */
+	itest_check(status == (warning == NULL ? 0 : 2),
+	    "dualstat%s: exit %d: %s", argtext, status, err);
 	if (warning == NULL)
 		itest_check(
 		    err[0] == '\0', "dualstat%s: stderr: %s", argtext, err);
@@ -393,7 +395,7 @@ check_rows(const char *const args[], bool (*want)(const struct expect *),
 		if (!netns) {
 			itest_check(
 			    !itest_json_get(line, "netns", buf, sizeof(buf)),
-			    "dualstat%s: netns without --all-netns", argtext);
+			    "dualstat%s: netns in a plain run", argtext);
 		} else if (field(line, "netns", buf, sizeof(buf))) {
 			itest_check(strcmp(buf, e->netns) == 0,
 			    "dualstat%s: inode %u in netns %s, want %s",
@@ -459,7 +461,7 @@ s1_listening(const struct expect *e)
 static bool
 in_home(const struct expect *e)
 {
-	return strcmp(e->netns, "pid:1") == 0;
+	return strcmp(e->netns, "host") == 0;
 }
 
 /* Bad -N arguments: one line on stderr, exit 2, nothing on stdout. */
@@ -502,8 +504,8 @@ check_bogus_named(void)
 	close(fd);
 	/* Still complete for the others, and exit 0 (no --check). */
 	check_rows(args, any, true, false,
-	    "could not enter 1 of 5 network namespaces (first: "
-	    "bo\\ngus\\x1b[1m: not a network namespace)");
+	    "could not enter 1 of 5 network namespaces (bo\\ngus\\x1b[1m): "
+	    "not a network namespace; skipped");
 	check_audit(true);
 	unlink(BOGUS);
 }
@@ -556,20 +558,42 @@ check_summaries(void)
 	free(err);
 }
 
-/* --check answers 2 unless every namespace was looked at. */
+/*
+ * --check: 1 for a finding, even where a namespace could not be looked at
+ * (it says so on stderr, unless -q); 2 for no finding when one could not
+ * be; 0 only for none after looking everywhere.
+ */
 static void
 check_audit(bool bogus)
 {
-	const char *found[] = { "--all-netns", "--check", "-q", "-l", "-m",
+	const char *found[] = { "--all-netns", "--check", "-l", "-m", "v6only",
+		NULL };
+	const char *found_q[] = { "--all-netns", "--check", "-q", "-l", "-m",
 		"v6only", NULL };
+	const char *nothing[] = { "--all-netns", "--check", "-l", "--sport",
+		"1", NULL };
 	const char *none[] = { "-N", "blue", "--check", "-l", "-m", "v6only",
 		NULL };
+	char *out, *err;
 	int status;
 
-	status = itest_run(found, NULL, NULL);
-	itest_check(status == (bogus ? 2 : 1),
-	    "--all-netns --check -q -m v6only%s: exit %d, want %d",
-	    bogus ? " with a bogus name" : "", status, bogus ? 2 : 1);
+	status = itest_run(found, &out, &err);
+	itest_check(status == 1, "--all-netns --check -m v6only%s: exit %d",
+	    bogus ? " with a bogus name" : "", status);
+	itest_check((strstr(err, "could not enter") != NULL) == bogus,
+	    "--all-netns --check%s: stderr: %s", bogus ? " (bogus)" : "", err);
+	free(out);
+	free(err);
+	status = itest_run(found_q, &out, &err);
+	itest_check(status == 1, "--all-netns --check -q%s: exit %d",
+	    bogus ? " with a bogus name" : "", status);
+	itest_check(err[0] == '\0', "--check -q is not quiet: %s", err);
+	free(out);
+	free(err);
+	status = itest_run(nothing, NULL, NULL);
+	itest_check(status == (bogus ? 2 : 0),
+	    "--all-netns --check, nothing found%s: exit %d, want %d",
+	    bogus ? " with a bogus name" : "", status, bogus ? 2 : 0);
 	if (bogus)
 		return;
 	status = itest_run(none, NULL, NULL);
@@ -661,7 +685,7 @@ run_tests(void)
 
 	fd = itest_bind(SOCK_DGRAM, "127.0.0.1", 9, -1);
 	r[0] = rec_of(fd, "v4", "UNCONN");
-	expect(&r[0], "pid:1", home_ino, 1, "itest-main", 0, NULL);
+	expect(&r[0], "host", home_ino, 1, "itest-main", 0, NULL);
 	fill_named("/run/netns/blue");
 
 	{
@@ -669,15 +693,23 @@ run_tests(void)
 		const char *all_np[] = { "--all-netns", "-a", "-j", NULL };
 		const char *blue[] = { "-N", "blue", "-a", "-j", NULL };
 		const char *s1l[] = { "-N", NULL, "-l", "-p", "-j", NULL };
+		const char *s1p[] = { "-N", NULL, "-l", "-j", NULL };
 		const char *home[] = { "-a", "-j", NULL };
-		char s1path[64];
+		char s1path[64], s1pid[16];
 
 		check_rows(all, any, true, true, NULL);
 		check_rows(all_np, any, true, false, NULL);
-		check_rows(blue, in_blue, false, false, NULL);
+		/* -N rows say which namespace, as --all-netns rows do. */
+		check_rows(blue, in_blue, true, false, NULL);
 		snprintf(s1path, sizeof(s1path), "/proc/%d/ns/net", (int)s1);
 		s1l[1] = s1path;
-		check_rows(s1l, s1_listening, false, true, NULL);
+		check_rows(s1l, s1_listening, true, true, NULL);
+		/* -N takes what the labels print, and a bare pid. */
+		s1p[1] = s1_label;
+		check_rows(s1p, s1_listening, true, false, NULL);
+		snprintf(s1pid, sizeof(s1pid), "%d", (int)s1);
+		s1p[1] = s1pid;
+		check_rows(s1p, s1_listening, true, false, NULL);
 		/* After all that, a plain run is still at home. */
 		check_rows(home, in_home, false, false, NULL);
 	}

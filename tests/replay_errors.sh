@@ -21,9 +21,19 @@ grep -q "AF_INET/udp): the kernel cannot dump this protocol" "$t/err" ||
 grep -q "AF_INET6/udp): the kernel cannot dump this protocol" "$t/err" ||
 	no "missing: no AF_INET6/udp warning"
 grep -q '"local_port":22,' "$t/out" || no "missing: tcp not listed"
-# --check cannot say "clean" when it could not look everywhere.
-"$DUALSTAT" -a --check --replay "$t/missing.raw" >/dev/null 2>&1
-[ $? -eq 2 ] || no "missing: --check did not exit 2"
+# --check cannot say "clean" when it could not look everywhere...
+"$DUALSTAT" -a -u --check --replay "$t/missing.raw" >/dev/null 2>"$t/err"
+[ $? -eq 2 ] || no "missing: --check -u (nothing found) did not exit 2"
+grep -q "AF_INET/udp): the kernel cannot dump" "$t/err" ||
+	no "missing: --check -u does not say what it could not see"
+# ... but a finding is a finding: 1, and the rest said on stderr (issue 11).
+"$DUALSTAT" -a --check --replay "$t/missing.raw" >/dev/null 2>"$t/err"
+[ $? -eq 1 ] || no "missing: --check (found :22, udp unseen) not 1"
+grep -q "AF_INET6/udp): the kernel cannot dump" "$t/err" ||
+	no "missing: --check does not say what it could not see"
+"$DUALSTAT" -a -q --check --replay "$t/missing.raw" >/dev/null 2>"$t/err"
+[ $? -eq 1 ] || no "missing: --check -q not 1"
+[ ! -s "$t/err" ] || no "missing: -q is not quiet: $(cat "$t/err")"
 "$DUALSTAT" -a -t --check --replay "$t/missing.raw" >/dev/null 2>&1
 [ $? -eq 1 ] || no "missing: --check -t (tcp only, found :22) not 1"
 

@@ -7,7 +7,8 @@
  *   tcp-v6only:ADDR:PORT TCP listener with IPV6_V6ONLY 1
  *   udp:ADDR:PORT        bound UDP socket (likewise udp-dual, udp-v6only)
  *   connect:ADDR:PORT    TCP client
- * IPv6 addresses go in brackets: tcp-dual:[::]:3128.  Pending
+ * IPv6 addresses go in brackets: tcp-dual:[::]:3128.  A kind may end in
+ * @IFNAME to bind to that device first (SO_BINDTODEVICE): tcp@eth0:...  Pending
  * connections are accepted, then "ready" is printed and the sockets are
  * held until standard input closes.
  */
@@ -57,20 +58,23 @@ main(int argc, char *argv[])
 	char buf[64];
 
 	for (i = 1; i < argc && i < MAX_SOCKS; i++) {
-		char *kind, *addr;
+		char *kind, *addr, *dev;
 		uint16_t port;
 		int v6only = -1;
 
 		split(argv[i], &kind, &addr, &port);
+		dev = strchr(kind, '@');
+		if (dev != NULL)
+			*dev++ = '\0';
 		if (strstr(kind, "-dual") != NULL)
 			v6only = 0;
 		else if (strstr(kind, "-v6only") != NULL)
 			v6only = 1;
 		if (strncmp(kind, "tcp", 3) == 0)
-			listeners[nl++] =
-			    itest_bind(SOCK_STREAM, addr, port, v6only);
+			listeners[nl++] = itest_bind_dev(
+			    SOCK_STREAM, addr, port, v6only, dev);
 		else if (strncmp(kind, "udp", 3) == 0)
-			itest_bind(SOCK_DGRAM, addr, port, v6only);
+			itest_bind_dev(SOCK_DGRAM, addr, port, v6only, dev);
 		else if (strcmp(kind, "connect") == 0)
 			itest_connect(SOCK_STREAM, addr, port);
 		else
