@@ -1,17 +1,21 @@
 /*
- * filter.c - parse and match the socket filters (-m, --state, --sport,
- * --dport, --src, --dst)
+ * filter.c - the filter expression tree: building it, parsing the values
+ * of its terms, matching a socket against it (the one user-space
+ * evaluator) and the state analysis query.c narrows with
  *
  * filter_match() must select exactly what the kernel's bytecode (bc.c) and
- * idiag_states select, plus what only user space can see (v6only), so a
- * socket is judged the same whichever side filters it.
+ * idiag_states select, plus what only user space can see (the modes,
+ * v6only), so a socket is judged the same whichever side filters it.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "filter.h"
@@ -21,6 +25,12 @@
 
 /* Sockets the kernel reports v6only for: LISTEN and CLOSE (UNCONN). */
 #define V6ONLY_STATES (STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE))
+/*
+ * The states whose sockets have no peer: a listener's and an unconnected
+ * socket's peer port is 0, and every other socket has one (it has been
+ * connected to it).
+ */
+#define PEERLESS_STATES V6ONLY_STATES
 
 struct name_bits {
 	const char *name;
@@ -37,7 +47,9 @@ static const struct name_bits mode_names[] = {
 };
 
 /*
- * ss(8)'s state names and groups.  Request sockets (TCP_NEW_SYN_RECV) are
+ * ss(8)'s state names and groups, and the names the table prints
+ * (sock_state_name(): all of ss's but "estab"), matched in any case so
+ * output can be fed back as input.  Request sockets (TCP_NEW_SYN_RECV) are
  * reported as SYN-RECV, so that name selects both.
  */
 #define S_SYN_RECV (STATE_BIT(TCP_SYN_RECV) | STATE_BIT(TCP_NEW_SYN_RECV_STATE))
@@ -47,6 +59,7 @@ static const struct name_bits mode_names[] = {
 
 static const struct name_bits state_names[] = {
 	{ "established", STATE_BIT(TCP_ESTABLISHED) },
+	{ "estab", STATE_BIT(TCP_ESTABLISHED) }, /* as the table prints it */
 	{ "syn-sent", STATE_BIT(TCP_SYN_SENT) },
 	{ "syn-recv", S_SYN_RECV },
 	{ "fin-wait-1", STATE_BIT(TCP_FIN_WAIT1) },
@@ -80,8 +93,8 @@ copy_bad(char *bad, size_t badlen, const char *s, size_t n)
 
 /* Splits list at commas and ORs the bits of each name found in table. */
 static int
-parse_list(const char *list, const struct name_bits *table, uint32_t *bits,
-    char *bad, size_t badlen)
+parse_list(const char *list, const struct name_bits *table, bool anycase,
+    uint32_t *bits, char *bad, size_t badlen)
 {
 	uint32_t acc = 0;
 	const char *p = list;
@@ -92,7 +105,8 @@ parse_list(const char *list, const struct name_bits *table, uint32_t *bits,
 
 		for (nb = table; nb->name != NULL; nb++)
 			if (strlen(nb->name) == n &&
-			    strncmp(nb->name, p, n) == 0)
+			    (anycase ? strncasecmp(nb->name, p, n)
+				     : strncmp(nb->name, p, n)) == 0)
 				break;
 		if (nb->name == NULL) {
 			copy_bad(bad, badlen, p, n);
@@ -114,7 +128,7 @@ filter_parse_modes(
 	uint32_t bits = 0;
 	int ret;
 
-	ret = parse_list(list, mode_names, &bits, bad, badlen);
+	ret = parse_list(list, mode_names, false, &bits, bad, badlen);
 	if (ret == 0)
 		*modes |= bits;
 	return ret;
@@ -124,7 +138,7 @@ int
 filter_parse_states(
     const char *list, uint32_t *states, char *bad, size_t badlen)
 {
-	return parse_list(list, state_names, states, bad, badlen);
+	return parse_list(list, state_names, true, states, bad, badlen);
 }
 
 /* Parses plain decimal digits (no sign, no space) up to max. */
@@ -148,15 +162,27 @@ parse_uint(const char *text, unsigned long max, unsigned long *out)
 }
 
 int
-filter_parse_port(const char *text, uint16_t *port)
+filter_parse_port(const char *text, const char *proto, uint16_t *port)
 {
+	struct servent *se;
 	unsigned long v;
 	int ret;
 
+	if (*text == ':')
+		text++;
 	ret = parse_uint(text, 65535, &v);
-	if (ret == 0)
+	if (ret == 0) {
 		*port = (uint16_t)v;
-	return ret;
+		return 0;
+	}
+	if (ret == -ERANGE || *text == '\0' || strchr(text, ',') != NULL)
+		return ret;
+	/* A service name: the protocol's port, or the first entry's. */
+	se = getservbyname(text, proto);
+	if (se == NULL)
+		return -EINVAL;
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
 }
 
 int
@@ -203,6 +229,84 @@ filter_parse_prefix(const char *text, struct filter_prefix *p)
 	return 0;
 }
 
+/*
+ * "[ADDR]", "[ADDR]/LEN" or "[ADDR/LEN]" (the brackets only for IPv6):
+ * the text without its brackets, into buf.  Returns the length of the
+ * part that was the address, or -EINVAL.
+ */
+static int
+unbracket(const char *text, size_t n, char *buf, size_t buflen)
+{
+	const char *close = memchr(text, ']', n);
+	size_t inner, rest;
+
+	if (close == NULL)
+		return -EINVAL;
+	inner = (size_t)(close - text - 1);
+	rest = n - (size_t)(close - text) - 1;
+	if (inner + rest >= buflen || (rest > 0 && close[1] != '/'))
+		return -EINVAL;
+	memcpy(buf, text + 1, inner);
+	memcpy(buf + inner, close + 1, rest);
+	buf[inner + rest] = '\0';
+	return 0;
+}
+
+int
+filter_parse_host(const char *text, const char *proto,
+    struct filter_prefix *p, int32_t *port)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *colon = strrchr(text, ':'), *addr_end;
+	struct filter_prefix r;
+	uint16_t v = 0;
+	size_t n;
+	int ret;
+
+	/* Where the address ends and a ":PORT" would start. */
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (close == NULL)
+			return -EINVAL;
+		colon = strchr(close, ':');
+	} else if (colon != NULL && strchr(text, ':') != colon) {
+		colon = NULL; /* a bare IPv6 address takes no port */
+	}
+	addr_end = colon != NULL ? colon : text + strlen(text);
+	n = (size_t)(addr_end - text);
+	memset(&r, 0, sizeof(r));
+	if (n == 0 && colon == NULL)
+		return -EINVAL;
+	if (n == 0 || (n == 1 && text[0] == '*')) {
+		r.family = AF_UNSPEC; /* any address */
+	} else {
+		if (text[0] == '[')
+			ret = unbracket(text, n, buf, sizeof(buf));
+		else if (n < sizeof(buf)) {
+			memcpy(buf, text, n);
+			buf[n] = '\0';
+			ret = 0;
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret == 0)
+			ret = filter_parse_prefix(buf, &r);
+		if (ret < 0)
+			return ret;
+	}
+	if (colon != NULL) {
+		if (colon[1] == '\0' ||
+		    filter_parse_port(colon + 1, proto, &v) < 0)
+			return -ENOENT;
+		*port = v;
+	} else {
+		*port = -1;
+	}
+	*p = r;
+	return 0;
+}
+
 /* Compares the first bits bits of a and b. */
 static bool
 bits_equal(const uint8_t *a, const uint8_t *b, unsigned int bits)
@@ -227,6 +331,8 @@ bool
 filter_prefix_match(
     const struct filter_prefix *p, int family, const uint8_t addr[16])
 {
+	if (p->family == AF_UNSPEC)
+		return true;
 	if (p->family == family)
 		return bits_equal(addr, p->addr, p->len);
 	if (p->family == AF_INET && family == AF_INET6)
@@ -242,62 +348,117 @@ filter_mode_states(unsigned int modes)
 	    FILTER_MODE(SOCK_MODE_V6) | FILTER_MODE(SOCK_MODE_MAPPED);
 
 	/* dual and v6only need the v6only flag, reported only there. */
-	if (modes == 0 || (modes & anywhere) != 0)
+	if ((modes & anywhere) != 0)
 		return SOCK_STATES_ALL;
-	return V6ONLY_STATES;
+	return (modes & FILTER_MODES_ALL) != 0 ? V6ONLY_STATES : 0;
 }
 
-/* True if some prefix of the list can match a socket of the family. */
-static bool
-prefixes_want_family(const struct filter_prefix *p, unsigned int n, int family)
+/* ---- building ---- */
+
+int
+filter_add(struct filter *f, const struct filter_node *node)
+{
+	if (f->n >= FILTER_MAX_NODES)
+		return -ENOSPC;
+	f->nodes[f->n] = *node;
+	return (int)f->n++;
+}
+
+int
+filter_add_op(struct filter *f, enum filter_kind kind, int a, int b)
+{
+	struct filter_node n;
+
+	memset(&n, 0, sizeof(n));
+	n.kind = (uint8_t)kind;
+	n.a = (uint16_t)a;
+	n.b = (uint16_t)(kind == FILTER_NOT ? 0 : b);
+	return filter_add(f, &n);
+}
+
+int
+filter_and_root(struct filter *f, int i)
+{
+	int r = i;
+
+	if (f->has_root) {
+		r = filter_add_op(f, FILTER_AND, (int)f->root, i);
+		if (r < 0)
+			return r;
+	}
+	f->root = (unsigned int)r;
+	f->has_root = true;
+	return 0;
+}
+
+bool
+filter_has(const struct filter *f, enum filter_kind kind)
 {
 	unsigned int i;
 
-	if (n == 0)
-		return true;
-	for (i = 0; i < n; i++)
-		if (p[i].family == family || family == AF_INET6)
+	for (i = 0; i < f->n; i++)
+		if (f->nodes[i].kind == kind)
 			return true;
 	return false;
 }
 
 bool
-filter_wants_family(const struct filter *f, int family)
+filter_is_empty(const struct filter *f)
 {
-	unsigned int family_modes =
-	    family == AF_INET ? FILTER_MODE(SOCK_MODE_V4) : FILTER_MODES_INET6;
-
-	if (f->modes != 0 && (f->modes & family_modes) == 0)
-		return false;
-	return prefixes_want_family(f->srcs, f->nsrcs, family) &&
-	    prefixes_want_family(f->dsts, f->ndsts, family);
+	return !f->has_root && f->states == 0;
 }
 
-static bool
-port_in(const uint16_t *ports, unsigned int n, uint16_t port)
-{
-	unsigned int i;
+/* ---- matching ---- */
 
-	if (n == 0)
-		return true;
-	for (i = 0; i < n; i++)
-		if (ports[i] == port)
-			return true;
-	return false;
+static bool
+cmp_holds(enum filter_cmp cmp, unsigned int have, unsigned int want)
+{
+	switch (cmp) {
+	case FILTER_GE:
+		return have >= want;
+	case FILTER_LE:
+		return have <= want;
+	case FILTER_EQ:
+	default:
+		return have == want;
+	}
 }
 
+/* The recursion is bounded by FILTER_MAX_NODES (filter_add()). */
 static bool
-addr_in(const struct filter_prefix *p, unsigned int n, int family,
-    const uint8_t addr[16])
+eval(const struct filter *f, unsigned int i, const struct sock_entry *sk)
 {
-	unsigned int i;
+	const struct filter_node *n = &f->nodes[i];
+	bool src = n->kind == FILTER_SRC;
 
-	if (n == 0)
+	switch (n->kind) {
+	case FILTER_AND:
+		return eval(f, n->a, sk) && eval(f, n->b, sk);
+	case FILTER_OR:
+		return eval(f, n->a, sk) || eval(f, n->b, sk);
+	case FILTER_NOT:
+		return !eval(f, n->a, sk);
+	case FILTER_SPORT:
+		return cmp_holds(n->cmp, sk->local_port, n->port);
+	case FILTER_DPORT:
+		return cmp_holds(n->cmp, sk->peer_port, n->port);
+	case FILTER_SRC:
+	case FILTER_DST:
+		if (n->hport >= 0 &&
+		    n->hport != (src ? sk->local_port : sk->peer_port))
+			return false;
+		return filter_prefix_match(&n->prefix, sk->family,
+		    src ? sk->local_addr : sk->peer_addr);
+	case FILTER_DEV:
+		return sk->ifindex == n->value;
+	case FILTER_MODE_IN:
+		return (n->value & FILTER_MODE(sk->mode)) != 0;
+	case FILTER_V6ONLY:
+		return sk->v6only == SOCK_V6ONLY_YES;
+	case FILTER_AUTOBOUND:
+	default:
 		return true;
-	for (i = 0; i < n; i++)
-		if (filter_prefix_match(&p[i], family, addr))
-			return true;
-	return false;
+	}
 }
 
 bool
@@ -305,22 +466,118 @@ filter_match(const struct filter *f, const struct sock_entry *sk)
 {
 	uint32_t bit = sk->state < 32 ? STATE_BIT(sk->state) : 0;
 
-	if (f->modes != 0 && (f->modes & FILTER_MODE(sk->mode)) == 0)
-		return false;
 	/* Request sockets are dumped under bit 12 but reported as 3. */
 	if (sk->state == TCP_SYN_RECV)
 		bit |= STATE_BIT(TCP_NEW_SYN_RECV_STATE);
 	if (f->states != 0 && (f->states & bit) == 0)
 		return false;
-	return port_in(f->sports, f->nsports, sk->local_port) &&
-	    port_in(f->dports, f->ndports, sk->peer_port) &&
-	    addr_in(f->srcs, f->nsrcs, sk->family, sk->local_addr) &&
-	    addr_in(f->dsts, f->ndsts, sk->family, sk->peer_addr);
+	return !f->has_root || eval(f, f->root, sk);
 }
 
-bool
-filter_is_empty(const struct filter *f)
+/* ---- analysis ---- */
+
+/* The states in which a term may be true (t) and may be false (u). */
+struct tu {
+	uint32_t t, u;
+};
+
+/*
+ * A peer-port condition: listeners and unconnected sockets have peer port
+ * 0, every other socket a port other than 0.
+ */
+static struct tu
+peer_port_states(enum filter_cmp cmp, unsigned int port)
 {
-	return f->modes == 0 && f->states == 0 && f->nsports == 0 &&
-	    f->ndports == 0 && f->nsrcs == 0 && f->ndsts == 0;
+	const uint32_t peerless = PEERLESS_STATES,
+		       peered = SOCK_STATES_ALL & ~PEERLESS_STATES;
+	bool zero = cmp_holds(cmp, 0, port);
+	/* Some port in 1..65535 passes, some fails. */
+	bool some = cmp == FILTER_EQ ? port != 0
+	    : cmp == FILTER_GE	     ? true
+				     : port >= 1;
+	bool some_not = cmp == FILTER_EQ ? true
+	    : cmp == FILTER_GE		 ? port >= 2
+					 : port < 65535;
+	struct tu r;
+
+	r.t = (zero ? peerless : 0) | (some ? peered : 0);
+	r.u = (zero ? 0 : peerless) | (some_not ? peered : 0);
+	return r;
+}
+
+static struct tu
+term_states(const struct filter_node *n, int family)
+{
+	const struct tu any = { SOCK_STATES_ALL, SOCK_STATES_ALL },
+			never = { 0, SOCK_STATES_ALL },
+			always = { SOCK_STATES_ALL, 0 };
+	unsigned int modes;
+	struct tu r = any;
+
+	switch (n->kind) {
+	case FILTER_DPORT:
+		return peer_port_states(n->cmp, n->port);
+	case FILTER_SRC:
+	case FILTER_DST:
+		if (n->prefix.family == AF_INET6 && family == AF_INET)
+			return never;
+		if (n->kind == FILTER_DST && n->hport >= 0)
+			r.t = peer_port_states(FILTER_EQ, (unsigned int)n->hport).t;
+		return r;
+	case FILTER_MODE_IN:
+		modes = n->value &
+		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
+				       : FILTER_MODES_INET6);
+		if (modes == 0)
+			return never;
+		if (modes == (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
+						: FILTER_MODES_INET6))
+			return always;
+		r.t = filter_mode_states(modes);
+		return r;
+	case FILTER_V6ONLY:
+		if (family == AF_INET)
+			return never;
+		r.t = V6ONLY_STATES;
+		return r;
+	default:
+		return r;
+	}
+}
+
+static struct tu
+tree_states(const struct filter *f, unsigned int i, int family)
+{
+	const struct filter_node *n = &f->nodes[i];
+	struct tu a, b, r;
+
+	switch (n->kind) {
+	case FILTER_NOT:
+		a = tree_states(f, n->a, family);
+		r.t = a.u;
+		r.u = a.t;
+		return r;
+	case FILTER_AND:
+	case FILTER_OR:
+		a = tree_states(f, n->a, family);
+		b = tree_states(f, n->b, family);
+		if (n->kind == FILTER_AND) {
+			r.t = a.t & b.t;
+			r.u = a.u | b.u;
+		} else {
+			r.t = a.t | b.t;
+			r.u = a.u & b.u;
+		}
+		return r;
+	default:
+		return term_states(n, family);
+	}
+}
+
+uint32_t
+filter_states(const struct filter *f, int family)
+{
+	if (!f->has_root)
+		return SOCK_STATES_ALL;
+	return tree_states(f, f->root, family).t;
 }

@@ -36,4 +36,12 @@ char *fmt_u32(char *dst, uint32_t v);
  */
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
 
+/*
+ * Writes at most max bytes of s, stopping at its NUL or after n bytes,
+ * for an error message: printable ASCII as it is, every other byte and
+ * '\\' as \xNN, and "..." if s was cut.  dst needs 4 * max + 4 bytes.
+ * Returns dst, NUL-terminated.
+ */
+char *fmt_quote(char *dst, const char *s, size_t n, size_t max);
+
 #endif

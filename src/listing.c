@@ -25,6 +25,7 @@ struct row_ctx {
 	int write_err;
 	bool first_only; /* --check -q: the first match answers */
 	bool stopped; /* stopped at the first match */
+	bool seen; /* a reply came */
 };
 
 static int
@@ -35,6 +36,7 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	struct out_row row = *ctx->base;
 	int ret;
 
+	ctx->seen = true;
 	ret = sock_parse(nlh, ctx->protocol, &sk);
 	if (ret < 0)
 		return ret;
@@ -57,11 +59,17 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* No filter at all costs nothing per socket. */
+/*
+ * No filter at all costs nothing per socket.  A filter with autobound is
+ * the kernel's alone: user space cannot see the term, and query_check()
+ * has made sure the kernel's program decides the whole expression.
+ */
 static const struct filter *
 filter_or_null(const struct filter *f)
 {
-	return filter_is_empty(f) ? NULL : f;
+	if (filter_is_empty(f) || filter_has(f, FILTER_AUTOBOUND))
+		return NULL;
+	return f;
 }
 
 /* Runs every dump the options need, each row through row_cb(). */
@@ -81,6 +89,19 @@ run_steps(const struct source *src, const struct options *opts,
 
 		ctx.protocol = steps[i].protocol;
 		ret = source_dump(src, &steps[i], row_cb, &ctx);
+		/*
+		 * A kernel without one of the program's ops refuses it when
+		 * auditing, before any socket is sent: ask again without the
+		 * program and let user space filter alone (the same result,
+		 * only slower).  Not with autobound, which user space cannot
+		 * check.
+		 */
+		if (ret == -EINVAL && steps[i].bytecode != NULL &&
+		    ctx.filter != NULL && !ctx.seen) {
+			steps[i].bytecode = NULL;
+			steps[i].bytecode_len = 0;
+			ret = source_dump(src, &steps[i], row_cb, &ctx);
+		}
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
 			 * is done with this source. */
