@@ -137,7 +137,7 @@ fail(struct parser *p, const struct tok *t, const char *fmt, ...)
 
 /* The token's text, escaped, for a message. */
 struct quoted {
-	char s[4 * 40 + 4];
+	char s[4 * 40 + 8];
 };
 
 static const char *
@@ -146,6 +146,18 @@ q(struct quoted *qq, const struct tok *t)
 	if (t->type == T_END)
 		return "the end";
 	return fmt_quote(qq->s, t->s, t->len, 40);
+}
+
+/* The same, quoted as a token ('x'), or "the end". */
+static const char *
+qt(struct quoted *qq, const struct tok *t)
+{
+	if (t->type == T_END)
+		return "the end";
+	qq->s[0] = '\'';
+	fmt_quote(qq->s + 1, t->s, t->len, 40);
+	strcat(qq->s, "'");
+	return qq->s;
 }
 
 static void
@@ -196,7 +208,7 @@ word_text(struct parser *p, char *buf, size_t len, const char *what)
 	struct quoted qq;
 
 	if (p->cur.type != T_WORD) {
-		fail(p, &p->cur, "expected %s, not %s", what, q(&qq, &p->cur));
+		fail(p, &p->cur, "expected %s, not %s", what, qt(&qq, &p->cur));
 		return false;
 	}
 	if (p->cur.len >= len) {
@@ -403,7 +415,7 @@ parse_term(struct parser *p)
 
 	memset(&n, 0, sizeof(n));
 	if (kw.type != T_WORD) {
-		fail(p, &kw, "expected a term, not %s", q(&qq, &kw));
+		fail(p, &kw, "expected a term, not %s", qt(&qq, &kw));
 		return -EINVAL;
 	}
 	next(p);
@@ -460,7 +472,7 @@ parse_not(struct parser *p)
 			i = parse_or(p);
 			if (i >= 0 && p->cur.type != T_RP) {
 				fail(p, &p->cur, "expected ')', not %s",
-				    q(&qq, &p->cur));
+				    qt(&qq, &p->cur));
 				i = -EINVAL;
 			}
 			if (i >= 0)
@@ -583,7 +595,7 @@ ssfilter_parse(struct filter *f, const char *text, const char *proto,
 	}
 	root = parse_or(&p);
 	if (root >= 0 && p.cur.type != T_END)
-		fail(&p, &p.cur, "unexpected %s", q(&qq, &p.cur));
+		fail(&p, &p.cur, "unexpected %s", qt(&qq, &p.cur));
 	if (root >= 0 && !p.failed &&
 	    add(&p, &p.cur, filter_and_root(f, root)) < 0)
 		return -EINVAL;
