@@ -461,7 +461,7 @@ parse_expression(struct options *o, int argc, char *argv[], int first,
 	if (file != NULL)
 		ret = read_filter_file(file, text, sizeof(text), err, errlen);
 	else if (first < argc)
-		ret = join_args(argc, argv, first, text, 4096, err, errlen);
+		ret = join_args(argc, argv, first, text, sizeof(text), err, errlen);
 	else
 		return 0;
 	if (ret < 0)
