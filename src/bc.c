@@ -137,8 +137,8 @@ kt_modes6(struct ktree *t, unsigned int modes, bool upper)
 	const unsigned int unmapped_all = FILTER_MODE(SOCK_MODE_V6) |
 	    FILTER_MODE(SOCK_MODE_V6ONLY) | FILTER_MODE(SOCK_MODE_DUAL);
 	unsigned int u = modes & unmapped_all;
-	int mapped = kt_bin(t, KT_OR, kt_new(t, KT_S4, 0, 0),
-	    kt_new(t, KT_D4, 0, 0));
+	int mapped =
+	    kt_bin(t, KT_OR, kt_new(t, KT_S4, 0, 0), kt_new(t, KT_D4, 0, 0));
 	int up, low;
 
 	if (u == 0) {
@@ -227,8 +227,8 @@ put_op(uint8_t *at, uint8_t code, int yes, int no)
 
 /* A host condition: family, prefix and port (-1: any). */
 static int
-put_hostcond(uint8_t *at, int room, uint8_t code,
-    const struct filter_prefix *p, int port)
+put_hostcond(uint8_t *at, int room, uint8_t code, const struct filter_prefix *p,
+    int port)
 {
 	int alen = p->family == AF_INET ? 4 : p->family == AF_INET6 ? 16 : 0;
 	int len = OP_LEN + HOSTCOND_LEN + alen;

@@ -302,8 +302,8 @@ kind_tree(struct filter *f, const struct filter_args *fa, int c,
  * options ANDed, as they always were; a FILTER is ANDed to it later.
  */
 static int
-build_filter(struct filter *f, const struct filter_args *fa,
-    const char *proto, char *err, size_t errlen)
+build_filter(struct filter *f, const struct filter_args *fa, const char *proto,
+    char *err, size_t errlen)
 {
 	static const int kinds[] = { OPT_SPORT, OPT_DPORT, OPT_SRC, OPT_DST };
 	struct filter_node n;
@@ -372,8 +372,8 @@ add_filter(struct options *o, struct filter_args *fa, int c, const char *arg,
  * on a FIFO's writer, and must be a regular file or a FIFO.
  */
 static int
-read_filter_file(const char *path, char *buf, size_t len, char *err,
-    size_t errlen)
+read_filter_file(
+    const char *path, char *buf, size_t len, char *err, size_t errlen)
 {
 	struct quoted q;
 	struct stat st;
@@ -411,8 +411,8 @@ read_filter_file(const char *path, char *buf, size_t len, char *err,
 		ret = fail(err, errlen, "-F %s: longer than %d bytes",
 		    quote(&q, path), (int)len - 1);
 	if (ret == 0 && memchr(buf, '\0', used) != NULL)
-		ret = fail(err, errlen, "-F %s: holds a NUL byte",
-		    quote(&q, path));
+		ret = fail(
+		    err, errlen, "-F %s: holds a NUL byte", quote(&q, path));
 	if (ret == 0 && used == 0)
 		ret = fail(err, errlen, "-F %s: empty file", quote(&q, path));
 	buf[used] = '\0';
@@ -423,8 +423,8 @@ read_filter_file(const char *path, char *buf, size_t len, char *err,
 
 /* The FILTER words after the options, joined with spaces, as ss does. */
 static int
-join_args(int argc, char *argv[], int first, char *buf, size_t len,
-    char *err, size_t errlen)
+join_args(int argc, char *argv[], int first, char *buf, size_t len, char *err,
+    size_t errlen)
 {
 	size_t used = 0, n;
 	int i;
@@ -461,7 +461,8 @@ parse_expression(struct options *o, int argc, char *argv[], int first,
 	if (file != NULL)
 		ret = read_filter_file(file, text, sizeof(text), err, errlen);
 	else if (first < argc)
-		ret = join_args(argc, argv, first, text, sizeof(text), err, errlen);
+		ret = join_args(
+		    argc, argv, first, text, sizeof(text), err, errlen);
 	else
 		return 0;
 	if (ret < 0)
@@ -469,8 +470,9 @@ parse_expression(struct options *o, int argc, char *argv[], int first,
 	if (ssfilter_parse(&o->filter, text, proto, &e) == 0)
 		return 0;
 	if (file != NULL)
-		return fail(err, errlen, "filter file %s: line %u, column %u: %s",
-		    quote(&q, file), e.line, e.column, e.msg);
+		return fail(err, errlen,
+		    "filter file %s: line %u, column %u: %s", quote(&q, file),
+		    e.line, e.column, e.msg);
 	return fail(err, errlen, "filter: column %u: %s", e.column, e.msg);
 }
 

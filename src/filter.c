@@ -253,8 +253,8 @@ unbracket(const char *text, size_t n, char *buf, size_t buflen)
 }
 
 int
-filter_parse_host(const char *text, const char *proto,
-    struct filter_prefix *p, int32_t *port)
+filter_parse_host(
+    const char *text, const char *proto, struct filter_prefix *p, int32_t *port)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	const char *colon = strrchr(text, ':'), *addr_end;
@@ -522,7 +522,9 @@ term_states(const struct filter_node *n, int family)
 		if (n->prefix.family == AF_INET6 && family == AF_INET)
 			return never;
 		if (n->kind == FILTER_DST && n->hport >= 0)
-			r.t = peer_port_states(FILTER_EQ, (unsigned int)n->hport).t;
+			r.t =
+			    peer_port_states(FILTER_EQ, (unsigned int)n->hport)
+				.t;
 		return r;
 	case FILTER_MODE_IN:
 		modes = n->value &
@@ -530,8 +532,9 @@ term_states(const struct filter_node *n, int family)
 				       : FILTER_MODES_INET6);
 		if (modes == 0)
 			return never;
-		if (modes == (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
-						: FILTER_MODES_INET6))
+		if (modes ==
+		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
+				       : FILTER_MODES_INET6))
 			return always;
 		r.t = filter_mode_states(modes);
 		return r;

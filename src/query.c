@@ -74,7 +74,8 @@ asked_states(const struct options *opts, int protocol)
 {
 	const struct filter *f = &opts->filter;
 
-	return (f->states != 0 ? f->states : query_states(opts->view, protocol)) &
+	return (f->states != 0 ? f->states
+			       : query_states(opts->view, protocol)) &
 	    query_proto_states(protocol);
 }
 
@@ -125,8 +126,7 @@ query_plan(const struct options *opts,
 	return n;
 }
 
-static int
-refuse(char *err, size_t errlen, const char *fmt, ...)
+static int refuse(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -154,8 +154,9 @@ state_names(uint32_t bits, char *buf, size_t len)
 
 		if (!(bits & STATE_BIT(s)) || strcmp(name, prev) == 0)
 			continue;
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
-		    "%s%s", used > 0 ? ", " : "", name);
+		used +=
+		    (size_t)snprintf(buf + used, used < len ? len - used : 0,
+			"%s%s", used > 0 ? ", " : "", name);
 		prev = name;
 	}
 	return buf;
@@ -181,7 +182,8 @@ query_check(const struct options *opts, char *err, size_t errlen)
 	 * kernel alone must decide the whole expression.
 	 */
 	if (filter_has(f, FILTER_AUTOBOUND)) {
-		for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET) {
+		for (fam = AF_INET; fam <= AF_INET6;
+		     fam += AF_INET6 - AF_INET) {
 			bool exact;
 
 			if (bc_compile(f, fam, bc->prog[0], sizeof(bc->prog[0]),
@@ -230,7 +232,7 @@ query_check(const struct options *opts, char *err, size_t errlen)
 	return refuse(err, errlen, "the filter can never match %s",
 	    opts->view == CLI_VIEW_LISTENING ? "the listening sockets -l asks "
 					       "for"
-	    : opts->view == CLI_VIEW_ALL     ? "any socket"
+		: opts->view == CLI_VIEW_ALL ? "any socket"
 					     : "the connected sockets listed "
 					       "by default (add -l or -a)");
 }

@@ -257,8 +257,9 @@ parse_port_term(struct parser *p, const struct tok *kw)
 	memset(&n, 0, sizeof(n));
 	n.kind = tok_is(kw, "sport") ? FILTER_SPORT : FILTER_DPORT;
 	if (op.type != T_CMP) {
-		fail(p, &op, "expected a comparison (=, !=, <, >, <=, >=) "
-			     "after '%s'",
+		fail(p, &op,
+		    "expected a comparison (=, !=, <, >, <=, >=) "
+		    "after '%s'",
 		    q(&qa, kw));
 		return -EINVAL;
 	}
@@ -428,8 +429,8 @@ parse_term(struct parser *p)
 	if (tok_is(&kw, "mode"))
 		return parse_mode_term(p, &kw);
 	if (tok_is(&kw, "autobound") || tok_is(&kw, "v6only")) {
-		n.kind = tok_is(&kw, "v6only") ? FILTER_V6ONLY
-					       : FILTER_AUTOBOUND;
+		n.kind =
+		    tok_is(&kw, "v6only") ? FILTER_V6ONLY : FILTER_AUTOBOUND;
 		return add_node(p, &kw, &n);
 	}
 	if (tok_is(&kw, "state") || tok_is(&kw, "exclude"))

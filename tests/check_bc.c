@@ -218,8 +218,8 @@ static const struct sock_spec socks[] = {
 	{ AF_INET, TCP_LISTEN, -1, "10.0.0.1", 80, "0.0.0.0", 0, 1, V4 },
 	{ AF_INET, TCP_ESTABLISHED, -1, "10.0.0.1", 22, "10.9.9.9", 40000, 0,
 	    V4 },
-	{ AF_INET, TCP_TIME_WAIT, -1, "192.0.2.1", 22, "198.51.100.7", 51000,
-	    0, V4 },
+	{ AF_INET, TCP_TIME_WAIT, -1, "192.0.2.1", 22, "198.51.100.7", 51000, 0,
+	    V4 },
 	{ AF_INET, TCP_CLOSE, -1, "127.0.0.1", 53, "0.0.0.0", 0, 1, V4 },
 	{ AF_INET6, TCP_LISTEN, 0, "::", 3128, "::", 0, 0, DUAL },
 	{ AF_INET6, TCP_LISTEN, 1, "::", 443, "::", 0, 0, V6ONLY },
@@ -425,8 +425,9 @@ START_TEST(test_every_mode_set)
 
 	for (m = 0; m < SOCK_MODE_COUNT; m++)
 		if (modes & BIT(m))
-			snprintf(term + strlen(term), sizeof(term) - strlen(term),
-			    "%s%s", term[5] != '\0' ? "," : "",
+			snprintf(term + strlen(term),
+			    sizeof(term) - strlen(term), "%s%s",
+			    term[5] != '\0' ? "," : "",
 			    sock_mode_name((enum sock_mode)m));
 	snprintf(text, sizeof(text), "%s%s%s", extra[_i % N(extra)][0], term,
 	    extra[_i % N(extra)][1]);
@@ -437,8 +438,18 @@ END_TEST
 
 /* ---- the property test ---- */
 
-enum gen_kind { G_AND, G_OR, G_NOT, G_SPORT, G_DPORT, G_SRC, G_DST, G_MODE,
-	G_V6ONLY, G_DEV };
+enum gen_kind {
+	G_AND,
+	G_OR,
+	G_NOT,
+	G_SPORT,
+	G_DPORT,
+	G_SRC,
+	G_DST,
+	G_MODE,
+	G_V6ONLY,
+	G_DEV
+};
 
 /* The test's own tree, and the text it is written out as. */
 struct gen {
@@ -452,9 +463,20 @@ static const struct {
 	const char *text;
 	int op; /* 0 =, 1 !=, 2 <, 3 >, 4 <=, 5 >= */
 } cmps[] = {
-	{ "=", 0 }, { "==", 0 }, { "eq", 0 }, { "!=", 1 }, { "neq", 1 },
-	{ "ne", 1 }, { "<", 2 }, { "lt", 2 }, { ">", 3 }, { "gt", 3 },
-	{ "<=", 4 }, { "le", 4 }, { ">=", 5 }, { "ge", 5 },
+	{ "=", 0 },
+	{ "==", 0 },
+	{ "eq", 0 },
+	{ "!=", 1 },
+	{ "neq", 1 },
+	{ "ne", 1 },
+	{ "<", 2 },
+	{ "lt", 2 },
+	{ ">", 3 },
+	{ "gt", 3 },
+	{ "<=", 4 },
+	{ "le", 4 },
+	{ ">=", 5 },
+	{ "ge", 5 },
 };
 
 static const uint16_t gen_ports[] = { 0, 22, 53, 80, 443, 1023, 1024, 3128,
@@ -643,11 +665,11 @@ naive(const struct gen *g, const struct sock_spec *s)
 	case G_NOT:
 		return !naive(g->a, s);
 	case G_SPORT:
-		return naive_port(cmps[g->cmp].op, s->lport,
-		    (unsigned int)g->value);
+		return naive_port(
+		    cmps[g->cmp].op, s->lport, (unsigned int)g->value);
 	case G_DPORT:
-		return naive_port(cmps[g->cmp].op, s->pport,
-		    (unsigned int)g->value);
+		return naive_port(
+		    cmps[g->cmp].op, s->pport, (unsigned int)g->value);
 	case G_MODE:
 		return (g->value & (1 << s->mode)) != 0;
 	case G_V6ONLY:
@@ -673,7 +695,8 @@ naive(const struct gen *g, const struct sock_spec *s)
 		if (r) {
 			inet_pton(AF_INET, hosts[g->value].addr, want);
 			for (i = 0; i < len; i++)
-				if (((have[i / 8] ^ want[i / 8]) >> (7 - i % 8)) &
+				if (((have[i / 8] ^ want[i / 8]) >>
+					(7 - i % 8)) &
 				    1)
 					r = false;
 		}
@@ -683,7 +706,8 @@ naive(const struct gen *g, const struct sock_spec *s)
 			inet_pton(AF_INET6, addr, have);
 			inet_pton(AF_INET6, hosts[g->value].addr, want);
 			for (i = 0; i < len; i++)
-				if (((have[i / 8] ^ want[i / 8]) >> (7 - i % 8)) &
+				if (((have[i / 8] ^ want[i / 8]) >>
+					(7 - i % 8)) &
 				    1)
 					r = false;
 		}
@@ -813,12 +837,14 @@ START_TEST(test_bytes_not_and_range)
 		PORT(80),
 		/* 20: DEV_COND lo (1, host order); no: reject (32) */
 		OP(DEV, 8, 12),
-		1, 0, 0, 0,
+		1,
+		0,
+		0,
+		0,
 	};
 
 	/* sport < 1024 is not sport >= 1024; and-ed terms in a row. */
-	check_bytes("sport < :1024 dport <= 80 dev lo", AF_INET, want,
-	    N(want));
+	check_bytes("sport < :1024 dport <= 80 dev lo", AF_INET, want, N(want));
 }
 END_TEST
 
@@ -883,8 +909,8 @@ START_TEST(test_bytes_not_dual)
 	};
 
 	check_bytes("not mode dual", AF_INET6, NULL, 0);
-	check_bytes("not ( mode dual or sport = :22 )", AF_INET6, want,
-	    N(want));
+	check_bytes(
+	    "not ( mode dual or sport = :22 )", AF_INET6, want, N(want));
 }
 END_TEST
 
@@ -893,8 +919,16 @@ START_TEST(test_bytes_host_port)
 	static const uint8_t want[] = {
 		/* 0: S_COND AF_INET6 2001:db8::1/128 port 443; no: reject */
 		OP(S_COND, 28, 32),
-		AF_INET6, 128, 0, 0, U16(443), 0, 0,
-		ADDR4(0x20, 0x01, 0x0d, 0xb8), ZERO4, ZERO4,
+		AF_INET6,
+		128,
+		0,
+		0,
+		U16(443),
+		0,
+		0,
+		ADDR4(0x20, 0x01, 0x0d, 0xb8),
+		ZERO4,
+		ZERO4,
 		ADDR4(0, 0, 0, 1),
 	};
 

@@ -255,8 +255,8 @@ static const struct {
 	{ { "--mode", "dual", "-m", "mapped", "-l", NULL }, "mode dual,mapped",
 	    0, CLI_VIEW_LISTENING, true, true, false, false, false, false },
 	/* --dual is -a -m dual,mapped; a later -l still wins. */
-	{ { "--dual", NULL }, "mode mapped or mode dual", 0, CLI_VIEW_ALL,
-	    true, true, false, false, false, false },
+	{ { "--dual", NULL }, "mode mapped or mode dual", 0, CLI_VIEW_ALL, true,
+	    true, false, false, false, false },
 	{ { "--dual", "-l", "-6", NULL }, "mode dual,mapped", 0,
 	    CLI_VIEW_LISTENING, false, true, false, false, false, false },
 	{ { "--state", "listen", "--state", "time-wait", NULL }, NULL,
@@ -299,8 +299,7 @@ static const struct {
 	{ { "exclude", "listening", "exclude", "syn-recv", NULL }, NULL,
 	    0x1ffe & ~(BIT(10) | BIT(3) | BIT(12)), CLI_VIEW_CONNECTED, true,
 	    true, false, false, false, false },
-	{ { "-l", "mode dual and not ( sport = :22 or sport = :https )",
-	      NULL },
+	{ { "-l", "mode dual and not ( sport = :22 or sport = :https )", NULL },
 	    "mode dual && ! ( sport == 22 || sport eq 443 )", 0,
 	    CLI_VIEW_LISTENING, true, true, false, false, false, false },
 	{ { "--unmap", "-s", "-j", NULL }, NULL, 0, CLI_VIEW_CONNECTED, true,
@@ -356,7 +355,8 @@ check_same(const struct filter *f, const struct filter *g, const char *what)
 	size_t i;
 
 	for (i = 0; i < sizeof(sks) / sizeof(sks[0]); i++)
-		ck_assert_msg(filter_match(f, &sks[i]) == filter_match(g, &sks[i]),
+		ck_assert_msg(
+		    filter_match(f, &sks[i]) == filter_match(g, &sks[i]),
 		    "%s: socket %zu: options %d, expression %d", what, i,
 		    filter_match(f, &sks[i]), filter_match(g, &sks[i]));
 }
@@ -487,8 +487,8 @@ START_TEST(test_filters_differ)
 	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
 	memset(&g, 0, sizeof(g));
 	/* ORed, not ANDed: differs on a socket on port 22 outside 10/8. */
-	ck_assert(ssfilter_parse(&g, "sport = :22 or src 10.0.0.0/8", NULL,
-		      &e) == 0);
+	ck_assert(
+	    ssfilter_parse(&g, "sport = :22 or src 10.0.0.0/8", NULL, &e) == 0);
 	ck_assert(filter_match(&o.filter, &sk) && filter_match(&g, &sk));
 	sk.local_addr[15] = 1;
 	sk.local_addr[12] = 192;

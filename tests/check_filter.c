@@ -133,8 +133,8 @@ START_TEST(test_states_as_printed)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint32_t s = 0;
 
-		ck_assert_msg(filter_parse_states(cases[i].name, &s, bad,
-				  sizeof(bad)) == 0,
+		ck_assert_msg(filter_parse_states(
+				  cases[i].name, &s, bad, sizeof(bad)) == 0,
 		    "%s refused", cases[i].name);
 		ck_assert_msg(s == cases[i].bits, "%s: %#x", cases[i].name, s);
 		/* And what the table prints is one of them. */

@@ -154,8 +154,8 @@ START_TEST(test_plan_filters)
 
 		for (k = 0; k < 150; k++)
 			snprintf(text + strlen(text),
-			    sizeof(text) - strlen(text),
-			    " or src 2001:db8::%x", k);
+			    sizeof(text) - strlen(text), " or src 2001:db8::%x",
+			    k);
 		parse(&o, text);
 		ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
 		ck_assert_ptr_null(steps[0].bytecode);
@@ -235,8 +235,8 @@ START_TEST(test_refusals)
 		argc++;
 	}
 	argv[argc] = NULL;
-	ck_assert_msg(cli_parse(argc, argv, &o, err, sizeof(err)) == 0, "%s",
-	    err);
+	ck_assert_msg(
+	    cli_parse(argc, argv, &o, err, sizeof(err)) == 0, "%s", err);
 	ret = query_check(&o, err, sizeof(err));
 	if (refusals[_i].message == NULL) {
 		ck_assert_msg(ret == 0, "case %d refused: %s", _i, err);

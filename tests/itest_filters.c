@@ -583,8 +583,17 @@ check_kernel_accepts(void)
 
 /* ---- random FILTER expressions: against ss, and with mode terms ---- */
 
-enum gen_kind { G_AND, G_OR, G_NOT, G_SPORT, G_DPORT, G_SRC, G_DST, G_MODE,
-	G_V6ONLY };
+enum gen_kind {
+	G_AND,
+	G_OR,
+	G_NOT,
+	G_SPORT,
+	G_DPORT,
+	G_SRC,
+	G_DST,
+	G_MODE,
+	G_V6ONLY
+};
 
 struct gen {
 	enum gen_kind kind;
@@ -599,8 +608,8 @@ static const char *const mode_names[] = { "v4", "v6", "v6only", "dual",
 	"mapped" };
 static const char *const port_ops[] = { "=", "!=", "<", ">", "<=", ">=" };
 /* IPv6 in brackets, as ss wants it. */
-static const char *const prefixes[] = { "10.0.0.0/8", "127.0.0.1",
-	"10.1.2.3", "0.0.0.0/0", "[::/0]", "[::]", "[::1]", "[2001:db8::/32]",
+static const char *const prefixes[] = { "10.0.0.0/8", "127.0.0.1", "10.1.2.3",
+	"0.0.0.0/0", "[::/0]", "[::]", "[::1]", "[2001:db8::/32]",
 	"[2001:db8::1]", "[::ffff:127.0.0.0/104]", "127.0.0.0/8" };
 static uint16_t gen_ports[MAX_SK * 2 + 4];
 static size_t ngen_ports;
@@ -769,8 +778,8 @@ eval(const struct gen *g, const struct sk *s)
 	if (g->prefix != NULL && g->prefix[0] == '[') {
 		char bare[64];
 
-		snprintf(bare, sizeof(bare), "%.*s",
-		    (int)strlen(g->prefix) - 2, g->prefix + 1);
+		snprintf(bare, sizeof(bare), "%.*s", (int)strlen(g->prefix) - 2,
+		    g->prefix + 1);
 		return prefix_has(bare, addr);
 	}
 	return g->prefix == NULL || prefix_has(g->prefix, addr);
@@ -827,8 +836,8 @@ check_random_ss(const char *text)
 		    dserr);
 		goto done;
 	}
-	itest_check(status == 0, "dualstat -a '%s': exit %d: %s", text,
-	    status, dserr);
+	itest_check(
+	    status == 0, "dualstat -a '%s': exit %d: %s", text, status, dserr);
 	for (k = 0; k < 2; k++) {
 		const char *list = k == 0 ? out : ds;
 		size_t lines = itest_count_lines(list);
@@ -853,8 +862,8 @@ check_random_ss(const char *text)
 			 * dualstat: Proto State Mode Local Peer. */
 			s = find(tok[0], ss_port(tok[ntok - 2]),
 			    ss_port(tok[ntok - 1]));
-			if (!itest_check(s != NULL, "'%s': unknown row %s",
-				text, l))
+			if (!itest_check(
+				s != NULL, "'%s': unknown row %s", text, l))
 				continue;
 			s->seen |= 1 << k;
 			if (k == 0)
@@ -872,10 +881,11 @@ check_random_ss(const char *text)
 		    text, pop[i].proto, pop[i].state, pop[i].laddr,
 		    pop[i].lport, pop[i].paddr, pop[i].pport, pop[i].mode,
 		    pop[i].seen & 1 ? "lists it" : "not",
-		    pop[i].seen & 2 ? "lists it" : "not", w ? "wants it" : "not");
+		    pop[i].seen & 2 ? "lists it" : "not",
+		    w ? "wants it" : "not");
 	}
-	itest_check(ss_rows == ds_rows, "'%s': ss %zu rows, dualstat %zu",
-	    text, ss_rows, ds_rows);
+	itest_check(ss_rows == ds_rows, "'%s': ss %zu rows, dualstat %zu", text,
+	    ss_rows, ds_rows);
 done:
 	free(out);
 	free(err);
@@ -917,8 +927,8 @@ check_random(const char *all)
 		if (check_random_ss(text) > 0)
 			nonempty++;
 	}
-	itest_check(nonempty >= 100, "only %zu of 300 ss filters matched",
-	    nonempty);
+	itest_check(
+	    nonempty >= 100, "only %zu of 300 ss filters matched", nonempty);
 	/* With mode and v6only terms, against -a -j filtered here. */
 	for (k = 0; k < 150; k++) {
 		struct fcase c;
@@ -947,8 +957,8 @@ check_random(const char *all)
 		/* Nothing matches: refused (exit 2) or an empty list. */
 		status = itest_run(argv, &out, &err);
 		n = itest_count_lines(out);
-		itest_check((status == 0 && n == 1) ||
-			(status == 2 && out[0] == '\0'),
+		itest_check(
+		    (status == 0 && n == 1) || (status == 2 && out[0] == '\0'),
 		    "'%s': nothing matches, but exit %d and %zu lines", text,
 		    status, n);
 		free(out);
