@@ -267,7 +267,6 @@ main(int argc, char *argv[])
 	oo.extended = opts.extended;
 	oo.unmap = opts.unmap;
 	oo.json = opts.json;
-	oo.bindv6only = sc.bindv6only;
 	oo.processes = opts.processes;
 	oo.netns = opts.all_netns;
 	if (opts.quiet)

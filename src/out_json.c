@@ -102,17 +102,17 @@ json_row(struct writer *w, const struct out_row *row)
 	p = fmt_u32(p, sk->inode);
 	p = PUT(p, ",\"uid\":");
 	p = fmt_u32(p, sk->uid);
-	if (row->netns == NULL && row->procs == NULL) {
+	if (w->ns.name == NULL && row->procs == NULL) {
 		*p++ = '}';
 		fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 		return 0;
 	}
 	fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
-	if (row->netns != NULL) {
+	if (w->ns.name != NULL) {
 		fputs(",\"netns\":", w->out);
-		json_write_string(w->out, row->netns, strlen(row->netns));
+		json_write_string(w->out, w->ns.name, strlen(w->ns.name));
 		fprintf(w->out, ",\"netns_inode\":%llu",
-		    (unsigned long long)row->netns_inode);
+		    (unsigned long long)w->ns.inode);
 	}
 	if (row->procs != NULL)
 		put_processes(w->out, row->procs, sk->inode);
@@ -121,8 +121,9 @@ json_row(struct writer *w, const struct out_row *row)
 }
 
 static int
-json_end(struct writer *w)
+json_end(struct writer *w, const struct out_status *st)
 {
+	(void)st;
 	fputs(w->rows == 0 ? "]\n" : "\n]\n", w->out);
 	return 0;
 }

@@ -4,9 +4,10 @@
  *
  * The summary counts the rows it is given (after filtering, so with
  * filters it counts what matched) per protocol, state group and mode, and
- * writes the totals at the end, as a table or, with -j, as one JSON
- * object, with the namespace's net.ipv6.bindv6only, which decides the
- * mode of IPv6 sockets that do not set IPV6_V6ONLY themselves.
+ * writes the totals at the end of each namespace, as a table or, with -j,
+ * as one JSON object, with the namespace's net.ipv6.bindv6only, which
+ * decides the mode of IPv6 sockets that do not set IPV6_V6ONLY themselves.
+ * Under --all-netns the JSON objects form one array.
  */
 #include "config.h"
 
@@ -37,8 +38,23 @@ state_group(unsigned int state)
 	return 1;
 }
 
+/* --all-netns with -j: the namespaces' objects in one array. */
+static bool
+is_array(const struct writer *w)
+{
+	return w->opts.json && w->opts.netns;
+}
+
 static int
 summary_begin(struct writer *w)
+{
+	if (is_array(w))
+		fputc('[', w->out);
+	return 0;
+}
+
+static int
+summary_netns_begin(struct writer *w)
 {
 	memset(w->counts, 0, sizeof(w->counts));
 	return 0;
@@ -73,12 +89,11 @@ table_end(struct writer *w)
 	int p, g, m;
 
 	/* --all-netns: one block per namespace, named first. */
-	if (w->opts.netns_name != NULL) {
+	if (w->ns.name != NULL) {
 		fputs("Network namespace ", w->out);
-		table_write_string(
-		    w->out, w->opts.netns_name, strlen(w->opts.netns_name));
-		fprintf(w->out, " (inode %llu)\n",
-		    (unsigned long long)w->opts.netns_inode);
+		table_write_string(w->out, w->ns.name, strlen(w->ns.name));
+		fprintf(
+		    w->out, " (inode %llu)\n", (unsigned long long)w->ns.inode);
 	}
 	if (w->opts.header) {
 		fprintf(w->out, "%-5s %-10s", "Proto", "State");
@@ -103,12 +118,11 @@ table_end(struct writer *w)
 	for (m = 0; m < SOCK_MODE_COUNT; m++)
 		fprintf(w->out, " %-8lu", total[m]);
 	fprintf(w->out, " %lu\n", line_total(total));
-	if (w->opts.bindv6only >= 0)
-		fprintf(
-		    w->out, "net.ipv6.bindv6only = %d\n", w->opts.bindv6only);
+	if (w->ns.bindv6only >= 0)
+		fprintf(w->out, "net.ipv6.bindv6only = %d\n", w->ns.bindv6only);
 	else
 		fputs("net.ipv6.bindv6only = unknown\n", w->out);
-	if (w->opts.netns_name != NULL)
+	if (w->ns.name != NULL)
 		fputc('\n', w->out);
 }
 
@@ -130,18 +144,19 @@ json_end(struct writer *w)
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
 
-	fputc('{', w->out);
-	/* --all-netns: the caller puts the objects in an array. */
-	if (w->opts.netns_name != NULL) {
+	if (is_array(w))
+		fputs(w->netns_done == 0 ? "\n{" : ",\n{", w->out);
+	else
+		fputc('{', w->out);
+	if (w->ns.name != NULL) {
 		fputs("\"netns\":", w->out);
-		json_write_string(
-		    w->out, w->opts.netns_name, strlen(w->opts.netns_name));
+		json_write_string(w->out, w->ns.name, strlen(w->ns.name));
 		fprintf(w->out, ",\"netns_inode\":%llu,",
-		    (unsigned long long)w->opts.netns_inode);
+		    (unsigned long long)w->ns.inode);
 	}
 	fputs("\"bindv6only\":", w->out);
-	if (w->opts.bindv6only >= 0)
-		fprintf(w->out, "%d", w->opts.bindv6only);
+	if (w->ns.bindv6only >= 0)
+		fprintf(w->out, "%d", w->ns.bindv6only);
 	else
 		fputs("null", w->out);
 	for (p = 0; p < 2; p++) {
@@ -159,12 +174,13 @@ json_end(struct writer *w)
 	}
 	fputs(",\"total\":", w->out);
 	json_counts(w->out, total);
-	fputs(w->opts.netns_name != NULL ? "}" : "}\n", w->out);
+	fputs(is_array(w) ? "}" : "}\n", w->out);
 }
 
 static int
-summary_end(struct writer *w)
+summary_netns_end(struct writer *w, const struct out_status *st)
 {
+	(void)st;
 	if (w->opts.json)
 		json_end(w);
 	else
@@ -172,9 +188,20 @@ summary_end(struct writer *w)
 	return 0;
 }
 
+static int
+summary_end(struct writer *w, const struct out_status *st)
+{
+	(void)st;
+	if (is_array(w))
+		fputs(w->netns_done == 0 ? "]\n" : "\n]\n", w->out);
+	return 0;
+}
+
 static const struct writer_ops summary_ops = {
 	.begin = summary_begin,
+	.netns_begin = summary_netns_begin,
 	.row = summary_row,
+	.netns_end = summary_netns_end,
 	.end = summary_end,
 };
 
@@ -192,6 +219,14 @@ null_begin(struct writer *w)
 }
 
 static int
+null_end(struct writer *w, const struct out_status *st)
+{
+	(void)w;
+	(void)st;
+	return 0;
+}
+
+static int
 null_row(struct writer *w, const struct out_row *row)
 {
 	(void)w;
@@ -202,7 +237,7 @@ null_row(struct writer *w, const struct out_row *row)
 static const struct writer_ops null_ops = {
 	.begin = null_begin,
 	.row = null_row,
-	.end = null_begin,
+	.end = null_end,
 };
 
 void

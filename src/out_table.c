@@ -191,8 +191,8 @@ table_row(struct writer *w, const struct out_row *row)
 	struct procmap_owner o;
 	size_t n;
 
-	if (row->netns != NULL) {
-		n = table_write_string(w->out, row->netns, strlen(row->netns));
+	if (w->ns.name != NULL) {
+		n = table_write_string(w->out, w->ns.name, strlen(w->ns.name));
 		do
 			fputc(' ', w->out);
 		while (++n <= W_NETNS);
@@ -246,9 +246,10 @@ table_row(struct writer *w, const struct out_row *row)
 }
 
 static int
-table_end(struct writer *w)
+table_end(struct writer *w, const struct out_status *st)
 {
 	(void)w;
+	(void)st;
 	return 0;
 }
 

@@ -33,12 +33,22 @@ writer_init(struct writer *w, const struct writer_ops *ops, FILE *out,
 	w->ops = ops;
 	w->out = out;
 	w->opts = *opts;
+	w->ns.bindv6only = -1;
 }
 
 int
 writer_begin(struct writer *w)
 {
 	return stream_status(w, w->ops->begin(w));
+}
+
+int
+writer_netns_begin(struct writer *w, const struct out_netns *ns)
+{
+	w->ns = *ns;
+	if (w->ops->netns_begin == NULL)
+		return 0;
+	return stream_status(w, w->ops->netns_begin(w));
 }
 
 int
@@ -55,11 +65,22 @@ writer_row(struct writer *w, const struct out_row *row)
 }
 
 int
-writer_end(struct writer *w)
+writer_netns_end(struct writer *w, const struct out_status *st)
+{
+	int ret = 0;
+
+	if (w->ops->netns_end != NULL)
+		ret = w->ops->netns_end(w, st);
+	w->netns_done++;
+	return stream_status(w, ret);
+}
+
+int
+writer_end(struct writer *w, const struct out_status *st)
 {
 	int ret;
 
-	ret = w->ops->end(w);
+	ret = w->ops->end(w, st);
 	if (ret == 0 && fflush(w->out) != 0)
 		return errno != 0 ? -errno : -EIO;
 	return stream_status(w, ret);

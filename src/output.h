@@ -1,9 +1,12 @@
 /*
  * output.h - the writers: table and JSON behind one small interface
  *
- * A writer turns rows into text on a FILE.  main.c picks one, calls
- * writer_begin() once, writer_row() for each socket as the dump streams in,
- * and writer_end() once, even after an error, so JSON stays valid.
+ * A writer turns rows into text on a FILE.  main.c picks one; scope.c
+ * calls writer_begin() once, then for each network namespace listed (once
+ * for a plain run or -N) writer_netns_begin(), writer_row() for each socket
+ * as the dump streams in and writer_netns_end(), and writer_end() once,
+ * even after an error, so JSON stays valid.  The writer alone decides its
+ * punctuation and layout at each of these calls.
  */
 #ifndef DUALSTAT_OUTPUT_H
 #define DUALSTAT_OUTPUT_H
@@ -21,12 +24,38 @@ struct out_opts {
 	bool extended; /* -e: inode, uid and v6only columns */
 	bool unmap; /* --unmap: IPv4-mapped addresses as dotted quads */
 	bool json; /* -s: the summary as one JSON object */
-	int bindv6only; /* -s: net.ipv6.bindv6only, or -1 if unknown */
 	bool processes; /* -p: the owners of each socket */
 	bool netns; /* --all-netns: the namespace of each socket */
-	/* -s --all-netns: the namespace summed up (untrusted bytes). */
-	const char *netns_name;
-	uint64_t netns_inode;
+};
+
+/* The network namespace whose sockets follow (writer_netns_begin()). */
+struct out_netns {
+	/* --all-netns: its name or "pid:PID" (untrusted bytes,
+	 * NUL-terminated, alive until writer_netns_end()); NULL for the
+	 * namespace of a plain run or -N. */
+	const char *name;
+	uint64_t inode; /* 0 when name is NULL */
+	int bindv6only; /* net.ipv6.bindv6only, or -1 if unknown */
+};
+
+/* At most this many (family, protocol) dumps in an out_status. */
+#define OUT_MISSING_MAX 16
+
+/*
+ * How complete what the writer was given is: at writer_netns_end(), for
+ * that namespace; at writer_end(), for the whole run.
+ */
+struct out_status {
+	bool complete; /* every dump answered in full, nothing skipped */
+	/* Dumps the kernel could not serve (diag module missing). */
+	struct {
+		uint8_t family;
+		uint16_t protocol;
+	} missing[OUT_MISSING_MAX];
+	unsigned int nmissing;
+	/* writer_end() under --all-netns: namespaces found, and those that
+	 * could not be inspected. */
+	unsigned int ns_total, ns_failed;
 };
 
 /*
@@ -37,10 +66,6 @@ struct out_opts {
 struct out_row {
 	const struct sock_entry *sk;
 	const struct procmap *procs; /* -p: owners by inode, or NULL */
-	/* --all-netns: the namespace's name or "pid:PID" (untrusted bytes,
-	 * NUL-terminated), or NULL, and its inode. */
-	const char *netns;
-	uint64_t netns_inode;
 };
 
 /* The state groups of the summary: listening (and unconnected UDP),
@@ -49,17 +74,22 @@ struct out_row {
 
 struct writer;
 
+/* netns_begin and netns_end may be NULL: nothing to do there. */
 struct writer_ops {
 	int (*begin)(struct writer *w);
+	int (*netns_begin)(struct writer *w);
 	int (*row)(struct writer *w, const struct out_row *row);
-	int (*end)(struct writer *w);
+	int (*netns_end)(struct writer *w, const struct out_status *st);
+	int (*end)(struct writer *w, const struct out_status *st);
 };
 
 struct writer {
 	const struct writer_ops *ops;
 	FILE *out;
 	struct out_opts opts;
+	struct out_netns ns; /* the namespace being listed */
 	unsigned long rows; /* rows written so far */
+	unsigned long netns_done; /* namespaces ended so far */
 	/* -s: sockets per protocol (tcp, udp), state group and mode. */
 	unsigned long counts[2][OUT_GROUPS][SOCK_MODE_COUNT];
 };
@@ -76,10 +106,16 @@ void null_init(struct writer *w, FILE *out, const struct out_opts *opts);
 void writer_init(struct writer *w, const struct writer_ops *ops, FILE *out,
     const struct out_opts *opts);
 
-/* Each returns 0, or -errno if writing to the stream failed. */
+/*
+ * Each returns 0, or -errno if writing to the stream failed.
+ * writer_netns_begin() copies *ns into w->ns (the strings it points to are
+ * not copied); writer_end() also flushes the stream.
+ */
 int writer_begin(struct writer *w);
+int writer_netns_begin(struct writer *w, const struct out_netns *ns);
 int writer_row(struct writer *w, const struct out_row *row);
-int writer_end(struct writer *w);
+int writer_netns_end(struct writer *w, const struct out_status *st);
+int writer_end(struct writer *w, const struct out_status *st);
 
 /*
  * Writes n bytes of untrusted text as a JSON string: quotes, backslashes

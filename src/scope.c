@@ -203,35 +203,54 @@ answered(const struct scope *s)
 	return s->opts->check && s->opts->quiet && s->res.listing.rows > 0;
 }
 
+/* What a writer is told about one namespace's listing. */
+static void
+status_of(const struct listing_result *lr, int ret, struct out_status *st)
+{
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < lr->nmissing && i < OUT_MISSING_MAX; i++) {
+		st->missing[i].family = lr->missing[i].family;
+		st->missing[i].protocol = lr->missing[i].protocol;
+	}
+	st->nmissing = i;
+	st->complete = ret == 0 && lr->nmissing == 0;
+}
+
 /*
- * -s --all-netns: one summary per namespace, w begun and ended for each,
- * the JSON ones as one array.
+ * Lists one namespace through w between writer_netns_begin() and
+ * writer_netns_end(), or collects its inodes into m (w NULL).
  */
 static int
-summarize(struct scope *s, struct writer *w, const struct ns_handle *h,
-    const struct netns_entry *e, size_t nth, struct listing_result *lr)
+pass_one(struct scope *s, const struct source *src, const struct out_netns *ns,
+    struct writer *w, struct procmap *collect, const struct procmap *procs)
 {
-	static const struct out_row plain;
-	struct source src;
+	struct out_row base = { .procs = procs };
+	struct listing_result lr;
+	struct out_status st;
 	int ret, end;
 
-	source_init_diag(&src, h->d);
-	w->opts.bindv6only = h->bindv6only;
-	w->opts.netns_name = e->label;
-	w->opts.netns_inode = e->ino;
-	if (w->opts.json)
-		fputs(nth == 0 ? "[\n" : ",\n", w->out);
-	ret = writer_begin(w);
-	if (ret < 0) {
-		memset(lr, 0, sizeof(*lr));
-		lr->write_err = ret;
+	if (collect != NULL) {
+		ret = listing_collect(src, s->opts, collect, &lr);
+		merge(&s->res, &lr, ns->name);
 		return ret;
 	}
-	ret = listing_run(&src, s->opts, w, &plain, lr);
-	end = writer_end(w);
-	if (end < 0 && lr->write_err == 0)
-		lr->write_err = end;
-	return ret < 0 ? ret : end;
+	ret = writer_netns_begin(w, ns);
+	if (ret < 0) {
+		memset(&lr, 0, sizeof(lr));
+		lr.write_err = ret;
+	} else {
+		ret = listing_run(src, s->opts, w, &base, &lr);
+		status_of(&lr, ret, &st);
+		end = writer_netns_end(w, &st);
+		if (end < 0 && lr.write_err == 0)
+			lr.write_err = end;
+		if (ret == 0)
+			ret = end;
+	}
+	merge(&s->res, &lr, ns->name);
+	return ret;
 }
 
 /* Runs one pass (collect into m, or list through w) in every namespace. */
@@ -239,42 +258,26 @@ static int
 pass(struct scope *s, struct writer *w, struct procmap *collect,
     const struct procmap *procs)
 {
-	struct out_row base = { .procs = procs };
-	bool per_ns = w != NULL && s->opts->summary;
-	struct listing_result lr;
+	struct out_netns ns = { .bindv6only = s->bindv6only };
 	struct ns_handle h;
 	struct source src;
-	size_t i, done = 0;
+	size_t i;
 	int ret = 0;
 
-	if (!s->opts->all_netns) {
-		if (collect != NULL)
-			ret = listing_collect(s->src, s->opts, collect, &lr);
-		else
-			ret = listing_run(s->src, s->opts, w, &base, &lr);
-		merge(&s->res, &lr, NULL);
-		return ret;
-	}
+	if (!s->opts->all_netns)
+		return pass_one(s, s->src, &ns, w, collect, procs);
 	for (i = 0; i < s->list.n && !answered(s); i++) {
 		if (!enter(s, i, &h))
 			continue;
-		base.netns = s->list.v[i].label;
-		base.netns_inode = s->list.v[i].ino;
+		ns.name = s->list.v[i].label;
+		ns.inode = s->list.v[i].ino;
+		ns.bindv6only = h.bindv6only;
 		source_init_diag(&src, h.d);
-		if (collect != NULL)
-			ret = listing_collect(&src, s->opts, collect, &lr);
-		else if (per_ns)
-			ret = summarize(s, w, &h, &s->list.v[i], done++, &lr);
-		else
-			ret = listing_run(&src, s->opts, w, &base, &lr);
+		ret = pass_one(s, &src, &ns, w, collect, procs);
 		diag_free(h.d);
-		merge(&s->res, &lr, base.netns);
 		if (ret < 0)
 			break;
 	}
-	/* Closed even after an error, so the JSON stays valid. */
-	if (per_ns && w->opts.json)
-		fputs(done == 0 ? "[]\n" : "\n]\n", w->out);
 	return ret;
 }
 
@@ -287,23 +290,23 @@ scope_collect(struct scope *s, struct procmap *m)
 int
 scope_list(struct scope *s, struct writer *w, const struct procmap *m)
 {
+	struct scope_result *res = &s->res;
+	struct out_status st;
 	int ret, end;
 
-	if (s->opts->all_netns && s->opts->summary) {
-		ret = pass(s, w, NULL, m);
-		if (ret == 0 && fflush(w->out) != 0 &&
-		    s->res.listing.write_err == 0)
-			s->res.listing.write_err = errno != 0 ? -errno : -EIO;
-		return ret;
-	}
 	ret = writer_begin(w);
 	if (ret < 0) {
-		s->res.listing.write_err = ret;
+		res->listing.write_err = ret;
 		return ret;
 	}
 	ret = pass(s, w, NULL, m);
-	end = writer_end(w);
-	if (end < 0 && s->res.listing.write_err == 0)
-		s->res.listing.write_err = end;
+	status_of(&res->listing, ret, &st);
+	st.ns_total = res->ns_total;
+	st.ns_failed = res->ns_failed;
+	if (res->ns_failed > 0 || res->ns_unreadable > 0)
+		st.complete = false;
+	end = writer_end(w, &st);
+	if (end < 0 && res->listing.write_err == 0)
+		res->listing.write_err = end;
 	return ret;
 }

@@ -70,11 +70,11 @@ int scope_collect(struct scope *s, struct procmap *m);
 
 /*
  * Lists every namespace through w, owners from m (NULL without -p):
- * begins w, lists, and ends w even after an error, so JSON stays valid.
- * With -s and --all-netns, each namespace gets a summary of its own (w
- * begun and ended for each, inside a JSON array with -j).  Returns as
- * listing_run(); s->res says where it stopped, res.listing.write_err
- * whether writing failed.
+ * writer_begin(), then for each namespace writer_netns_begin(), its rows
+ * and writer_netns_end() with how complete they were, and writer_end()
+ * even after an error, so JSON stays valid.  Returns as listing_run();
+ * s->res says where it stopped, res.listing.write_err whether writing
+ * failed.
  */
 int scope_list(struct scope *s, struct writer *w, const struct procmap *m);
 

@@ -63,18 +63,32 @@ entry(int family, int proto, int state, int v6only, const char *local,
 	return sk;
 }
 
+/* What scope.c tells a writer after a complete listing. */
+static const struct out_status complete = { .complete = true };
+
+/* One namespace (a plain run: no name) with its bindv6only. */
 static void
-write_all(struct writer *w, const struct sock_entry *sks, size_t n)
+write_ns(
+    struct writer *w, const struct sock_entry *sks, size_t n, int bindv6only)
 {
+	struct out_netns ns = { .bindv6only = bindv6only };
 	size_t i;
 
 	ck_assert_int_eq(writer_begin(w), 0);
+	ck_assert_int_eq(writer_netns_begin(w, &ns), 0);
 	for (i = 0; i < n; i++) {
 		struct out_row row = { .sk = &sks[i] };
 
 		ck_assert_int_eq(writer_row(w, &row), 0);
 	}
-	ck_assert_int_eq(writer_end(w), 0);
+	ck_assert_int_eq(writer_netns_end(w, &complete), 0);
+	ck_assert_int_eq(writer_end(w, &complete), 0);
+}
+
+static void
+write_all(struct writer *w, const struct sock_entry *sks, size_t n)
+{
+	write_ns(w, sks, n, -1);
 }
 
 START_TEST(test_json_empty)
@@ -280,7 +294,7 @@ START_TEST(test_table_processes)
 	/* No owner: the row ends after the peer, without blanks. */
 	sk.inode = 777;
 	ck_assert_int_eq(writer_row(&w, &row), 0);
-	ck_assert_int_eq(writer_end(&w), 0);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
 	ck_assert_str_eq(close_mem(),
 	    "Proto State      Mode   Local Address:Port                    "
 	    "          Peer Address:Port                               "
@@ -305,22 +319,24 @@ START_TEST(test_table_netns)
 	struct procmap *m = two_owners();
 	struct sock_entry sk = entry(AF_INET, IPPROTO_UDP, 7,
 	    SOCK_V6ONLY_UNKNOWN, "10.1.2.3", 53, "0.0.0.0", 0);
-	struct out_row row = { .sk = &sk,
-		.procs = m,
-		.netns = "pid:4242",
-		.netns_inode = 4026532281ULL };
+	struct out_row row = { .sk = &sk, .procs = m };
+	struct out_netns ns = { .name = "pid:4242", .inode = 4026532281ULL };
 	struct writer w;
 
 	sk.inode = 777;
 	open_mem();
 	table_init(&w, mem, &oo);
 	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
 	/* A hostile name, longer than the column. */
-	row.netns = "evil\nname\x1b";
+	ns.name = "evil\nname\x1b";
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	sk.inode = 12345;
 	ck_assert_int_eq(writer_row(&w, &row), 0);
-	ck_assert_int_eq(writer_end(&w), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
 	ck_assert_str_eq(close_mem(),
 	    "Netns       Proto State      Mode   Local Address:Port        "
 	    "                      Peer Address:Port                       "
@@ -346,24 +362,29 @@ START_TEST(test_json_processes)
 	struct procmap *m = two_owners();
 	struct sock_entry sk = entry(AF_INET, IPPROTO_UDP, 7,
 	    SOCK_V6ONLY_UNKNOWN, "10.1.2.3", 53, "0.0.0.0", 0);
-	struct out_row row = { .sk = &sk,
-		.procs = m,
-		.netns = "blue\"\n",
-		.netns_inode = 4026532281ULL };
+	struct out_row row = { .sk = &sk, .procs = m };
+	struct out_netns ns = { .name = "blue\"\n", .inode = 4026532281ULL };
 	struct writer w;
 
 	open_mem();
 	json_init(&w, mem, &oo);
 	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
 	sk.inode = 777;
-	row.netns = "pid:1";
+	ns.name = "pid:1";
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
-	/* TIME-WAIT sockets have inode 0 and no owner. */
+	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
+	/* TIME-WAIT sockets have inode 0 and no owner; a plain run's
+	 * namespace has no name. */
 	sk.inode = 0;
-	row.netns = NULL;
+	ns.name = NULL;
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
-	ck_assert_int_eq(writer_end(&w), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
+	ck_assert_int_eq(writer_end(&w, &complete), 0);
 	ck_assert_str_eq(close_mem(),
 	    "[\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
@@ -450,13 +471,13 @@ summary_socks(struct sock_entry sks[6])
 
 START_TEST(test_summary_table)
 {
-	struct out_opts oo = { .header = true, .bindv6only = 0 };
+	struct out_opts oo = { .header = true };
 	struct sock_entry sks[6];
 	struct writer w;
 
 	open_mem();
 	summary_init(&w, mem, &oo);
-	write_all(&w, sks, summary_socks(sks));
+	write_ns(&w, sks, summary_socks(sks), 0);
 	ck_assert_str_eq(close_mem(),
 	    "Proto State      v4       v6       v6only   dual     mapped   "
 	    "total\n"
@@ -472,7 +493,6 @@ START_TEST(test_summary_table)
 
 	/* -H drops the title; an unreadable bindv6only says so. */
 	oo.header = false;
-	oo.bindv6only = -1;
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_all(&w, NULL, 0);
@@ -490,13 +510,13 @@ END_TEST
 
 START_TEST(test_summary_json)
 {
-	struct out_opts oo = { .json = true, .bindv6only = 1 };
+	struct out_opts oo = { .json = true };
 	struct sock_entry sks[6];
 	struct writer w;
 
 	open_mem();
 	summary_init(&w, mem, &oo);
-	write_all(&w, sks, summary_socks(sks));
+	write_ns(&w, sks, summary_socks(sks), 1);
 	ck_assert_str_eq(close_mem(),
 	    "{\"bindv6only\":1,"
 	    "\"tcp\":{"
@@ -515,7 +535,6 @@ START_TEST(test_summary_json)
 	    "\"mapped\":2,\"total\":6}}\n");
 	done_mem();
 
-	oo.bindv6only = -1;
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_all(&w, NULL, 0);
