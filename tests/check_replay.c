@@ -342,8 +342,8 @@ struct old_kernel {
 };
 
 static int
-old_kernel_dump(void *impl, const struct diag_request *req, diag_msg_cb cb,
-    void *data)
+old_kernel_dump(
+    void *impl, const struct diag_request *req, diag_msg_cb cb, void *data)
 {
 	struct old_kernel *k = impl;
 
