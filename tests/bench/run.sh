@@ -16,7 +16,8 @@
 #
 # Environment: BENCH_BUILDDIR (the build tree; default: this source tree),
 # BENCH_SIZES, BENCH_RUNS, BENCH_MIX (a popgen -m mix), BENCH_1M=1,
-# BENCH_NETSTAT=1 (time netstat past 200k sockets too: it is very slow).
+# BENCH_NETSTAT=1 (time netstat past 200k sockets too: it is very slow),
+# BENCH_NO_P=1 (leave out the -p rows and netstat, for a quick run).
 # Needs root for the network namespace.  Exit status: 0, 1 if a command
 # failed or the counts disagree, 77 if it cannot run here.
 set -eu
@@ -157,12 +158,15 @@ add "ss -tuln" "floor -l" - ss -tuln
 # at 1M sockets here.  Past 200k it runs only when asked.
 if ! command -v netstat >/dev/null; then
 	notes+="   (netstat not installed: skipped)"$'\n'
-elif [ "$size" -gt 200000 ] && [ "${BENCH_NETSTAT:-0}" != 1 ]; then
+elif [ "${BENCH_NO_P:-0}" = 1 ] ||
+	{ [ "$size" -gt 200000 ] && [ "${BENCH_NETSTAT:-0}" != 1 ]; }; then
 	notes+="   (netstat skipped past 200k sockets; BENCH_NETSTAT=1 runs it)"$'\n'
 else
 	add "netstat -tuan" "floor -a" "ss -tuan" netstat -tuan
 fi
-if has_option -a -p; then
+if [ "${BENCH_NO_P:-0}" = 1 ]; then
+	notes+="   (-p rows skipped: BENCH_NO_P=1)"$'\n'
+elif has_option -a -p; then
 	add "dualstat -a -p" "floor -a" "ss -tuanp" "$dualstat" -a -p
 	add "ss -tuanp" "floor -a" - ss -tuanp
 	add "dualstat -l -p" "floor -l" "ss -tulnp" "$dualstat" -l -p
