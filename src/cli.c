@@ -41,6 +41,8 @@ enum {
 	OPT_ALL_NETNS,
 	OPT_DUMP_RAW,
 	OPT_REPLAY,
+	OPT_METRICS,
+	OPT_METRICS_LISTENERS,
 };
 
 static const struct option long_opts[] = {
@@ -73,6 +75,8 @@ static const struct option long_opts[] = {
 	{ "dump-raw", required_argument, NULL, OPT_DUMP_RAW },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "filter-file", required_argument, NULL, 'F' },
+	{ "metrics", optional_argument, NULL, OPT_METRICS },
+	{ "metrics-listeners", required_argument, NULL, OPT_METRICS_LISTENERS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -84,6 +88,7 @@ cli_usage(FILE *out)
 	    "                [--sport PORT] [--dport PORT] [--src PREFIX] [--dst PREFIX]\n"
 	    "                [--unmap] [-s | --check [-q]] [-N NAME | --all-netns]\n"
 	    "                [--dump-raw FILE | --replay FILE] [-h] [-V]\n"
+	    "                [--metrics[=FILE] [--metrics-listeners=all]]\n"
 	    "                [FILTER | -F FILE]\n"
 	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
 	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
@@ -122,6 +127,10 @@ cli_usage(FILE *out)
 	    "      --dump-raw FILE  also write the kernel's replies, as received,\n"
 	    "                    to FILE (for a bug report, or --replay)\n"
 	    "      --replay FILE list from a --dump-raw FILE instead of the kernel\n"
+	    "      --metrics[=FILE]  Prometheus metrics (every state unless -l, -a or\n"
+	    "                    --state), to stdout or written atomically to FILE\n"
+	    "      --metrics-listeners=dual|all  dualstat_listener_info for dual\n"
+	    "                    listeners only (default) or for every listener\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
@@ -491,6 +500,32 @@ check_combination(const struct options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * --metrics is an output of its own; like -s it counts every state unless
+ * -l, -a, --dual or --state narrow it.
+ */
+static int
+check_metrics(struct options *o, bool view_set, bool listeners_set, char *err,
+    size_t errlen)
+{
+	if (!o->metrics && listeners_set)
+		return fail(err, errlen, "--metrics-listeners needs --metrics");
+	if (!o->metrics)
+		return 0;
+	if (o->json || o->summary || o->check)
+		return fail(err, errlen, "--metrics and %s cannot be combined",
+		    o->json	     ? "-j/--json"
+			: o->summary ? "-s/--summary"
+				     : "--check");
+	if (o->metrics_file != NULL && o->dump_raw != NULL &&
+	    strcmp(o->metrics_file, o->dump_raw) == 0)
+		return fail(err, errlen,
+		    "--metrics and --dump-raw cannot write the same file");
+	if (!view_set)
+		o->view = CLI_VIEW_ALL;
+	return 0;
+}
+
 int
 cli_parse(
     int argc, char *argv[], struct options *opts, char *err, size_t errlen)
@@ -503,6 +538,8 @@ cli_parse(
 	bool no_header = false, by_dual = false, by_mode = false;
 	struct filter_args fa;
 	const char *filter_file = NULL, *proto;
+	bool view_set = false, listeners_set = false;
+	struct quoted q;
 	int c, ret;
 
 	/* optind = 0 makes glibc start afresh, so tests can call us again. */
@@ -526,9 +563,11 @@ cli_parse(
 			break;
 		case 'l':
 			o.view = CLI_VIEW_LISTENING;
+			view_set = true;
 			break;
 		case 'a':
 			o.view = CLI_VIEW_ALL;
+			view_set = true;
 			break;
 		case 'e':
 			o.extended = true;
@@ -563,6 +602,7 @@ cli_parse(
 			/* -a -m dual,mapped, where it stands: a later -l wins. */
 			by_dual = true;
 			o.view = CLI_VIEW_ALL;
+			view_set = true;
 			fa.modes |= FILTER_MODE(SOCK_MODE_DUAL) |
 			    FILTER_MODE(SOCK_MODE_MAPPED);
 			break;
@@ -608,10 +648,30 @@ cli_parse(
 				    err, errlen, "--replay needs a file name");
 			o.replay = optarg;
 			break;
+		case OPT_METRICS:
+			if (optarg != NULL && optarg[0] == '\0')
+				return fail(err, errlen,
+				    "--metrics=FILE needs a file name");
+			o.metrics = true;
+			o.metrics_file = optarg;
+			break;
+		case OPT_METRICS_LISTENERS:
+			if (strcmp(optarg, "all") != 0 &&
+			    strcmp(optarg, "dual") != 0)
+				return fail(err, errlen,
+				    "--metrics-listeners: '%s' is not dual or "
+				    "all",
+				    quote(&q, optarg));
+			o.metrics_all_listeners = strcmp(optarg, "all") == 0;
+			listeners_set = true;
+			break;
 		default:
 			return bad_option(argc, argv, err, errlen, c);
 		}
 	}
+	ret = check_metrics(&o, view_set, listeners_set, err, errlen);
+	if (ret < 0)
+		return ret;
 	if (o.json && no_header)
 		return fail(err, errlen,
 		    "-H/--no-header and -j/--json cannot be combined");

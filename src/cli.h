@@ -41,6 +41,9 @@ struct options {
 	bool all_netns; /* --all-netns */
 	const char *dump_raw; /* --dump-raw FILE: record replies, or NULL */
 	const char *replay; /* --replay FILE: list from a dump, or NULL */
+	bool metrics; /* --metrics: Prometheus text */
+	const char *metrics_file; /* --metrics=FILE, or NULL for stdout */
+	bool metrics_all_listeners; /* --metrics-listeners=all */
 };
 
 /*

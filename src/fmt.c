@@ -233,3 +233,30 @@ fmt_quote(char *dst, const char *s, size_t n, size_t max)
 	*p = '\0';
 	return dst;
 }
+
+/* U+202A..U+202E and U+2066..U+2069 reorder the text around them. */
+static bool
+is_bidi_control(const unsigned char *u, size_t len)
+{
+	if (len != 3 || u[0] != 0xe2)
+		return false;
+	return (u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+	    (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9);
+}
+
+size_t
+fmt_printable_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] < 0x7f ? 1 : 0;
+	len = fmt_utf8_len(s, n);
+	/* C1 controls (U+0080..U+009F) are 0xc2 0x80..0x9f. */
+	if (len == 0 || (s[0] == 0xc2 && s[1] < 0xa0) ||
+	    is_bidi_control(s, len))
+		return 0;
+	return len;
+}

@@ -44,4 +44,12 @@ size_t fmt_utf8_len(const unsigned char *s, size_t n);
  */
 char *fmt_quote(char *dst, const char *s, size_t n, size_t max);
 
+/*
+ * Returns the length (1 to 4) of the character at s, within n bytes, if it
+ * can be shown as it is: printable ASCII, or well-formed UTF-8 that is
+ * neither a C1 control nor a bidirectional override; 0 otherwise (C0
+ * controls, DEL, C1, U+202A..U+202E, U+2066..U+2069, invalid UTF-8).
+ */
+size_t fmt_printable_len(const unsigned char *s, size_t n);
+
 #endif

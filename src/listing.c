@@ -1,31 +1,137 @@
 /*
- * listing.c - stream sockets from a source (the kernel, a replay) to a
- * writer
+ * listing.c - the executor: run a plan's dumps and stream each socket to a
+ * writer or to -p's inode set (every listing option)
  *
- * Nothing is kept once a row is written: each reply is parsed into one
- * sock_entry on the stack, classified and handed to the writer, so memory
- * does not grow with the number of sockets.  -p's first pass runs the same
- * dumps and filters and only records each inode.
+ * Nothing is kept once a row is handed on: each reply is parsed into one
+ * sock_entry, classified, filtered and given to the sink, so memory does
+ * not grow with the number of sockets.
+ *
+ * Each sock_diag dump walks the kernel's whole hash of its protocol,
+ * whichever family it asks for (net/ipv4/inet_diag.c,
+ * inet_diag_dump_icsk()), so the dumps are independent and cost about
+ * the same: on two CPUs, running them at once takes about half the time
+ * of running them in turn (tests/bench).  Each concurrent dump has a
+ * netlink socket and a thread of its own.  A sink that only counts (a
+ * summary, --check -q, -p's inodes) takes rows in any order, from
+ * whichever dump delivers them, a batch at a time under one lock.  A
+ * listing keeps the plan's order: the first dump streams to the writer as
+ * it arrives, while the later ones are read into a buffer of at most
+ * LISTING_BUFFER bytes and then wait their turn (back-pressure), so
+ * memory stays bounded whatever the number of sockets.  --dump-raw and
+ * --replay run the dumps in turn: their order is the file's.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "cpu.h"
 #include "listing.h"
 #include "parse.h"
 #include "sock.h"
 
+/* A listing's later dumps, read ahead: at most this many bytes. */
+#define LISTING_BUFFER (8U * 1024 * 1024)
+/* The dump being printed may always hold this much, so it never waits on
+ * later dumps that filled the buffer (it would wait forever). */
+#define LISTING_HEAD_RESERVE (128U * 1024)
+/* Sockets handed to a counting sink per lock. */
+#define BATCH 256
+
+void
+listing_plan_init(struct listing_plan *p, const struct options *opts)
+{
+	memset(p, 0, sizeof(*p));
+	p->n = query_plan(opts, p->steps, &p->bc);
+	/*
+	 * No filter at all costs nothing per socket.  A filter with
+	 * autobound is the kernel's alone: user space cannot see the term,
+	 * and query_check() has made sure the kernel's program decides the
+	 * whole expression.
+	 */
+	p->filter = filter_is_empty(&opts->filter) ||
+		filter_has(&opts->filter, FILTER_AUTOBOUND)
+	    ? NULL
+	    : &opts->filter;
+	p->first_only = opts->check && opts->quiet;
+	/* --dump-raw and --replay: the file holds the dumps in turn. */
+	p->cpus =
+	    opts->dump_raw != NULL || opts->replay != NULL ? 1 : cpu_count();
+}
+
+size_t
+listing_plan_sockets(const struct listing_plan *p)
+{
+	return p->cpus >= 2 && p->n >= 2 ? p->n : 1;
+}
+
+/* Parses one reply; returns 1 if the filters let it through, 0, -errno. */
+static int
+take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
+    struct sock_entry *sk)
+{
+	int ret;
+
+	ret = sock_parse(nlh, protocol, sk);
+	if (ret < 0)
+		return ret;
+	sock_classify(sk);
+	/* What the kernel could not filter (v6only, above all). */
+	return p->filter == NULL || filter_match(p->filter, sk);
+}
+
+/* Hands one socket to the sink; returns 0 or -errno. */
+static int
+put(const struct listing_sink *sink, const struct sock_entry *sk)
+{
+	static const struct out_row plain;
+	struct out_row row;
+
+	if (sink->collect != NULL)
+		return procmap_want(sink->collect, sk->inode);
+	row = sink->base != NULL ? *sink->base : plain;
+	row.sk = sk;
+	return writer_row(sink->w, &row);
+}
+
+/* Records how dump step ended; returns 0 to go on, or its error. */
+static int
+step_end(const struct diag_request *step, int ret, int write_err,
+    struct listing_result *res)
+{
+	if (ret == -ENOENT) {
+		res->missing[res->nmissing].family = step->family;
+		res->missing[res->nmissing].protocol = step->protocol;
+		res->nmissing++;
+		return 0;
+	}
+	if (ret < 0) {
+		res->write_err = write_err;
+		if (write_err == 0) {
+			res->err_family = step->family;
+			res->err_protocol = step->protocol;
+		}
+	}
+	return ret;
+}
+
+static unsigned long
+rows_now(const struct listing_sink *sink)
+{
+	return sink->w != NULL ? sink->w->rows : 0;
+}
+
+/* --- In turn, and a listing's first dump: straight to the sink. --- */
+
 struct row_ctx {
-	struct writer *w; /* NULL when collecting inodes */
-	const struct out_row *base;
-	struct procmap *collect;
-	const struct filter *filter; /* NULL: none */
+	const struct listing_plan *p;
+	const struct listing_sink *sink;
 	int protocol;
 	int write_err;
-	bool first_only; /* --check -q: the first match answers */
 	bool stopped; /* stopped at the first match */
-	bool seen; /* a reply came */
 };
 
 static int
@@ -33,130 +139,466 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct row_ctx *ctx = data;
 	struct sock_entry sk;
-	struct out_row row = *ctx->base;
 	int ret;
 
-	ctx->seen = true;
-	ret = sock_parse(nlh, ctx->protocol, &sk);
-	if (ret < 0)
+	ret = take(ctx->p, nlh, ctx->protocol, &sk);
+	if (ret <= 0)
 		return ret;
-	sock_classify(&sk);
-	/* What the kernel could not filter (v6only, above all). */
-	if (ctx->filter != NULL && !filter_match(ctx->filter, &sk))
-		return 0;
-	if (ctx->collect != NULL)
-		return procmap_want(ctx->collect, sk.inode);
-	row.sk = &sk;
-	ret = writer_row(ctx->w, &row);
+	ret = put(ctx->sink, &sk);
 	if (ret < 0) {
-		ctx->write_err = ret;
+		if (ctx->sink->collect == NULL)
+			ctx->write_err = ret;
 		return ret;
 	}
-	if (ctx->first_only) {
+	if (ctx->p->first_only) {
 		ctx->stopped = true;
 		return -ECANCELED;
 	}
 	return 0;
 }
 
-/*
- * No filter at all costs nothing per socket.  A filter with autobound is
- * the kernel's alone: user space cannot see the term, and query_check()
- * has made sure the kernel's program decides the whole expression.
- */
-static const struct filter *
-filter_or_null(const struct filter *f)
-{
-	if (filter_is_empty(f) || filter_has(f, FILTER_AUTOBOUND))
-		return NULL;
-	return f;
-}
+/* Runs step i of the plan through row_cb(ctx); returns as diag_dump(). */
+typedef int (*step_fn)(void *arg, size_t i, struct row_ctx *ctx);
 
-/* Runs every dump the options need, each row through row_cb(). */
+/* Writes the steps in the plan's order, each as dump() delivers it. */
 static int
-run_steps(const struct source *src, const struct options *opts,
-    const struct row_ctx *proto, struct listing_result *res)
+in_turn(const struct listing_plan *p, const struct listing_sink *sink,
+    step_fn dump, void *arg, struct listing_result *res)
 {
-	struct diag_request steps[QUERY_MAX_STEPS];
-	struct query_bc bc;
-	size_t n, i;
+	size_t i;
 	int ret = 0;
 
-	memset(res, 0, sizeof(*res));
-	n = query_plan(opts, steps, &bc);
-	for (i = 0; i < n; i++) {
-		struct row_ctx ctx = *proto;
+	for (i = 0; i < p->n; i++) {
+		struct row_ctx ctx = { .p = p, .sink = sink };
 
-		ctx.protocol = steps[i].protocol;
-		ret = source_dump(src, &steps[i], row_cb, &ctx);
-		/*
-		 * A kernel without one of the program's ops refuses it when
-		 * auditing, before any socket is sent: ask again without the
-		 * program and let user space filter alone (the same result,
-		 * only slower).  Not with autobound, which user space cannot
-		 * check.
-		 */
-		if (ret == -EINVAL && steps[i].bytecode != NULL &&
-		    ctx.filter != NULL && !ctx.seen) {
-			steps[i].bytecode = NULL;
-			steps[i].bytecode_len = 0;
-			ret = source_dump(src, &steps[i], row_cb, &ctx);
-		}
+		ctx.protocol = p->steps[i].protocol;
+		ret = dump(arg, i, &ctx);
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
 			 * is done with this source. */
 			ret = 0;
 			break;
 		}
-		if (ret == -ENOENT) {
-			res->missing[res->nmissing].family = steps[i].family;
-			res->missing[res->nmissing].protocol =
-			    steps[i].protocol;
-			res->nmissing++;
-			ret = 0;
-			continue;
-		}
-		if (ret < 0) {
-			res->write_err = ctx.write_err;
-			if (ctx.write_err == 0) {
-				res->err_family = steps[i].family;
-				res->err_protocol = steps[i].protocol;
-			}
+		ret = step_end(&p->steps[i], ret, ctx.write_err, res);
+		if (ret < 0)
 			break;
+	}
+	return ret;
+}
+
+static int
+from_source(void *arg, size_t i, struct row_ctx *ctx)
+{
+	return source_dump(arg, &ctx->p->steps[i], row_cb, ctx);
+}
+
+int
+listing_run(const struct listing_plan *p, const struct source *src,
+    const struct listing_sink *sink, struct listing_result *res)
+{
+	unsigned long before = rows_now(sink);
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = in_turn(p, sink, from_source, (void *)src, res);
+	res->rows = rows_now(sink) - before;
+	return ret;
+}
+
+/* --- At once: what the threads share. --- */
+
+/* One datagram of a later dump, read ahead. */
+struct block {
+	struct block *next;
+	size_t len;
+	uint8_t data[] __attribute__((aligned(8)));
+};
+
+struct shared {
+	const struct listing_plan *p;
+	const struct listing_sink *sink;
+	struct diag *const *d;
+	pthread_mutex_t lock;
+	int rets[QUERY_MAX_STEPS]; /* how each dump ended */
+	bool stop; /* every dump stops: answered, or failed */
+	bool stopped; /* --check -q answered */
+	int write_err;
+	/* In any order: the next step a thread takes. */
+	size_t next;
+	/* In order: the read-ahead datagrams of each step. */
+	pthread_cond_t more, room; /* a block or an end came; room freed */
+	struct block *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+	size_t held[QUERY_MAX_STEPS]; /* bytes queued per step */
+	size_t total; /* bytes queued */
+	bool done[QUERY_MAX_STEPS];
+	size_t cur; /* the step being written */
+	bool started[QUERY_MAX_STEPS]; /* its read-ahead thread runs */
+};
+
+struct worker {
+	struct shared *sh;
+	size_t step;
+	struct sock_entry batch[BATCH];
+	size_t nbatch;
+};
+
+/* Starts fn on each worker but the first, which the caller runs. */
+static void
+start(pthread_t *tid, bool *started, size_t n, void *(*fn)(void *),
+    struct worker *w)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		started[i] = pthread_create(&tid[i], NULL, fn, &w[i]) == 0;
+}
+
+static void
+stop_all(struct shared *sh)
+{
+	pthread_mutex_lock(&sh->lock);
+	__atomic_store_n(&sh->stop, true, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&sh->room);
+	pthread_cond_broadcast(&sh->more);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+/* --- In any order: the sink only counts. --- */
+
+/* Hands the batch to the sink under the lock; returns 0 or -errno. */
+static int
+flush(struct worker *w)
+{
+	struct shared *sh = w->sh;
+	size_t i;
+	int ret = 0;
+
+	pthread_mutex_lock(&sh->lock);
+	for (i = 0; i < w->nbatch && !sh->stop; i++) {
+		ret = put(sh->sink, &w->batch[i]);
+		if (ret < 0) {
+			if (sh->sink->collect == NULL)
+				sh->write_err = ret;
+		} else if (sh->p->first_only) {
+			sh->stopped = true;
+		}
+		if (ret < 0 || sh->stopped)
+			__atomic_store_n(&sh->stop, true, __ATOMIC_RELAXED);
+	}
+	if (sh->stop && ret == 0)
+		ret = -ECANCELED;
+	pthread_mutex_unlock(&sh->lock);
+	w->nbatch = 0;
+	return ret;
+}
+
+static int
+batch_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct worker *w = data;
+	int ret;
+
+	if (__atomic_load_n(&w->sh->stop, __ATOMIC_RELAXED))
+		return -ECANCELED;
+	ret = take(w->sh->p, nlh, w->sh->p->steps[w->step].protocol,
+	    &w->batch[w->nbatch]);
+	if (ret <= 0)
+		return ret;
+	if (++w->nbatch == BATCH || w->sh->p->first_only)
+		return flush(w);
+	return 0;
+}
+
+static void *
+any_order_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *sh = w->sh;
+	size_t i;
+	int ret;
+
+	while ((i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED)) <
+	    sh->p->n) {
+		w->step = i;
+		w->nbatch = 0;
+		ret = diag_dump(sh->d[i], &sh->p->steps[i], batch_cb, w);
+		if (ret == 0 && w->nbatch > 0)
+			ret = flush(w);
+		sh->rets[i] = ret;
+		if (ret < 0 && ret != -ENOENT)
+			stop_all(sh);
+	}
+	return NULL;
+}
+
+static int
+run_any_order(struct shared *sh, struct listing_result *res)
+{
+	const struct listing_plan *p = sh->p;
+	struct worker *w;
+	pthread_t tid[QUERY_MAX_STEPS];
+	bool started[QUERY_MAX_STEPS] = { false };
+	size_t n = p->cpus < p->n ? p->cpus : p->n, i;
+	int ret = 0;
+
+	w = calloc(n, sizeof(*w));
+	if (w == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		w[i].sh = sh;
+	/* A thread that cannot start leaves its share to the others. */
+	start(tid, started, n, any_order_thread, w);
+	any_order_thread(&w[0]);
+	for (i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	free(w);
+	if (sh->stopped)
+		return 0;
+	if (sh->write_err != 0) {
+		res->write_err = sh->write_err;
+		return sh->write_err;
+	}
+	/* The first error in the plan's order; those it stopped are not. */
+	for (i = 0; i < p->n && ret == 0; i++)
+		if (sh->rets[i] != -ECANCELED)
+			ret = step_end(&p->steps[i], sh->rets[i], 0, res);
+	return ret;
+}
+
+/* --- In order: later dumps read ahead into a bounded buffer. --- */
+
+/* Queues one datagram of w's dump, waiting for room; -ECANCELED: stop. */
+static int
+read_ahead_cb(const void *buf, size_t len, void *data)
+{
+	struct worker *w = data;
+	struct shared *sh = w->sh;
+	size_t i = w->step;
+	struct block *b;
+
+	b = malloc(sizeof(*b) + len);
+	if (b == NULL)
+		return -ENOMEM;
+	memcpy(b->data, buf, len);
+	b->len = len;
+	b->next = NULL;
+	pthread_mutex_lock(&sh->lock);
+	while (!sh->stop && sh->total >= LISTING_BUFFER &&
+	    !(i == sh->cur && sh->held[i] < LISTING_HEAD_RESERVE))
+		pthread_cond_wait(&sh->room, &sh->lock);
+	if (sh->stop) {
+		pthread_mutex_unlock(&sh->lock);
+		free(b);
+		return -ECANCELED;
+	}
+	if (sh->tail[i] != NULL)
+		sh->tail[i]->next = b;
+	else
+		sh->head[i] = b;
+	sh->tail[i] = b;
+	sh->held[i] += len;
+	sh->total += len;
+	pthread_cond_signal(&sh->more);
+	pthread_mutex_unlock(&sh->lock);
+	return 0;
+}
+
+/* The replies are walked again when their turn comes. */
+static int
+skip_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return 0;
+}
+
+static void *
+read_ahead_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *sh = w->sh;
+	struct diag *d = sh->d[w->step];
+	int ret;
+
+	diag_set_tap(d, read_ahead_cb, w);
+	ret = diag_dump(d, &sh->p->steps[w->step], skip_cb, NULL);
+	diag_set_tap(d, NULL, NULL);
+	pthread_mutex_lock(&sh->lock);
+	sh->rets[w->step] = ret;
+	sh->done[w->step] = true;
+	pthread_cond_signal(&sh->more);
+	pthread_mutex_unlock(&sh->lock);
+	return NULL;
+}
+
+/* Writes step i from its read-ahead queue, as its datagrams arrive. */
+static int
+write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
+{
+	struct block *b;
+	int ret;
+
+	for (;;) {
+		pthread_mutex_lock(&sh->lock);
+		while (sh->head[i] == NULL && !sh->done[i])
+			pthread_cond_wait(&sh->more, &sh->lock);
+		b = sh->head[i];
+		if (b != NULL) {
+			sh->head[i] = b->next;
+			if (sh->head[i] == NULL)
+				sh->tail[i] = NULL;
+			sh->held[i] -= b->len;
+			sh->total -= b->len;
+			pthread_cond_broadcast(&sh->room);
+		}
+		ret = sh->rets[i];
+		pthread_mutex_unlock(&sh->lock);
+		/* Ended before its last reply was queued: its error. */
+		if (b == NULL)
+			return ret < 0 ? ret : -EBADMSG;
+		/* diag_dump() checked seq and portid when it read it. */
+		ret = diag_walk(b->data, b->len, 0, 0, row_cb, ctx);
+		free(b);
+		if (ret <= 0)
+			return ret;
+	}
+}
+
+/* Step i's turn: its queue, or, for the first dump and any whose thread
+ * could not start, straight from the kernel. */
+static int
+from_queue(void *arg, size_t i, struct row_ctx *ctx)
+{
+	struct shared *sh = arg;
+
+	pthread_mutex_lock(&sh->lock);
+	sh->cur = i;
+	pthread_cond_broadcast(&sh->room);
+	pthread_mutex_unlock(&sh->lock);
+	if (sh->started[i])
+		return write_queued(sh, i, ctx);
+	return diag_dump(sh->d[i], &sh->p->steps[i], row_cb, ctx);
+}
+
+static int
+run_in_order(struct shared *sh, struct listing_result *res)
+{
+	const struct listing_plan *p = sh->p;
+	struct worker w[QUERY_MAX_STEPS];
+	pthread_t tid[QUERY_MAX_STEPS];
+	bool *started = sh->started;
+	struct block *b;
+	size_t i;
+	int ret;
+
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < p->n; i++) {
+		w[i].sh = sh;
+		w[i].step = i;
+	}
+	start(tid, started, p->n, read_ahead_thread, w);
+	ret = in_turn(p, sh->sink, from_queue, sh, res);
+	stop_all(sh);
+	for (i = 1; i < p->n; i++) {
+		if (!started[i])
+			continue;
+		pthread_join(tid[i], NULL);
+		while ((b = sh->head[i]) != NULL) {
+			sh->head[i] = b->next;
+			free(b);
 		}
 	}
 	return ret;
 }
 
-int
-listing_run(const struct source *src, const struct options *opts,
-    struct writer *w, const struct out_row *base, struct listing_result *res)
+static int
+probe_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const struct out_row plain;
-	struct row_ctx ctx = {
-		.w = w,
-		.base = base != NULL ? base : &plain,
-		.filter = filter_or_null(&opts->filter),
-		.first_only = opts->check && opts->quiet,
-	};
-	unsigned long rows_before = w->rows;
-	int ret;
-
-	ret = run_steps(src, opts, &ctx, res);
-	res->rows = w->rows - rows_before;
-	return ret;
+	(void)nlh;
+	(void)data;
+	return 0;
 }
 
 int
-listing_collect(const struct source *src, const struct options *opts,
-    struct procmap *m, struct listing_result *res)
+listing_plan_probe(struct listing_plan *p, const struct source *src)
 {
-	static const struct out_row plain;
-	struct row_ctx ctx = {
-		.base = &plain,
-		.collect = m,
-		.filter = filter_or_null(&opts->filter),
-	};
+	const void *refused[2] = { NULL, NULL }, *ok[2] = { NULL, NULL };
+	size_t i, k;
+	int ret;
 
-	return run_steps(src, opts, &ctx, res);
+	if (p->filter == NULL)
+		return 0;
+	for (i = 0; i < p->n; i++) {
+		struct diag_request probe = p->steps[i];
+
+		if (probe.bytecode == NULL || probe.bytecode == ok[0] ||
+		    probe.bytecode == ok[1])
+			continue;
+		if (probe.bytecode != refused[0] &&
+		    probe.bytecode != refused[1]) {
+			/* No state asked for: the kernel audits the program
+			 * and sends nothing. */
+			probe.states = 0;
+			ret = source_dump(src, &probe, probe_cb, NULL);
+			k = probe.family == AF_INET ? 0 : 1;
+			if (ret != -EINVAL) {
+				ok[k] = probe.bytecode;
+				continue;
+			}
+			refused[k] = probe.bytecode;
+		}
+		p->steps[i].bytecode = NULL;
+		p->steps[i].bytecode_len = 0;
+	}
+	return 0;
+}
+
+int
+listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
+    const struct listing_sink *sink, struct listing_result *res)
+{
+	struct shared sh;
+	struct source src;
+	unsigned long before = rows_now(sink);
+	bool any_order = sink->collect != NULL || sink->w->ops->any_order;
+	const struct listing_plan *p = plan;
+	struct listing_plan *copy = NULL;
+	int ret;
+
+	/*
+	 * A kernel without one of the program's ops (port equality before
+	 * Linux 4.x, DEV_COND...) refuses it when auditing the request:
+	 * find out first, and list without it (user space filters alone,
+	 * the same rows, only slower).
+	 */
+	source_init_diag(&src, d[0]);
+	if (plan->filter != NULL) {
+		copy = malloc(sizeof(*copy));
+		if (copy == NULL)
+			return -ENOMEM;
+		*copy = *plan;
+		listing_plan_probe(copy, &src);
+		p = copy;
+	}
+	if (listing_plan_sockets(p) < 2) {
+		ret = listing_run(p, &src, sink, res);
+		free(copy);
+		return ret;
+	}
+	memset(res, 0, sizeof(*res));
+	memset(&sh, 0, sizeof(sh));
+	sh.p = p;
+	sh.sink = sink;
+	sh.d = d;
+	pthread_mutex_init(&sh.lock, NULL);
+	pthread_cond_init(&sh.more, NULL);
+	pthread_cond_init(&sh.room, NULL);
+	ret = any_order ? run_any_order(&sh, res) : run_in_order(&sh, res);
+	pthread_cond_destroy(&sh.room);
+	pthread_cond_destroy(&sh.more);
+	pthread_mutex_destroy(&sh.lock);
+	res->rows = rows_now(sink) - before;
+	free(copy);
+	return ret;
 }

@@ -1,12 +1,18 @@
 /*
- * listing.h - run the dumps a command line needs and write every row
+ * listing.h - run the dumps a command line needs and hand every row on
+ *
+ * A run is one plan (the requests, built once from the options) executed
+ * in each namespace by one executor, which feeds each socket to a sink:
+ * the writer, or -p's set of wanted inodes.
  */
 #ifndef DUALSTAT_LISTING_H
 #define DUALSTAT_LISTING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cli.h"
+#include "filter.h"
 #include "output.h"
 #include "procmap.h"
 #include "query.h"
@@ -24,26 +30,67 @@ struct listing_result {
 	unsigned long rows; /* rows written */
 };
 
-/*
- * Lists, through writer w (already begun), every socket the options
- * select, filters included, as src answers the dumps (the kernel, or a
- * replay).  Each row starts as a copy of *base (owners,
- * namespace; NULL for none) with its socket filled in.  With --check -q it
- * stops at the first match and leaves the rest of that dump unread, so src
- * must not be used again.  A protocol the kernel cannot dump is recorded
- * in res->missing and skipped.  Returns 0, or the -errno that stopped the
- * listing: a failed dump (res->err_family/err_protocol say which) or a
- * failed write (res->write_err).  *res is always filled in.
- */
-int listing_run(const struct source *src, const struct options *opts,
-    struct writer *w, const struct out_row *base, struct listing_result *res);
+/* The requests of a run and what is checked in user space. */
+struct listing_plan {
+	struct diag_request steps[QUERY_MAX_STEPS]; /* in output order */
+	size_t n;
+	struct query_bc bc; /* the steps' bytecode */
+	const struct filter *filter; /* what the kernel cannot test; NULL */
+	bool first_only; /* --check -q: the first match answers */
+	unsigned int cpus; /* how many dumps may run at once */
+};
+
+/* Where the rows go: w, or the inodes into collect (-p's first pass). */
+struct listing_sink {
+	struct writer *w;
+	struct procmap *collect;
+	const struct out_row *base; /* each row starts as a copy; or NULL */
+};
 
 /*
- * -p's first pass: runs the same dumps as listing_run() and marks the
- * inode of every socket it would list as wanted in m, writing nothing.
- * Returns and fills *res as listing_run() (-ENOMEM if m cannot grow).
+ * Builds the plan of a run (query_plan()): once, whatever the number of
+ * namespaces.  opts must outlive the plan.
  */
-int listing_collect(const struct source *src, const struct options *opts,
-    struct procmap *m, struct listing_result *res);
+void listing_plan_init(struct listing_plan *p, const struct options *opts);
+
+/*
+ * Sockets listing_run_diag() dumps with: one per step when the steps can
+ * run at once (two CPUs or more), else one.
+ */
+size_t listing_plan_sockets(const struct listing_plan *p);
+
+/*
+ * Runs the plan's dumps one after the other from src (the kernel, or a
+ * replay: any source, in the recorded order) and hands each socket the
+ * filters pass to sink.  With --check -q it stops at the first match and
+ * leaves the rest of that dump unread, so src must not be used again.  A
+ * protocol the kernel cannot dump is recorded in res->missing and
+ * skipped.  Returns 0, or the -errno that stopped the listing: a failed
+ * dump (res->err_family/err_protocol say which) or a failed write
+ * (res->write_err).  *res is always filled in.
+ */
+int listing_run(const struct listing_plan *p, const struct source *src,
+    const struct listing_sink *sink, struct listing_result *res);
+
+/*
+ * Asks src, with an empty dump of each program the plan's steps carry (no
+ * state asked for), whether the kernel accepts it, and drops each program
+ * it refuses (-EINVAL) from the steps: user space then filters alone, with
+ * the same result.  Nothing is dropped when the filter is the kernel's
+ * alone (autobound).  Returns 0.
+ */
+int listing_plan_probe(struct listing_plan *p, const struct source *src);
+
+/*
+ * The same, from the kernel through d[0..listing_plan_sockets() - 1], all
+ * in the namespace to list, the steps at once where it pays: in any order
+ * when the sink only counts (a summary, --check -q, -p's inodes), in the
+ * plan's order otherwise, with later dumps held in a bounded buffer until
+ * their turn; programs the kernel refuses are dropped first
+ * (listing_plan_probe()).  Returns as listing_run(); d may not be used again after an
+ * error.
+ */
+int listing_run_diag(const struct listing_plan *p, struct diag *const d[],
+    const struct listing_sink *sink, struct listing_result *res);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "netns.h"
+#include "outfile.h"
 #include "output.h"
 #include "procmap.h"
 #include "query.h"
@@ -103,21 +104,19 @@ struct raw_files {
 
 /* A dump recorded with other options is refused before any output. */
 static void
-check_replay_plan(const struct options *opts, struct replay *rp)
+check_replay_plan(
+    const struct options *opts, const struct listing_plan *p, struct replay *rp)
 {
-	struct diag_request steps[QUERY_MAX_STEPS];
-	struct query_bc bc;
-	size_t n, bad = 0;
+	size_t bad = 0;
 	int ret;
 
-	n = query_plan(opts, steps, &bc);
-	ret = replay_check_plan(rp, steps, n, &bad);
+	ret = replay_check_plan(rp, p->steps, p->n, &bad);
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
 		    "filters (recorded with other options?)",
-		    opts->replay, output_family_name(steps[bad].family),
-		    output_proto_name(steps[bad].protocol));
+		    opts->replay, output_family_name(p->steps[bad].family),
+		    output_proto_name(p->steps[bad].protocol));
 	if (ret < 0) {
 		errno = -ret;
 		err(EXIT_ERROR, "replay %s", opts->replay);
@@ -125,7 +124,8 @@ check_replay_plan(const struct options *opts, struct replay *rp)
 }
 
 static void
-open_replay(const struct options *opts, struct raw_files *rf)
+open_replay(const struct options *opts, const struct listing_plan *p,
+    struct raw_files *rf)
 {
 	char msg[256];
 
@@ -137,7 +137,7 @@ open_replay(const struct options *opts, struct raw_files *rf)
 		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
 	if (rf->rp == NULL)
 		err(EXIT_ERROR, "replay %s", opts->replay);
-	check_replay_plan(opts, rf->rp);
+	check_replay_plan(opts, p, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
 }
 
@@ -181,6 +181,59 @@ close_raw_files(const struct options *opts, struct raw_files *rf)
 	}
 }
 
+/*
+ * --metrics: the writer's options.  The zeros of "no dual listener" are
+ * written only where nothing kept such sockets out of the listing.
+ */
+static void
+metrics_opts(const struct options *opts, struct out_opts *oo)
+{
+	bool listeners = opts->inet6 && opts->view != CLI_VIEW_CONNECTED &&
+	    filter_is_empty(&opts->filter);
+
+	oo->metrics.all_listeners = opts->metrics_all_listeners;
+	oo->metrics.zeros[0] = listeners && opts->tcp;
+	oo->metrics.zeros[1] = listeners && opts->udp;
+	oo->metrics.netns = opts->netns;
+}
+
+/* --metrics=FILE: a temporary file beside it, renamed over it at the end. */
+static struct outfile *
+open_metrics(const struct options *opts)
+{
+	char name[256];
+	struct outfile *of;
+
+	of = outfile_new(opts->metrics_file);
+	if (of == NULL && errno == EINVAL)
+		errx(EXIT_ERROR, "--metrics %s: not a regular file",
+		    table_printable(opts->metrics_file, name, sizeof(name)));
+	if (of == NULL)
+		err(EXIT_ERROR, "--metrics %s",
+		    table_printable(opts->metrics_file, name, sizeof(name)));
+	return of;
+}
+
+/* A run that failed leaves the previous file as it was. */
+static void
+close_metrics(
+    const struct options *opts, struct outfile *of, bool failed, int write_err)
+{
+	char name[256];
+	int ret;
+
+	if (of == NULL)
+		return;
+	ret = failed ? 0 : outfile_commit(of);
+	outfile_free(of);
+	if (ret < 0 || write_err < 0) {
+		errno = ret < 0 ? -ret : -write_err;
+		err(EXIT_ERROR, "--metrics %s%s",
+		    table_printable(opts->metrics_file, name, sizeof(name)),
+		    write_err < 0 ? ": write error" : "");
+	}
+}
+
 static void
 warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 {
@@ -221,6 +274,8 @@ main(int argc, char *argv[])
 	struct procmap *pm = NULL;
 	struct procmap_stats pst = { 0 };
 	struct raw_files rf = { 0 };
+	struct outfile *mf = NULL;
+	FILE *out = stdout;
 	const struct scope_result *res = &sc.res;
 	char msg[320];
 	int ret;
@@ -249,27 +304,37 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_DFL);
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 
+	memset(&oo, 0, sizeof(oo));
+	/* --metrics: how long the run took, -p's pass included. */
+	clock_gettime(CLOCK_REALTIME, &oo.metrics.started_real);
+	clock_gettime(CLOCK_MONOTONIC, &oo.metrics.started_mono);
 	if (scope_init(&sc, &opts, NETNS_NAMED_DIR, NETNS_PROC_ROOT, msg,
 		sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s", msg);
 	if (opts.replay != NULL) {
-		open_replay(&opts, &rf);
+		open_replay(&opts, &sc.plan, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
-		open_record(&opts, sc.d, &rf);
+		open_record(&opts, sc.d[0], &rf);
 		scope_set_source(&sc, &rf.src);
 	}
 	if (opts.processes)
 		pm = find_owners(&opts, &sc, &pst);
 
-	memset(&oo, 0, sizeof(oo));
 	oo.header = opts.header;
 	oo.extended = opts.extended;
 	oo.unmap = opts.unmap;
 	oo.json = opts.json;
 	oo.processes = opts.processes;
 	oo.netns = opts.all_netns;
-	if (opts.quiet)
+	if (opts.metrics) {
+		metrics_opts(&opts, &oo);
+		if (opts.metrics_file != NULL) {
+			mf = open_metrics(&opts);
+			out = outfile_stream(mf);
+		}
+		metrics_init(&w, out, &oo);
+	} else if (opts.quiet)
 		null_init(&w, stdout, &oo);
 	else if (opts.summary)
 		summary_init(&w, stdout, &oo);
@@ -284,6 +349,8 @@ main(int argc, char *argv[])
 	close_raw_files(&opts, &rf);
 
 	warn_incomplete(res, &pst);
+	close_metrics(&opts, mf, ret < 0 || res->listing.write_err < 0,
+	    res->listing.write_err);
 	if (res->listing.write_err < 0)
 		exit_on_write_error(res->listing.write_err);
 	if (ret < 0)

@@ -17,8 +17,6 @@
 
 #include "output.h"
 
-static const char *const group_names[OUT_GROUPS] = { "listening", "connected",
-	"time-wait" };
 static const char *const proto_names[2] = { "tcp", "udp" };
 
 /* UDP sockets are never in TIME-WAIT: no such line for them. */
@@ -26,16 +24,6 @@ static bool
 has_group(int proto, int group)
 {
 	return proto == 0 || group != 2;
-}
-
-static int
-state_group(unsigned int state)
-{
-	if (state == TCP_LISTEN || state == TCP_CLOSE)
-		return 0;
-	if (state == TCP_TIME_WAIT)
-		return 2;
-	return 1;
 }
 
 /* --all-netns with -j: the namespaces' objects in one array. */
@@ -63,11 +51,7 @@ summary_netns_begin(struct writer *w)
 static int
 summary_row(struct writer *w, const struct out_row *row)
 {
-	const struct sock_entry *sk = row->sk;
-	int proto = sk->protocol == IPPROTO_UDP ? 1 : 0;
-
-	if ((unsigned int)sk->mode < SOCK_MODE_COUNT)
-		w->counts[proto][state_group(sk->state)][sk->mode]++;
+	output_count(w, row->sk);
 	return 0;
 }
 
@@ -106,7 +90,7 @@ table_end(struct writer *w)
 			if (!has_group(p, g))
 				continue;
 			fprintf(w->out, "%-5s %-10s", proto_names[p],
-			    group_names[g]);
+			    output_group_name(g));
 			for (m = 0; m < SOCK_MODE_COUNT; m++) {
 				fprintf(w->out, " %-8lu", w->counts[p][g][m]);
 				total[m] += w->counts[p][g][m];
@@ -165,7 +149,7 @@ json_end(struct writer *w)
 			if (!has_group(p, g))
 				continue;
 			fprintf(w->out, "%s\"%s\":", g > 0 ? "," : "",
-			    group_names[g]);
+			    output_group_name(g));
 			json_counts(w->out, w->counts[p][g]);
 			for (m = 0; m < SOCK_MODE_COUNT; m++)
 				total[m] += w->counts[p][g][m];
@@ -198,6 +182,7 @@ summary_end(struct writer *w, const struct out_status *st)
 }
 
 static const struct writer_ops summary_ops = {
+	.any_order = true,
 	.begin = summary_begin,
 	.netns_begin = summary_netns_begin,
 	.row = summary_row,
@@ -235,6 +220,7 @@ null_row(struct writer *w, const struct out_row *row)
 }
 
 static const struct writer_ops null_ops = {
+	.any_order = true,
 	.begin = null_begin,
 	.row = null_row,
 	.end = null_end,

@@ -100,16 +100,6 @@ table_begin(struct writer *w)
 	return 0;
 }
 
-/* U+202A..U+202E and U+2066..U+2069 reorder the text around them. */
-static bool
-is_bidi_control(const unsigned char *u, size_t len)
-{
-	if (len != 3 || u[0] != 0xe2)
-		return false;
-	return (u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
-	    (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9);
-}
-
 size_t
 table_write_string(FILE *out, const char *s, size_t n)
 {
@@ -140,10 +130,8 @@ table_write_string(FILE *out, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		len = c >= 0x80 ? fmt_utf8_len(u + i, n - i) : 0;
-		/* C1 controls (U+0080..U+009F) are 0xc2 0x80..0x9f. */
-		if (len > 0 && !(c == 0xc2 && u[i + 1] < 0xa0) &&
-		    !is_bidi_control(u + i, len)) {
+		len = c >= 0x80 ? fmt_printable_len(u + i, n - i) : 0;
+		if (len > 0) {
 			fwrite(u + i, 1, len, out);
 			written++;
 			i += len;

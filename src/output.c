@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <string.h>
 
@@ -103,4 +104,32 @@ const char *
 output_family_name(int family)
 {
 	return family == AF_INET6 ? "AF_INET6" : "AF_INET";
+}
+
+int
+output_state_group(unsigned int state)
+{
+	if (state == TCP_LISTEN || state == TCP_CLOSE)
+		return 0;
+	if (state == TCP_TIME_WAIT)
+		return 2;
+	return 1;
+}
+
+const char *
+output_group_name(int group)
+{
+	static const char *const names[OUT_GROUPS] = { "listening", "connected",
+		"time-wait" };
+
+	return group >= 0 && group < OUT_GROUPS ? names[group] : "?";
+}
+
+void
+output_count(struct writer *w, const struct sock_entry *sk)
+{
+	int proto = sk->protocol == IPPROTO_UDP ? 1 : 0;
+
+	if ((unsigned int)sk->mode < SOCK_MODE_COUNT)
+		w->counts[proto][output_state_group(sk->state)][sk->mode]++;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "procmap.h"
 #include "sock.h"
@@ -26,6 +27,18 @@ struct out_opts {
 	bool json; /* -s: the summary as one JSON object */
 	bool processes; /* -p: the owners of each socket */
 	bool netns; /* --all-netns: the namespace of each socket */
+	struct {
+		/* --metrics-listeners=all: every listener, not only dual. */
+		bool all_listeners;
+		/* Listening dual and v6only sockets of tcp, udp were looked
+		 * for (no filter hid them): their zero counts are written. */
+		bool zeros[2];
+		const char *netns; /* -N's argument: the netns label */
+		/* When the run started; the duration is measured again
+		 * with gettime (NULL: clock_gettime()) at writer_end(). */
+		struct timespec started_real, started_mono;
+		int (*gettime)(clockid_t clock, struct timespec *ts);
+	} metrics;
 };
 
 /* The network namespace whose sockets follow (writer_netns_begin()). */
@@ -74,8 +87,14 @@ struct out_row {
 
 struct writer;
 
-/* netns_begin and netns_end may be NULL: nothing to do there. */
+/*
+ * netns_begin and netns_end may be NULL: nothing to do there.  A writer
+ * that only counts rows sets any_order: it may then be given a
+ * namespace's rows in any order, from several dumps at once (listing.c),
+ * though never from two threads at the same time.
+ */
 struct writer_ops {
+	bool any_order;
 	int (*begin)(struct writer *w);
 	int (*netns_begin)(struct writer *w);
 	int (*row)(struct writer *w, const struct out_row *row);
@@ -92,6 +111,7 @@ struct writer {
 	unsigned long netns_done; /* namespaces ended so far */
 	/* -s: sockets per protocol (tcp, udp), state group and mode. */
 	unsigned long counts[2][OUT_GROUPS][SOCK_MODE_COUNT];
+	void *priv; /* a writer's own state, from its begin to its end */
 };
 
 /* Set up a writer on out; they cannot fail. */
@@ -99,6 +119,11 @@ void table_init(struct writer *w, FILE *out, const struct out_opts *opts);
 void json_init(struct writer *w, FILE *out, const struct out_opts *opts);
 /* -s: counts rows and writes only the totals, as a table or JSON. */
 void summary_init(struct writer *w, FILE *out, const struct out_opts *opts);
+/*
+ * --metrics: the Prometheus text format.  Its begin can fail (-ENOMEM);
+ * once begun, its end must be called, and frees what it kept.
+ */
+void metrics_init(struct writer *w, FILE *out, const struct out_opts *opts);
 /* --check -q: counts rows and writes nothing. */
 void null_init(struct writer *w, FILE *out, const struct out_opts *opts);
 
@@ -116,6 +141,14 @@ int writer_netns_begin(struct writer *w, const struct out_netns *ns);
 int writer_row(struct writer *w, const struct out_row *row);
 int writer_netns_end(struct writer *w, const struct out_status *st);
 int writer_end(struct writer *w, const struct out_status *st);
+
+/*
+ * Writes n bytes of untrusted text as a Prometheus label value, without
+ * the quotes: '\\', '"' and newline escaped as the text format says;
+ * every other control character, bidirectional override and invalid UTF-8
+ * byte becomes the text \xHH in the value (written \\xHH).
+ */
+void metrics_write_label(FILE *out, const char *s, size_t n);
 
 /*
  * Writes n bytes of untrusted text as a JSON string: quotes, backslashes
@@ -137,6 +170,18 @@ size_t table_write_string(FILE *out, const char *s, size_t n);
  * or "?" if it could not be written.
  */
 const char *table_printable(const char *s, char *buf, size_t len);
+
+/*
+ * The state group (0 listening, 1 connected, 2 time-wait) a TCP_* state
+ * is counted in; LISTEN and CLOSE (unconnected UDP) are "listening".
+ */
+int output_state_group(unsigned int state);
+
+/* Returns "listening", "connected" or "time-wait" for a state group. */
+const char *output_group_name(int group);
+
+/* Adds sk to w->counts (-s, --metrics). */
+void output_count(struct writer *w, const struct sock_entry *sk);
 
 /* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
 const char *output_proto_name(int protocol);

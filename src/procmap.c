@@ -12,8 +12,8 @@
  * The scan reads each /proc/PID/fd directory with getdents64() into a
  * 64 KiB buffer and each link with readlinkat() relative to that
  * directory, so a descriptor costs one system call and no path walk from
- * the root.  That call is nearly all the cost of -p, so the links are
- * shared out among one thread per CPU.
+ * the root.  That call is nearly all the cost of -p, so the directories
+ * are shared out among one thread per CPU.
  */
 #include "config.h"
 
@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpu.h"
 #include "procmap.h"
 
 #define NONE UINT32_MAX
@@ -65,6 +66,7 @@ struct procmap {
 	struct proc *procs;
 	uint32_t nprocs, procs_cap;
 	unsigned int threads; /* 0: one per CPU */
+	bool all; /* procmap_want_all(): every socket inode is wanted */
 };
 
 struct procmap *
@@ -162,6 +164,12 @@ procmap_want(struct procmap *m, uint32_t inode)
 	slot_put(m->slots, m->nslots, &s);
 	m->count++;
 	return 0;
+}
+
+void
+procmap_want_all(struct procmap *m)
+{
+	m->all = true;
 }
 
 size_t
@@ -369,18 +377,21 @@ struct comm {
 };
 
 /*
- * One scan thread.  Thread k of n reads every fd directory but only the
- * links of descriptors numbered k modulo n: a descriptor belongs to
- * exactly one thread however the table changes during the scan, and
- * descriptor numbers are dense, so the work is even even when one
- * process holds most of them.  The hash is only read while they run.
+ * One scan thread.  The threads take whole fd directories, the next in pid
+ * order whenever one is done, so no two threads ever read one directory:
+ * a readlinkat() in /proc/PID/fd cannot look up its name under RCU
+ * (fs/proc/fd.c, tid_fd_revalidate() refuses LOOKUP_RCU), so two threads
+ * in one directory contend on its dentry.  Measured at 200k sockets
+ * (tests/bench, walkfloor): sharing each directory's descriptors modulo
+ * two threads took 363 ms, whole directories 216 ms, one thread 412 ms.
+ * The hash is only read while they run.
  */
 struct scanner {
 	const struct procmap *m;
 	int rootfd;
 	const int32_t *pids;
 	uint32_t npids;
-	unsigned int k, n;
+	uint32_t *next; /* shared: the next index in pids to take */
 	char *buf; /* DENTS_SIZE bytes */
 	struct hit *hits;
 	uint32_t nhits, hits_cap;
@@ -419,8 +430,8 @@ hit_add(struct scanner *sc, uint32_t inode, int pid, int fd, uint32_t *comm)
 }
 
 /*
- * Reads this thread's share of the descriptors of pids[i].  Returns 0 (an
- * unreadable process goes into errs[i]) or -ENOMEM.
+ * Reads the descriptors of pids[i].  Returns 0 (an unreadable process goes
+ * into errs[i]) or -ENOMEM.
  */
 static int
 scan_process(struct scanner *sc, uint32_t i)
@@ -451,7 +462,7 @@ scan_process(struct scanner *sc, uint32_t i)
 
 			off += d->d_reclen;
 			fd = parse_number(d->d_name, INT_MAX);
-			if (fd < 0 || (unsigned long)fd % sc->n != sc->k)
+			if (fd < 0)
 				continue;
 			/*
 			 * readlinkat(), not a stat() through the link: that
@@ -474,7 +485,8 @@ scan_process(struct scanner *sc, uint32_t i)
 			if (len <= 0 || (size_t)len >= sizeof(link))
 				continue;
 			inode = socket_inode(link, (size_t)len);
-			if (inode == 0 || slot_find(sc->m, inode) == NULL)
+			if (inode == 0 ||
+			    (!sc->m->all && slot_find(sc->m, inode) == NULL))
 				continue;
 			ret = hit_add(sc, inode, pid, (int)fd, &comm);
 			if (ret < 0)
@@ -502,7 +514,8 @@ scan_thread(void *data)
 	struct scanner *sc = data;
 	uint32_t i;
 
-	for (i = 0; i < sc->npids && sc->ret == 0; i++)
+	while (sc->ret == 0 &&
+	    (i = __atomic_fetch_add(sc->next, 1, __ATOMIC_RELAXED)) < sc->npids)
 		sc->ret = scan_process(sc, i);
 	return NULL;
 }
@@ -603,25 +616,26 @@ merge(struct procmap *m, struct scanner *sc, unsigned int n)
 		if (h == NULL)
 			return 0;
 		c = &sc[best].comms[h->comm];
-		ret = procmap_add(m, h->inode, h->pid, h->fd, c->text, c->len);
+		ret = m->all ? procmap_want(m, h->inode) : 0;
+		if (ret == 0)
+			ret = procmap_add(
+			    m, h->inode, h->pid, h->fd, c->text, c->len);
 		if (ret < 0)
 			return ret;
 		next[best]++;
 	}
 }
 
-/* Threads: one per CPU, at most SCAN_THREADS_MAX. */
+/* Threads: one per CPU we may run on, at most SCAN_THREADS_MAX. */
 static unsigned int
 scan_threads(const struct procmap *m)
 {
-	long cpus;
+	unsigned int cpus;
 
 	if (m->threads > 0)
 		return m->threads;
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	if (cpus < 1)
-		return 1;
-	return cpus > SCAN_THREADS_MAX ? SCAN_THREADS_MAX : (unsigned int)cpus;
+	cpus = cpu_count();
+	return cpus > SCAN_THREADS_MAX ? SCAN_THREADS_MAX : cpus;
 }
 
 void
@@ -638,12 +652,12 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 	bool started[SCAN_THREADS_MAX] = { false };
 	unsigned int n, k;
 	int32_t *pids = NULL;
-	uint32_t npids = 0, i;
+	uint32_t npids = 0, next = 0, i;
 	int rootfd, ret;
 
 	memset(st, 0, sizeof(*st));
 	/* Nothing to own: skip the most expensive part of the run. */
-	if (m->count == 0)
+	if (m->count == 0 && !m->all)
 		return 0;
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -659,8 +673,7 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 		sc[k].rootfd = rootfd;
 		sc[k].pids = pids;
 		sc[k].npids = npids;
-		sc[k].k = k;
-		sc[k].n = n;
+		sc[k].next = &next;
 		sc[k].buf = malloc(DENTS_SIZE);
 		sc[k].errs = calloc(npids > 0 ? npids : 1, sizeof(int));
 		if (sc[k].buf == NULL || sc[k].errs == NULL) {

@@ -50,6 +50,13 @@ void procmap_free(struct procmap *m);
  */
 int procmap_want(struct procmap *m, uint32_t inode);
 
+/*
+ * Makes every socket inode wanted: procmap_scan() then records the owners
+ * of every socket it finds, so -p needs no dump to learn the inodes first
+ * (a listing of every socket, with no filter).
+ */
+void procmap_want_all(struct procmap *m);
+
 /* Returns the number of distinct wanted inodes. */
 size_t procmap_count(const struct procmap *m);
 

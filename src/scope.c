@@ -2,11 +2,11 @@
  * scope.c - which namespaces a run lists (-N, --all-netns), with -p's two
  * passes over them
  *
- * Under --all-netns each namespace gets a sock_diag socket opened on a
- * thread that entered it (netns_call()); the socket keeps that namespace,
- * so the dumps run from here and nothing else moves.  A socket per pass,
- * closed after it: a host with thousands of namespaces never holds
- * thousands of descriptors.  A namespace that cannot be entered is marked,
+ * Under --all-netns each namespace gets its sock_diag sockets (one per
+ * dump that runs at once) opened on a thread that entered it
+ * (netns_call()); a socket keeps that namespace, so the dumps run from
+ * here and nothing else moves.  Sockets per pass, closed after it: a host
+ * with thousands of namespaces never holds thousands of descriptors.  A namespace that cannot be entered is marked,
  * counted once and skipped in later passes.
  */
 #include "config.h"
@@ -20,30 +20,56 @@
 #include "scope.h"
 #include "sysctl.h"
 
-/* What is opened inside a namespace: the socket, and -s's sysctl. */
+/*
+ * What is opened inside a namespace: the sockets (one per dump that runs
+ * at once, listing_plan_sockets()), and the sysctl that -s and --metrics
+ * write.
+ */
 struct ns_handle {
-	struct diag *d;
+	struct diag *d[QUERY_MAX_STEPS];
+	size_t nd;
 	bool summary;
 	int bindv6only; /* -1 if unknown (no IPv6) or not asked for */
 };
 
+static void
+close_sockets(struct diag *d[QUERY_MAX_STEPS])
+{
+	size_t i;
+
+	for (i = 0; i < QUERY_MAX_STEPS; i++) {
+		diag_free(d[i]);
+		d[i] = NULL;
+	}
+}
+
 /*
- * Opens a sock_diag socket (and reads net.ipv6.bindv6only for -s) in the
- * namespace the calling thread is in: /proc/sys/net shows the sysctls of
- * the reading thread's namespace (fs/proc/proc_sysctl.c, net_ctl_is_seen()
- * through net/sysctl_net.c).
+ * Opens the sock_diag sockets (and reads net.ipv6.bindv6only for -s and
+ * --metrics) in the namespace the calling thread is in: /proc/sys/net
+ * shows the sysctls of the reading thread's namespace
+ * (fs/proc/proc_sysctl.c, net_ctl_is_seen() through net/sysctl_net.c).
  */
 static int
 open_cb(void *arg)
 {
 	struct ns_handle *h = arg;
+	size_t i;
+	int ret;
 
 	h->bindv6only = -1;
 	if (h->summary &&
 	    sysctl_read_int(SYSCTL_BINDV6ONLY, &h->bindv6only) < 0)
 		h->bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
-	h->d = diag_new();
-	return h->d != NULL ? 0 : -errno;
+	memset(h->d, 0, sizeof(h->d));
+	for (i = 0; i < h->nd; i++) {
+		h->d[i] = diag_new();
+		if (h->d[i] == NULL) {
+			ret = -errno;
+			close_sockets(h->d);
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /* The argument is the user's, but may hold newlines or escapes. */
@@ -57,13 +83,13 @@ fail(char *err, size_t errlen, const char *what, const char *arg, int error)
 	    error == -EINVAL ? "not a network namespace" : strerror(-error));
 }
 
-/* The one namespace's socket becomes the scope's source. */
+/* The one namespace's sockets become the scope's source. */
 static void
 adopt(struct scope *s, const struct ns_handle *h)
 {
-	s->d = h->d;
+	memcpy(s->d, h->d, sizeof(s->d));
 	s->bindv6only = h->bindv6only;
-	source_init_diag(&s->own, s->d);
+	source_init_diag(&s->own, s->d[0]);
 	s->src = &s->own;
 }
 
@@ -71,10 +97,12 @@ int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
-	struct ns_handle h = { .summary = opts->summary };
+	struct ns_handle h = { .summary = opts->summary || opts->metrics };
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
+	listing_plan_init(&s->plan, opts);
+	h.nd = listing_plan_sockets(&s->plan);
 	s->opts = opts;
 	s->named_dir = named_dir;
 	s->proc_root = proc_root;
@@ -134,10 +162,9 @@ scope_set_source(struct scope *s, const struct source *src)
 void
 scope_done(struct scope *s)
 {
-	diag_free(s->d);
+	close_sockets(s->d);
 	netns_list_done(&s->list);
 	free(s->failed);
-	s->d = NULL;
 	s->src = NULL;
 	s->failed = NULL;
 }
@@ -151,7 +178,8 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 
 	if (s->failed[i])
 		return false;
-	h->summary = s->opts->summary;
+	h->summary = s->opts->summary || s->opts->metrics;
+	h->nd = listing_plan_sockets(&s->plan);
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {
@@ -219,20 +247,38 @@ status_of(const struct listing_result *lr, int ret, struct out_status *st)
 }
 
 /*
+ * Runs the plan in one namespace: from its kernel sockets d (concurrently
+ * where that pays), or in turn from src (--dump-raw, --replay) when d is
+ * NULL.
+ */
+static int
+run(struct scope *s, const struct source *src, struct diag *const *d,
+    const struct listing_sink *sink, struct listing_result *lr)
+{
+	if (d != NULL)
+		return listing_run_diag(&s->plan, d, sink, lr);
+	return listing_run(&s->plan, src, sink, lr);
+}
+
+/*
  * Lists one namespace through w between writer_netns_begin() and
  * writer_netns_end(), or collects its inodes into m (w NULL).
  */
 static int
-pass_one(struct scope *s, const struct source *src, const struct out_netns *ns,
-    struct writer *w, struct procmap *collect, const struct procmap *procs)
+pass_one(struct scope *s, const struct source *src, struct diag *const *d,
+    const struct out_netns *ns, struct writer *w, struct procmap *collect,
+    const struct procmap *procs)
 {
 	struct out_row base = { .procs = procs };
+	struct listing_sink sink = {
+		.w = w, .collect = collect, .base = &base
+	};
 	struct listing_result lr;
 	struct out_status st;
 	int ret, end;
 
 	if (collect != NULL) {
-		ret = listing_collect(src, s->opts, collect, &lr);
+		ret = run(s, src, d, &sink, &lr);
 		merge(&s->res, &lr, ns->name);
 		return ret;
 	}
@@ -241,7 +287,7 @@ pass_one(struct scope *s, const struct source *src, const struct out_netns *ns,
 		memset(&lr, 0, sizeof(lr));
 		lr.write_err = ret;
 	} else {
-		ret = listing_run(src, s->opts, w, &base, &lr);
+		ret = run(s, src, d, &sink, &lr);
 		status_of(&lr, ret, &st);
 		end = writer_netns_end(w, &st);
 		if (end < 0 && lr.write_err == 0)
@@ -260,21 +306,20 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 {
 	struct out_netns ns = { .bindv6only = s->bindv6only };
 	struct ns_handle h;
-	struct source src;
 	size_t i;
 	int ret = 0;
 
 	if (!s->opts->all_netns)
-		return pass_one(s, s->src, &ns, w, collect, procs);
+		return pass_one(s, s->src, s->src == &s->own ? s->d : NULL, &ns,
+		    w, collect, procs);
 	for (i = 0; i < s->list.n && !answered(s); i++) {
 		if (!enter(s, i, &h))
 			continue;
 		ns.name = s->list.v[i].label;
 		ns.inode = s->list.v[i].ino;
 		ns.bindv6only = h.bindv6only;
-		source_init_diag(&src, h.d);
-		ret = pass_one(s, &src, &ns, w, collect, procs);
-		diag_free(h.d);
+		ret = pass_one(s, NULL, h.d, &ns, w, collect, procs);
+		close_sockets(h.d);
 		if (ret < 0)
 			break;
 	}
@@ -284,6 +329,15 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 int
 scope_collect(struct scope *s, struct procmap *m)
 {
+	/*
+	 * Listing every socket with no filter, the first pass would only
+	 * learn that every socket is wanted: the scan records the owners
+	 * of every socket it meets instead, and the run dumps once.
+	 */
+	if (s->opts->view == CLI_VIEW_ALL && s->plan.filter == NULL) {
+		procmap_want_all(m);
+		return 0;
+	}
 	return pass(s, NULL, m, NULL);
 }
 

@@ -6,7 +6,10 @@
  * --all-netns each namespace of the host in turn, every row labelled.
  * With -p the namespaces are dumped twice: once to learn which inodes the
  * listing will print (so the /proc scan in between looks for those only,
- * host-wide: socket inodes are unique across namespaces), once to print.
+ * host-wide: socket inodes are unique across namespaces), once to print;
+ * once only when every socket is listed with no filter (-a -p), the scan
+ * then recording the owners of every socket.  Each pass runs one plan
+ * (listing.h), built once, in every namespace.
  */
 #ifndef DUALSTAT_SCOPE_H
 #define DUALSTAT_SCOPE_H
@@ -37,8 +40,11 @@ struct scope_result {
 struct scope {
 	const struct options *opts;
 	const char *named_dir, *proc_root;
-	struct diag *d; /* a plain run or -N: the one namespace */
-	struct source own; /* d as a source */
+	struct listing_plan plan; /* the dumps, the same in every namespace */
+	/* A plain run or -N: the one namespace's sockets, one per dump that
+	 * runs at once (d[0] alone when they run in turn). */
+	struct diag *d[QUERY_MAX_STEPS];
+	struct source own; /* d[0] as a source */
 	const struct source *src; /* what a plain run or -N dumps from */
 	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
 	struct netns_list list; /* --all-netns */
@@ -57,14 +63,17 @@ int scope_init(struct scope *s, const struct options *opts,
     const char *named_dir, const char *proc_root, char *err, size_t errlen);
 
 /*
- * Makes a plain run or -N dump from src instead (--dump-raw's recorder
- * around s->d, or --replay's file, for which scope_init() opened nothing).
+ * Makes a plain run or -N dump from src instead, the dumps in turn
+ * (--dump-raw's recorder around s->d[0], or --replay's file, for which
+ * scope_init() opened nothing).
  */
 void scope_set_source(struct scope *s, const struct source *src);
 
 /*
  * -p's first pass: marks in m the inode of every socket scope_list() will
- * print.  Returns 0 or the -errno of a failed dump (s->res says where).
+ * print, or, when every socket is listed with no filter (-a), makes m
+ * want every socket without a dump.  Returns 0 or the -errno of a failed
+ * dump (s->res says where).
  */
 int scope_collect(struct scope *s, struct procmap *m);
 

@@ -76,6 +76,13 @@ static const struct {
 	{ { "--version", NULL },
 	    { CLI_VERSION, true, true, true, true, CLI_VIEW_CONNECTED, false,
 		true, false } },
+	/* --metrics counts every state, as -s does, unless narrowed. */
+	{ { "--metrics", NULL },
+	    { CLI_LIST, true, true, true, true, CLI_VIEW_ALL, false, true,
+		false } },
+	{ { "--metrics=/tmp/m.prom", "-lt", NULL },
+	    { CLI_LIST, true, false, true, true, CLI_VIEW_LISTENING, false,
+		true, false } },
 };
 
 static const struct {
@@ -234,6 +241,19 @@ static const struct {
 	{ { "--dump-raw", "a", "--all-netns", NULL },
 	    "--dump-raw and --all-netns cannot be combined (a dump holds one "
 	    "namespace: use -N)" },
+	{ { "--metrics=", NULL }, "--metrics=FILE needs a file name" },
+	{ { "--metrics", "-j", NULL },
+	    "--metrics and -j/--json cannot be combined" },
+	{ { "--metrics", "-s", NULL },
+	    "--metrics and -s/--summary cannot be combined" },
+	{ { "--metrics", "--check", NULL },
+	    "--metrics and --check cannot be combined" },
+	{ { "--metrics-listeners=all", NULL },
+	    "--metrics-listeners needs --metrics" },
+	{ { "--metrics", "--metrics-listeners=some\n", NULL },
+	    "--metrics-listeners: 'some\\x0a' is not dual or all" },
+	{ { "--metrics=a", "--dump-raw=a", NULL },
+	    "--metrics and --dump-raw cannot write the same file" },
 };
 
 #define BIT(n) (1U << (n))
@@ -540,6 +560,30 @@ START_TEST(test_raw_files)
 }
 END_TEST
 
+START_TEST(test_metrics)
+{
+	char *argv[MAX_ARGS + 1], err[256] = "";
+	const char *file[] = { "--metrics=/tmp/m.prom",
+		"--metrics-listeners=all", "-p", NULL };
+	const char *plain[] = { "--metrics", "--metrics-listeners", "dual",
+		NULL };
+	struct options o;
+	int argc;
+
+	argc = make_argv(file, argv);
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	ck_assert(o.metrics);
+	ck_assert_str_eq(o.metrics_file, "/tmp/m.prom");
+	ck_assert(o.metrics_all_listeners);
+	ck_assert(o.processes);
+	argc = make_argv(plain, argv);
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	ck_assert(o.metrics);
+	ck_assert_ptr_null(o.metrics_file);
+	ck_assert(!o.metrics_all_listeners);
+}
+END_TEST
+
 /* The help text names every long option the parser accepts. */
 START_TEST(test_usage)
 {
@@ -548,8 +592,8 @@ START_TEST(test_usage)
 		"--no-header", "--json", "--help", "--version", "--mode",
 		"--dual", "--state", "--sport", "--dport", "--src", "--dst",
 		"--unmap", "--summary", "--check", "--quiet", "--processes",
-		"--netns", "--all-netns", "--dump-raw", "--replay",
-		"--filter-file" };
+		"--netns", "--all-netns", "--dump-raw", "--replay", "--metrics",
+		"--metrics-listeners", "--filter-file" };
 	char *text = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);
@@ -588,6 +632,7 @@ main(void)
 	tcase_add_test(tc, test_filter_limit);
 	suite_add_tcase(s, tc);
 	check_add(s, "raw dump files", test_raw_files);
+	check_add(s, "metrics", test_metrics);
 	check_add(s, "usage", test_usage);
 	return check_run(s);
 }

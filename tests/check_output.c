@@ -14,33 +14,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check_mem.h"
 #include "check_suite.h"
 #include "output.h"
-
-static char *text;
-static size_t text_len;
-static FILE *mem;
-
-static void
-open_mem(void)
-{
-	mem = open_memstream(&text, &text_len);
-	ck_assert_ptr_nonnull(mem);
-}
-
-static const char *
-close_mem(void)
-{
-	ck_assert_int_eq(fclose(mem), 0);
-	return text;
-}
-
-static void
-done_mem(void)
-{
-	free(text);
-	text = NULL;
-}
 
 static struct sock_entry
 entry(int family, int proto, int state, int v6only, const char *local,

@@ -152,6 +152,19 @@ assert_owners(const struct procmap *m, uint32_t inode, const char *const *want)
 /* Run with 1, 2, 3 and 7 threads: the result must not change. */
 static const unsigned int thread_counts[] = { 1, 2, 3, 7 };
 
+/* The full tree, and an empty map that scans it with threads threads. */
+static struct procmap *
+tree_map(unsigned int threads)
+{
+	struct procmap *m;
+
+	build_tree(true);
+	m = procmap_new();
+	ck_assert_ptr_nonnull(m);
+	procmap_set_threads(m, threads);
+	return m;
+}
+
 START_TEST(test_scan)
 {
 	static const char *const own1000[] = { "100/3/squid", "200/10/a\nb",
@@ -160,12 +173,8 @@ START_TEST(test_scan)
 	static const char *const own3000[] = { "600/2999/many", NULL };
 	static const char *const none[] = { NULL };
 	struct procmap_stats st;
-	struct procmap *m;
+	struct procmap *m = tree_map(thread_counts[_i]);
 
-	build_tree(true);
-	m = procmap_new();
-	ck_assert_ptr_nonnull(m);
-	procmap_set_threads(m, thread_counts[_i]);
 	ck_assert_int_eq(procmap_want(m, 1000), 0);
 	ck_assert_int_eq(procmap_want(m, 2000), 0);
 	ck_assert_int_eq(procmap_want(m, 3000), 0);
@@ -188,6 +197,36 @@ START_TEST(test_scan)
 	ck_assert_uint_eq(st.denied, 0);
 	ck_assert_uint_eq(st.failed, 1);
 	ck_assert_int_eq(st.first_error, -ENOTDIR);
+	procmap_free(m);
+	remove_tree();
+}
+END_TEST
+
+/*
+ * procmap_want_all(): every socket link the tree holds is recorded, with
+ * no inode wanted beforehand, and only those (no pipe, no malformed or
+ * out-of-range inode, no file named like a socket).
+ */
+START_TEST(test_want_all)
+{
+	static const char *const own1000[] = { "100/3/squid", "200/10/a\nb",
+		NULL };
+	static const char *const own99999[] = { "100/6/squid", NULL };
+	static const char *const own500007[] = { "600/7/many", NULL };
+	static const char *const none[] = { NULL };
+	struct procmap_stats st;
+	struct procmap *m = tree_map(thread_counts[_i]);
+
+	procmap_want_all(m);
+	ck_assert_int_eq(procmap_scan(m, root, &st), 0);
+	assert_owners(m, 1000, own1000);
+	assert_owners(m, 99999, own99999);
+	assert_owners(m, 500007, own500007);
+	/* 100's fd 9 names 1000 + 2^32: out of range, not a wrap to 1000. */
+	assert_owners(m, 4000, none);
+	/* 1000, 2000, 99999 (pid 100) and 3000 links in pid 600. */
+	ck_assert_uint_eq(procmap_count(m), 3 + 3000);
+	ck_assert_uint_eq(st.procs, 3);
 	procmap_free(m);
 	remove_tree();
 }
@@ -312,6 +351,8 @@ main(void)
 	/* 3000 links a run: room for a loaded machine. */
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_scan, 0,
+	    (int)(sizeof(thread_counts) / sizeof(thread_counts[0])));
+	tcase_add_loop_test(tc, test_want_all, 0,
 	    (int)(sizeof(thread_counts) / sizeof(thread_counts[0])));
 	suite_add_tcase(s, tc);
 	check_add(s, "nothing wanted, nothing read", test_nothing_wanted);

@@ -118,14 +118,14 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 	char a0[] = "dualstat", a1[] = "-j", a2[16];
 	char *argv[] = { a0, a1, a2, NULL };
 	int argc = opt != NULL ? 3 : 2;
-	struct diag_request steps[QUERY_MAX_STEPS];
-	struct query_bc bc;
+	struct listing_plan plan;
+	struct listing_sink sink = { 0 };
 	struct options opts;
 	struct out_opts oo = { .header = true };
 	struct writer w;
 	struct replay *rp;
 	struct source src;
-	size_t n, bad;
+	size_t bad;
 	FILE *in, *out;
 	char err[64];
 
@@ -141,15 +141,16 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 		fclose(in);
 		return;
 	}
-	n = query_plan(&opts, steps, &bc);
-	r->plan = replay_check_plan(rp, steps, n, &bad);
+	listing_plan_init(&plan, &opts);
+	r->plan = replay_check_plan(rp, plan.steps, plan.n, &bad);
 	if (r->plan == 0) {
 		out = open_memstream(&r->out, &r->outlen);
 		ck_assert_ptr_nonnull(out);
 		json_init(&w, out, &oo);
 		replay_source_init(&src, rp);
 		ck_assert_int_eq(writer_begin(&w), 0);
-		r->ret = listing_run(&src, &opts, &w, NULL, &r->res);
+		sink.w = &w;
+		r->ret = listing_run(&plan, &src, &sink, &r->res);
 		ck_assert_int_eq(writer_end(&w, &done), 0);
 		fclose(out);
 	}
@@ -333,8 +334,9 @@ END_TEST
 
 /*
  * A kernel that refuses the program (one without an op bc.c uses) answers
- * -EINVAL before sending any socket: the listing asks again without it
- * and filters in user space, with the same rows (issue 9).
+ * -EINVAL before sending any socket: listing_plan_probe() finds out with
+ * an empty dump and drops the program, and user space filters alone,
+ * with the same rows (issue 9).
  */
 struct old_kernel {
 	struct source inner;
@@ -364,6 +366,8 @@ run_old_kernel(const char *const args[], struct run *r, int *refused)
 	struct out_opts oo = { .header = true };
 	struct old_kernel k = { .refused = 0 };
 	struct source src = { .ops = &ops, .impl = &k };
+	struct listing_plan plan;
+	struct listing_sink sink = { 0 };
 	struct writer w;
 	struct replay *rp;
 	FILE *in, *out;
@@ -386,7 +390,10 @@ run_old_kernel(const char *const args[], struct run *r, int *refused)
 	out = open_memstream(&r->out, &r->outlen);
 	json_init(&w, out, &oo);
 	ck_assert_int_eq(writer_begin(&w), 0);
-	r->ret = listing_run(&src, &opts, &w, NULL, &r->res);
+	sink.w = &w;
+	listing_plan_init(&plan, &opts);
+	ck_assert_int_eq(listing_plan_probe(&plan, &src), 0);
+	r->ret = listing_run(&plan, &src, &sink, &r->res);
 	ck_assert_int_eq(writer_end(&w, &done), 0);
 	fclose(out);
 	replay_free(rp);
@@ -405,7 +412,7 @@ START_TEST(test_fallback_without_program)
 
 	run_old_kernel(dual, &r, &refused);
 	ck_assert_int_eq(r.ret, 0);
-	ck_assert_int_eq(refused, 2); /* tcp and udp, AF_INET6 */
+	ck_assert_int_eq(refused, 1); /* the AF_INET6 program, probed once */
 	ck_assert_uint_eq(r.res.rows, 1);
 	ck_assert_ptr_nonnull(strstr(r.out, "\"local_port\":3128,"));
 	run_free(&r);

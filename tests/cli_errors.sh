@@ -110,6 +110,12 @@ check "dualstat: network namespace /nonexistent/a\\nb\\x1b[2J: No such file or d
 check "dualstat: -q/--quiet needs --check $hint" -q
 check "dualstat: --dual and -m/--mode cannot be combined (--dual is -a -m dual,mapped) $hint" \
 	--dual -m v4
+# --metrics=FILE that cannot be written, named on one line.
+check "dualstat: --metrics /nonexistent/a\\nb\\x1b[2J: No such file or directory" \
+	--metrics="$(printf '/nonexistent/a\nb\033[2J')"
+check "dualstat: --metrics /: Is a directory" --metrics=/
+check "dualstat: --metrics and -s/--summary cannot be combined $hint" \
+	--metrics -s
 
 # Help and version go to stdout and succeed.
 if ! "$DUALSTAT" --help | grep -q '^Usage: dualstat '; then

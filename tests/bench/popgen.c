@@ -35,9 +35,11 @@
  * standalone listeners bind ports outside that range so as not to take
  * any from it.
  *
- * The sockets are spread over holder processes, each keeping at most
- * HOLDER_MAX descriptors, so no high "ulimit -n" is assumed; RLIMIT_NOFILE
- * is raised as far as fs.nr_open and our privileges allow.  Holders are
+ * The sockets are spread over holder processes as on a real server: the
+ * first holder keeps HOLDER_BIG descriptors (the one big daemon), every
+ * other one at most HOLDER_SMALL (many small ones), so -p's /proc walk
+ * meets both shapes.  No high "ulimit -n" is assumed; RLIMIT_NOFILE is
+ * raised as far as fs.nr_open and our privileges allow.  Holders are
  * built one after another: each accepts only the connections it made, and
  * the two cores of a small machine are left alone.
  */
@@ -83,8 +85,10 @@
 /* UDP sockets per local address, for the kinds that rotate addresses. */
 #define UDP_PER_ADDR 10000
 
-/* Descriptors per holder process: "a few tens of thousands". */
-#define HOLDER_MAX 50000
+/* Descriptors of the first holder process, and of each later one. */
+#define HOLDER_BIG 20000
+#define HOLDER_SMALL 1000
+#define HOLDERS_MAX 4096
 
 enum kind {
 	K_LD,
@@ -516,7 +520,7 @@ open_groups(const unsigned long items[K_COUNT])
 
 /* The holders and the two pipes that tie them to the parent. */
 struct holders {
-	pid_t pids[1024];
+	pid_t pids[HOLDERS_MAX];
 	unsigned int n;
 	pid_t parent;
 	FILE *report; /* read end: one "ok COUNT" line per holder */
@@ -649,8 +653,8 @@ main(int argc, char *argv[])
 	if (limit < sockets + 1000)
 		errx(2, "descriptor limit %lu is too low", limit);
 	cap = limit - sockets - 64;
-	if (cap > HOLDER_MAX)
-		cap = HOLDER_MAX;
+	if (cap > HOLDER_BIG)
+		cap = HOLDER_BIG;
 
 	if (pipe2(report_pipe, O_CLOEXEC) < 0 || pipe2(hs.stop_fd, O_CLOEXEC))
 		err(2, "pipe");
@@ -671,6 +675,8 @@ main(int argc, char *argv[])
 				sockets += spawn_holder(segs, nsegs, &hs);
 				nsegs = 0;
 				used = 0;
+				if (cap > HOLDER_SMALL)
+					cap = HOLDER_SMALL;
 				continue;
 			}
 			take = items[k] - first;

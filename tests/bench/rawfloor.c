@@ -1,7 +1,7 @@
 /*
  * rawfloor.c - the raw-dump floor of the benchmark (make bench)
  *
- *     rawfloor [dualstat options]
+ *     rawfloor [--concurrent] [dualstat options]
  *
  * Sends the sock_diag requests dualstat would send for the same command
  * line, reads the replies with 32 KiB reads and counts them: nothing is
@@ -16,9 +16,16 @@
  * kernel-filtered requests "dualstat --dual" sends.  Only the user-space
  * half of the filters (v6only for -m dual, which bytecode cannot test)
  * is left out, as it belongs to dualstat's own work.
+ *
+ * --concurrent sends the same requests all at once, each on a netlink
+ * socket and a thread of its own: every dump walks the kernel's hash
+ * tables on its own, so this is the floor of a run that uses every core
+ * (issue 13).
  */
 #include <errno.h>
 #include <err.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,8 +39,6 @@
 
 /* The same read size as dualstat (diag.c): the kernel's dump skb limit. */
 #define RECV_SIZE 32768
-
-static unsigned char buf[RECV_SIZE] __attribute__((aligned(8)));
 
 static void
 send_request(int fd, const struct diag_request *req, unsigned int seq)
@@ -74,6 +79,8 @@ send_request(int fd, const struct diag_request *req, unsigned int seq)
 static void
 drain(int fd, unsigned long *messages, unsigned long *bytes)
 {
+	static __thread unsigned char buf[RECV_SIZE]
+	    __attribute__((aligned(8)));
 	const struct nlmsghdr *nlh;
 	ssize_t len;
 	int left;
@@ -97,28 +104,86 @@ drain(int fd, unsigned long *messages, unsigned long *bytes)
 	}
 }
 
+static int
+open_socket(void)
+{
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		err(2, "socket");
+	return fd;
+}
+
+/* --concurrent: one dump, on its own socket. */
+struct job {
+	const struct diag_request *req;
+	int fd;
+	unsigned long messages, bytes;
+};
+
+static void *
+job_thread(void *arg)
+{
+	struct job *j = arg;
+
+	send_request(j->fd, j->req, 1);
+	drain(j->fd, &j->messages, &j->bytes);
+	return NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct diag_request steps[QUERY_MAX_STEPS];
+	struct job jobs[QUERY_MAX_STEPS];
+	pthread_t tid[QUERY_MAX_STEPS];
 	struct query_bc bc;
 	struct options opts;
 	unsigned long messages = 0, bytes = 0;
+	bool concurrent = false;
 	char msg[256];
 	size_t n, i;
-	int fd;
+	int fd, ret;
 
+	if (argc > 1 && strcmp(argv[1], "--concurrent") == 0) {
+		concurrent = true;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(2, "%s", msg);
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd < 0)
-		err(2, "socket");
 	n = query_plan(&opts, steps, &bc);
-	for (i = 0; i < n; i++) {
-		send_request(fd, &steps[i], (unsigned int)i + 1);
-		drain(fd, &messages, &bytes);
+	if (!concurrent) {
+		fd = open_socket();
+		for (i = 0; i < n; i++) {
+			send_request(fd, &steps[i], (unsigned int)i + 1);
+			drain(fd, &messages, &bytes);
+		}
+		close(fd);
+		printf("%lu %lu\n", messages, bytes);
+		return 0;
 	}
-	close(fd);
+	/* Every socket is open before the first request goes out. */
+	for (i = 0; i < n; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].req = &steps[i];
+		jobs[i].fd = open_socket();
+	}
+	for (i = 0; i < n; i++) {
+		ret = pthread_create(&tid[i], NULL, job_thread, &jobs[i]);
+		if (ret != 0) {
+			errno = ret;
+			err(2, "pthread_create");
+		}
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(tid[i], NULL);
+		close(jobs[i].fd);
+		messages += jobs[i].messages;
+		bytes += jobs[i].bytes;
+	}
 	printf("%lu %lu\n", messages, bytes);
 	return 0;
 }

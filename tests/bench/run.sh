@@ -16,8 +16,9 @@
 #
 # Environment: BENCH_BUILDDIR (the build tree; default: this source tree),
 # BENCH_SIZES, BENCH_RUNS, BENCH_MIX (a popgen -m mix), BENCH_1M=1,
-# BENCH_NETSTAT=1 (time netstat past 200k sockets too: it is very slow),
-# BENCH_NO_P=1 (leave out the -p rows and netstat, for a quick run).
+# BENCH_NETSTAT=1 and BENCH_SS_P=1 (time netstat and ss -p past 200k
+# sockets too: they are very slow), BENCH_SS_P=0 (never time ss -p).
+# BENCH_NO_P=1 leaves out every -p row, for a quick run.
 # Needs root for the network namespace.  Exit status: 0, 1 if a command
 # failed or the counts disagree, 77 if it cannot run here.
 set -eu
@@ -27,6 +28,7 @@ builddir=${BENCH_BUILDDIR:-$(cd "$here/../.." && pwd)}
 dualstat=$builddir/src/dualstat
 popgen=$builddir/tests/bench/popgen
 rawfloor=$builddir/tests/bench/rawfloor
+walkfloor=$builddir/tests/bench/walkfloor
 timer=$builddir/tests/bench/benchtime
 
 smoke=0
@@ -54,7 +56,7 @@ if [ ${#sizes[@]} -eq 0 ]; then
 	fi
 fi
 
-for p in "$dualstat" "$popgen" "$rawfloor" "$timer"; do
+for p in "$dualstat" "$popgen" "$rawfloor" "$walkfloor" "$timer"; do
 	if [ ! -x "$p" ]; then
 		echo "run.sh: $p is not built (make bench builds it)" >&2
 		exit 1
@@ -83,8 +85,21 @@ if [ "${DUALSTAT_BENCH_NETNS:-}" != 1 ]; then
 		args=(--one -r "$runs")
 		[ $smoke = 1 ] && args+=(--smoke)
 		[ -n "$mix" ] && args+=(-m "$mix")
-		DUALSTAT_BENCH_NETNS=1 unshare -n "$0" "${args[@]}" "$size" ||
-			status=1
+		# A dump walks the whole established hash, by default one for
+		# every namespace of the host (net/ipv4/inet_hashtables.c): on
+		# a shared machine, other people's sockets would be timed too.
+		# The namespace in between asks for private hashes in the one
+		# it makes (tcp_child_ehash_entries, Linux 6.1; UDP, 6.2), sized
+		# like the host's for up to 256k sockets.
+		ehash=262144
+		[ "$size" -gt 262144 ] && ehash=1048576
+		DUALSTAT_BENCH_NETNS=1 unshare -n "$BASH" -c '
+			sysctl -qw net.ipv4.tcp_child_ehash_entries="$1" \
+				net.ipv4.udp_child_hash_entries=65536 \
+				2>/dev/null || true
+			shift
+			exec unshare -n "$@"' sh "$ehash" "$0" "${args[@]}" \
+			"$size" || status=1
 	done
 	exit $status
 fi
@@ -103,8 +118,9 @@ if ! read -r word count <&"${POP[0]}" || [ "$word" != ready ]; then
 	exit 1
 fi
 
-# The command table: name, floor to compare with, ss to compare with,
-# and the command itself (words; quoted with %q where they are paths).
+# The command table: name, floor to compare with (or the sum of two,
+# "A+B"), ss to compare with, and the command itself (words; quoted with
+# %q where they are paths).
 names=() floors=() sses=() cmds=()
 notes=""
 add() {
@@ -121,8 +137,13 @@ has_option() {
 add "floor -a" - - "$rawfloor" -a
 add "floor -l" - - "$rawfloor" -l
 add "floor -a -6" - - "$rawfloor" -a -6
+# Issue 13: the same requests at once, one socket and thread each; and
+# every /proc/PID/fd link read once, by one thread per CPU.
+add "conc floor -a" "floor -a" - "$rawfloor" --concurrent -a
+add "walk floor" - - "$walkfloor"
 add "dualstat -a" "floor -a" "ss -tuan" "$dualstat" -a
 add "dualstat -a -j" "floor -a" "ss -tuan" "$dualstat" -a -j
+add "dualstat -s -a" "floor -a" - "$dualstat" -s -a
 if has_option --dual; then
 	add "floor --dual" - - "$rawfloor" --dual
 	add "dualstat --dual" "floor --dual" "ss -tuanHe -6" "$dualstat" --dual
@@ -158,8 +179,7 @@ add "ss -tuln" "floor -l" - ss -tuln
 # at 1M sockets here.  Past 200k it runs only when asked.
 if ! command -v netstat >/dev/null; then
 	notes+="   (netstat not installed: skipped)"$'\n'
-elif [ "${BENCH_NO_P:-0}" = 1 ] ||
-	{ [ "$size" -gt 200000 ] && [ "${BENCH_NETSTAT:-0}" != 1 ]; }; then
+elif [ "$size" -gt 200000 ] && [ "${BENCH_NETSTAT:-0}" != 1 ]; then
 	notes+="   (netstat skipped past 200k sockets; BENCH_NETSTAT=1 runs it)"$'\n'
 else
 	add "netstat -tuan" "floor -a" "ss -tuan" netstat -tuan
@@ -167,10 +187,21 @@ fi
 if [ "${BENCH_NO_P:-0}" = 1 ]; then
 	notes+="   (-p rows skipped: BENCH_NO_P=1)"$'\n'
 elif has_option -a -p; then
-	add "dualstat -a -p" "floor -a" "ss -tuanp" "$dualstat" -a -p
-	add "ss -tuanp" "floor -a" - ss -tuanp
-	add "dualstat -l -p" "floor -l" "ss -tulnp" "$dualstat" -l -p
-	add "ss -tulnp" "floor -l" - ss -tulnp
+	add "dualstat -a -p" "floor -a+walk floor" "ss -tuanp" \
+		"$dualstat" -a -p
+	add "dualstat -l -p" "floor -l+walk floor" "ss -tulnp" \
+		"$dualstat" -l -p
+	# ss -p looks each socket up in its own map of every descriptor,
+	# but grows worse than linearly (19 s a run at 200k sockets here):
+	# past 200k it runs only when asked.
+	if [ "${BENCH_SS_P:-}" = 0 ]; then
+		notes+="   (ss -p skipped: BENCH_SS_P=0)"$'\n'
+	elif [ "$size" -gt 200000 ] && [ "${BENCH_SS_P:-}" != 1 ]; then
+		notes+="   (ss -p skipped past 200k sockets; BENCH_SS_P=1 runs it)"$'\n'
+	else
+		add "ss -tuanp" "floor -a" - ss -tuanp
+		add "ss -tulnp" "floor -l" - ss -tulnp
+	fi
 fi
 
 # The counts must agree, or the timings compare different work.
@@ -179,6 +210,10 @@ rows=$("$dualstat" -aH | wc -l)
 ss_rows=$(ss -tuanH | wc -l)
 echo
 echo "== $count sockets (popgen $(sed 's/^popgen: //' "$tmp/popgen.err"))"
+echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg);" \
+	"hashes: tcp $(sysctl -n net.ipv4.tcp_ehash_entries 2>/dev/null)," \
+	"udp $(sysctl -n net.ipv4.udp_hash_entries 2>/dev/null)" \
+	"(negative: shared with the host)"
 echo "   counts: popgen $count, floor -a $floor_count," \
 	"dualstat -a $rows rows, ss -tuan $ss_rows rows"
 printf '%s' "$notes"
@@ -212,6 +247,7 @@ for i in "${!names[@]}"; do
 		awk '{ v[NR] = $1 } END {
 			print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 done
+echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '   %-18s %10s %8s %8s %12s\n' command "median ms" "x floor" "x ss" \
 	"peak RSS KiB"
 for i in "${!names[@]}"; do
@@ -220,8 +256,14 @@ for i in "${!names[@]}"; do
 	rss=$(cut -d' ' -f2 "$tmp/run.$i" | sort -n | tail -1)
 	xf=-
 	xs=-
-	[ "$f" != - ] && xf=$(awk -v a="$m" -v b="${median_us[$f]}" \
-		'BEGIN { printf "%.2f", a / b }')
+	if [ "$f" != - ]; then
+		b=0
+		IFS=+ read -r -a parts <<<"$f"
+		for p in "${parts[@]}"; do
+			b=$((b + ${median_us[$p]%.*}))
+		done
+		xf=$(awk -v a="$m" -v b="$b" 'BEGIN { printf "%.2f", a / b }')
+	fi
 	[ "$s" != - ] && [ -n "${median_us[$s]:-}" ] &&
 		xs=$(awk -v a="$m" -v b="${median_us[$s]}" \
 			'BEGIN { printf "%.2f", a / b }')

@@ -82,27 +82,28 @@ fuzz_listing(struct replay *rp, const char *view)
 {
 	char a0[] = "dualstat", a1[] = "-je", a2[8];
 	char *argv[] = { a0, a1, a2, NULL };
-	struct diag_request steps[QUERY_MAX_STEPS];
-	struct query_bc bc;
+	struct listing_plan plan;
+	struct listing_sink sink = { 0 };
 	struct out_opts oo = { .header = true, .extended = true };
 	struct listing_result res;
 	struct options opts;
 	struct source src;
 	struct writer w;
 	char err[128];
-	size_t n, bad;
+	size_t bad;
 	int ret;
 
 	snprintf(a2, sizeof(a2), "%s", view);
 	if (cli_parse(view[0] != '\0' ? 3 : 2, argv, &opts, err, sizeof(err)))
 		abort();
-	n = query_plan(&opts, steps, &bc);
-	if (replay_check_plan(rp, steps, n, &bad) < 0)
+	listing_plan_init(&plan, &opts);
+	if (replay_check_plan(rp, plan.steps, plan.n, &bad) < 0)
 		return;
 	json_init(&w, devnull, &oo);
 	replay_source_init(&src, rp);
 	writer_begin(&w);
-	ret = listing_run(&src, &opts, &w, NULL, &res);
+	sink.w = &w;
+	ret = listing_run(&plan, &src, &sink, &res);
 	writer_end(&w, &done);
 	if (ret == -EBADMSG)
 		abort(); /* replay_new() let a malformed file through */
