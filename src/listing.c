@@ -567,10 +567,11 @@ listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
 	int ret;
 
 	/*
-	 * A kernel without one of the program's ops (port equality before
-	 * Linux 4.x, DEV_COND...) refuses it when auditing the request:
-	 * find out first, and list without it (user space filters alone,
-	 * the same rows, only slower).
+	 * A kernel without one of the program's ops (INET_DIAG_BC_S_EQ and
+	 * DEV_COND came later than the others) refuses it when auditing the
+	 * request (net/ipv4/inet_diag.c, inet_diag_bc_audit()): find out
+	 * first, and list without it (user space filters alone, the same
+	 * rows, only slower).  --dump-raw's recorder is not probed.
 	 */
 	source_init_diag(&src, d[0]);
 	if (plan->filter != NULL) {
