@@ -51,13 +51,16 @@ mkdir build-fuzz
 	cd build-fuzz
 	../configure CC=clang --enable-fuzzer >/dev/null
 	make -j2 >/dev/null
-	for f in replay cli; do
+	# fuzz_main replays through main.c itself: the replay seeds.
+	for f in replay cli main; do
+		seeds=$f
+		[ "$f" != main ] || seeds=replay
 		say "fuzz_$f for ${fuzz_seconds}s"
 		mkdir "$work/corpus-$f"
 		if ! ./tests/fuzz/fuzz_$f -max_total_time="$fuzz_seconds" \
 			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 			-artifact_prefix="$work/crash-$f-" \
-			"$work/corpus-$f" ../tests/fuzz/corpus-$f \
+			"$work/corpus-$f" ../tests/fuzz/corpus-$seeds \
 			2>"$work/fuzz-$f.log"; then
 			tail -n 60 "$work/fuzz-$f.log"
 			say "fuzz_$f found a crash"
@@ -83,7 +86,9 @@ if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
 		coproc POP { exec "$1/tests/relpop" many 1000; }
 		read -r _ <&"${POP[0]}"
 		shift
-		"$@" -ae -j --dump-raw /dev/null >/dev/null
+		d=$(mktemp -d)
+		"$@" -ae -j --dump-raw "$d/vg.raw" >/dev/null
+		rm -rf "$d"
 		fd=${POP[1]}
 		exec {fd}>&-
 		wait' sh "$top" valgrind -q --error-exitcode=99 --leak-check=full \

@@ -4,8 +4,13 @@
  * The rules are applied in order; the first that fits decides:
  *
  *   v4      an AF_INET socket;
+ *   v6only  an AF_INET6 raw socket: the kernel never hands IPv4 packets
+ *           to one (net/ipv4/raw.c delivers them to AF_INET raw sockets
+ *           only), whatever its v6only flag and address say;
  *   mapped  an AF_INET6 socket whose local or peer address is IPv4-mapped:
- *           IPv4 traffic on an IPv6 socket;
+ *           IPv4 traffic on an IPv6 socket; for SCTP, any of its local or
+ *           peer addresses (a multi-homed association may carry IPv4 on
+ *           some paths only);
  *   v6only  an AF_INET6 socket the kernel reports IPV6_V6ONLY set on;
  *   dual    an AF_INET6 socket with IPV6_V6ONLY clear, bound to "::": it
  *           takes IPv4 and IPv6;
@@ -18,8 +23,10 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sock.h"
 
@@ -38,6 +45,27 @@ static const char *const state_names[] = {
 	[11] = "CLOSING",
 	/* Request sockets; the kernel reports them as SYN-RECV anyway. */
 	[12] = "SYN-RECV",
+	/* SCTP associations, named as ss names them. */
+	[SOCK_STATE_SCTP_BASE + 0] = "CLOSED",
+	[SOCK_STATE_SCTP_BASE + 1] = "COOKIE-WAIT",
+	[SOCK_STATE_SCTP_BASE + 2] = "COOKIE-ECHOED",
+	[SOCK_STATE_SCTP_BASE + 3] = "ESTAB",
+	[SOCK_STATE_SCTP_BASE + 4] = "SHUTDOWN-PENDING",
+	[SOCK_STATE_SCTP_BASE + 5] = "SHUTDOWN-SENT",
+	[SOCK_STATE_SCTP_BASE + 6] = "SHUTDOWN-RECV",
+	[SOCK_STATE_SCTP_BASE + 7] = "ACK-SENT",
+};
+
+/* The TCP state each SCTP association state answers to in filters. */
+static const uint8_t sctp_as_tcp[SOCK_STATE_SCTP_MAX + 1] = {
+	TCP_CLOSE,
+	TCP_SYN_SENT,
+	TCP_SYN_SENT,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT1,
 };
 
 static const char *const mode_names[SOCK_MODE_COUNT] = {
@@ -51,9 +79,27 @@ static const char *const mode_names[SOCK_MODE_COUNT] = {
 const char *
 sock_state_name(unsigned int state)
 {
-	if (state >= sizeof(state_names) / sizeof(state_names[0]))
+	if (state >= sizeof(state_names) / sizeof(state_names[0]) ||
+	    state_names[state] == NULL)
 		return "UNKNOWN";
 	return state_names[state];
+}
+
+uint32_t
+sock_state_bits(const struct sock_entry *sk)
+{
+	unsigned int state = sk->state;
+	uint32_t bits;
+
+	if (state >= SOCK_STATE_SCTP_BASE &&
+	    state <= SOCK_STATE_SCTP_BASE + SOCK_STATE_SCTP_MAX)
+		state = sctp_as_tcp[state - SOCK_STATE_SCTP_BASE];
+	bits = state < 32 ? SOCK_STATE_BIT(state) : 0;
+	if (state == TCP_SYN_RECV)
+		bits |= SOCK_STATE_BIT(SOCK_STATE_NEW_SYN_RECV);
+	if (state == TCP_CLOSE && sk->protocol == IPPROTO_TCP)
+		bits |= SOCK_STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
+	return bits;
 }
 
 const char *
@@ -84,9 +130,20 @@ sock_addr_is_any6(const uint8_t addr[16])
 bool
 sock_is_mapped(const struct sock_entry *sk)
 {
-	return sk->family == AF_INET6 &&
-	    (sock_addr_is_mapped(sk->local_addr) ||
-		sock_addr_is_mapped(sk->peer_addr));
+	unsigned int i;
+
+	if (sk->family != AF_INET6)
+		return false;
+	if (sock_addr_is_mapped(sk->local_addr) ||
+	    sock_addr_is_mapped(sk->peer_addr))
+		return true;
+	for (i = 0; i < sk->nlocal && i < SOCK_ADDRS_MAX; i++)
+		if (sock_addr_is_mapped(sk->local_addrs[i]))
+			return true;
+	for (i = 0; i < sk->npeer && i < SOCK_ADDRS_MAX; i++)
+		if (sock_addr_is_mapped(sk->peer_addrs[i]))
+			return true;
+	return false;
 }
 
 enum sock_mode
@@ -96,6 +153,8 @@ sock_classify(struct sock_entry *sk)
 
 	if (sk->family != AF_INET6)
 		mode = SOCK_MODE_V4;
+	else if (sk->protocol == IPPROTO_RAW)
+		mode = SOCK_MODE_V6ONLY;
 	else if (sock_is_mapped(sk))
 		mode = SOCK_MODE_MAPPED;
 	else if (sk->v6only == SOCK_V6ONLY_YES)

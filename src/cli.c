@@ -23,10 +23,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "msg.h"
+
 #include "fmt.h"
 #include "ssfilter.h"
 
-static const char short_opts[] = ":tu46laenHjhVm:sqpN:F:";
+static const char short_opts[] = ":tu46laenHjhVm:sqpN:MSwA:F:";
 
 /* Long options without a short form. */
 enum {
@@ -75,6 +77,10 @@ static const struct option long_opts[] = {
 	{ "dump-raw", required_argument, NULL, OPT_DUMP_RAW },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "filter-file", required_argument, NULL, 'F' },
+	{ "mptcp", no_argument, NULL, 'M' },
+	{ "sctp", no_argument, NULL, 'S' },
+	{ "raw", no_argument, NULL, 'w' },
+	{ "query", required_argument, NULL, 'A' },
 	{ "metrics", optional_argument, NULL, OPT_METRICS },
 	{ "metrics-listeners", required_argument, NULL, OPT_METRICS_LISTENERS },
 	{ NULL, 0, NULL, 0 },
@@ -84,18 +90,25 @@ void
 cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: dualstat [-tu46laenp] [-j | -H] [-m LIST | --dual] [--state LIST]\n"
-	    "                [--sport PORT] [--dport PORT] [--src PREFIX] [--dst PREFIX]\n"
-	    "                [--unmap] [-s | --check [-q]] [-N NAME | --all-netns]\n"
-	    "                [--dump-raw FILE | --replay FILE] [-h] [-V]\n"
-	    "                [--metrics[=FILE] [--metrics-listeners=all]]\n"
+	    "Usage: dualstat [-tuMSw46laenp] [-A LIST] [-j | -H] [-m LIST | --dual]\n"
+	    "                [--state LIST] [--sport PORT] [--dport PORT] [--src PREFIX]\n"
+	    "                [--dst PREFIX] [--unmap] [-s | --check [-q]]\n"
+	    "                [-N NAME | --all-netns] [--dump-raw FILE | --replay FILE]\n"
+	    "                [-h] [-V] [--metrics[=FILE] [--metrics-listeners=all]]\n"
 	    "                [FILTER | -F FILE]\n"
-	    "List TCP and UDP sockets with the mode that tells how IPv4 reaches them:\n"
-	    "v4, v6, v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4\n"
-	    "traffic on an IPv6 socket).\n"
+	    "List sockets with the mode that tells how IPv4 reaches them: v4, v6,\n"
+	    "v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4 traffic on\n"
+	    "an IPv6 socket).\n"
 	    "\n"
-	    "  -t, --tcp         TCP sockets (default: TCP and UDP)\n"
+	    "  -t, --tcp         TCP sockets (default: TCP, UDP and MPTCP; --dual,\n"
+	    "                    --check and --metrics add SCTP; only protocols the\n"
+	    "                    kernel has loaded)\n"
 	    "  -u, --udp         UDP sockets\n"
+	    "  -M, --mptcp       MPTCP sockets (their TCP subflows are then not listed)\n"
+	    "  -S, --sctp        SCTP endpoints and associations\n"
+	    "  -w, --raw         raw sockets (protocol number in the port column)\n"
+	    "  -A, --query LIST  protocols, comma-separated: tcp,udp,mptcp,sctp,raw,all;\n"
+	    "                    !NAME removes one (-A all,!raw)\n"
 	    "  -4, --ipv4        AF_INET sockets only\n"
 	    "  -6, --ipv6        AF_INET6 sockets only (dual and mapped ones included)\n"
 	    "  -l, --listening   listening TCP and unconnected UDP sockets only\n"
@@ -146,15 +159,17 @@ cli_usage(FILE *out)
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Every command-line error is a usage error: -EINVAL. */
 static int
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	ret = msg_vset(err, errlen, -EINVAL, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return ret;
 }
 
 /*
@@ -341,7 +356,7 @@ static int
 add_filter(struct options *o, struct filter_args *fa, int c, const char *arg,
     char *err, size_t errlen)
 {
-	char bad[32];
+	char bad[QUOTE_MAX + 2]; /* one more than quote() shows */
 	struct quoted q;
 
 	switch (c) {
@@ -374,6 +389,91 @@ add_filter(struct options *o, struct filter_args *fa, int c, const char *arg,
 
 /* -F FILE: at most this much policy. */
 #define FILTER_TEXT_MAX 65536
+
+/* The protocols -A names, in the bits of a mask. */
+enum {
+	Q_TCP = 1 << 0,
+	Q_UDP = 1 << 1,
+	Q_MPTCP = 1 << 2,
+	Q_SCTP = 1 << 3,
+	Q_RAW = 1 << 4,
+	Q_ALL = Q_TCP | Q_UDP | Q_MPTCP | Q_SCTP | Q_RAW,
+};
+
+static const struct {
+	const char *name;
+	unsigned int bits;
+} query_names[] = {
+	{ .name = "tcp", .bits = Q_TCP },
+	{ .name = "udp", .bits = Q_UDP },
+	{ .name = "mptcp", .bits = Q_MPTCP },
+	{ .name = "sctp", .bits = Q_SCTP },
+	{ .name = "raw", .bits = Q_RAW },
+	{ .name = "all", .bits = Q_ALL },
+	{ .name = "inet", .bits = Q_ALL },
+};
+
+/*
+ * -A/--query LIST: adds each named protocol to *mask, left to right; a
+ * name after '!' is removed instead.  A list that starts with a removal
+ * removes from every protocol (-A !raw: all but raw), as in ss.
+ */
+static int
+parse_query(const char *list, unsigned int *mask, char *err, size_t errlen)
+{
+	const char *p = list;
+	struct quoted q;
+	size_t len, i;
+	bool neg;
+
+	if (*p == '!' && *mask == 0)
+		*mask = Q_ALL;
+	for (;;) {
+		neg = *p == '!';
+		if (neg)
+			p++;
+		len = strcspn(p, ",");
+		for (i = 0; i < sizeof(query_names) / sizeof(query_names[0]);
+		     i++)
+			if (strlen(query_names[i].name) == len &&
+			    strncmp(query_names[i].name, p, len) == 0)
+				break;
+		if (i == sizeof(query_names) / sizeof(query_names[0]))
+			return fail(err, errlen,
+			    "-A/--query: unknown protocol '%s' (tcp, udp, "
+			    "mptcp, sctp, raw, all)",
+			    quote_n(&q, p, len));
+		if (neg)
+			*mask &= ~query_names[i].bits;
+		else
+			*mask |= query_names[i].bits;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+	if (*mask == 0)
+		return fail(err, errlen,
+		    "-A/--query '%s' leaves no protocol to list",
+		    quote(&q, list));
+	return 0;
+}
+
+/*
+ * The protocols to list: those asked for, or by default TCP, UDP and
+ * MPTCP, plus SCTP for --dual, --check and --metrics, which cover every
+ * protocol that can carry IPv4 on an IPv6 socket.
+ */
+static void
+set_protocols(struct options *o, unsigned int mask, bool audit)
+{
+	if (mask == 0)
+		mask = Q_TCP | Q_UDP | Q_MPTCP | (audit ? Q_SCTP : 0);
+	o->tcp = (mask & Q_TCP) != 0;
+	o->udp = (mask & Q_UDP) != 0;
+	o->mptcp = (mask & Q_MPTCP) != 0;
+	o->sctp = (mask & Q_SCTP) != 0;
+	o->raw = (mask & Q_RAW) != 0;
+}
 
 /*
  * Reads -F's FILE ("-": standard input) into buf as one NUL-terminated
@@ -538,6 +638,7 @@ cli_parse(
 	bool no_header = false, by_dual = false, by_mode = false;
 	struct filter_args fa;
 	const char *filter_file = NULL, *proto;
+	unsigned int protos = 0;
 	bool view_set = false, listeners_set = false;
 	struct quoted q;
 	int c, ret;
@@ -550,10 +651,24 @@ cli_parse(
 	    (c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			o.tcp = true;
+			protos |= Q_TCP;
 			break;
 		case 'u':
-			o.udp = true;
+			protos |= Q_UDP;
+			break;
+		case 'M':
+			protos |= Q_MPTCP;
+			break;
+		case 'S':
+			protos |= Q_SCTP;
+			break;
+		case 'w':
+			protos |= Q_RAW;
+			break;
+		case 'A':
+			ret = parse_query(optarg, &protos, err, errlen);
+			if (ret < 0)
+				return ret;
 			break;
 		case '4':
 			o.inet = true;
@@ -678,8 +793,7 @@ cli_parse(
 	if (o.netns != NULL && o.all_netns)
 		return fail(err, errlen,
 		    "-N/--netns and --all-netns cannot be combined");
-	if (!o.tcp && !o.udp)
-		o.tcp = o.udp = true;
+	set_protocols(&o, protos, by_dual || o.check || o.metrics);
 	if (!o.inet && !o.inet6)
 		o.inet = o.inet6 = true;
 	if (o.dump_raw != NULL && o.replay != NULL)

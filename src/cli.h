@@ -25,7 +25,8 @@ enum cli_view {
 
 struct options {
 	enum cli_action action;
-	bool tcp, udp; /* protocols; at least one is set */
+	bool tcp, udp; /* protocols; at least one of the five is set */
+	bool mptcp, sctp, raw; /* -M, -S, -w (and -A) */
 	bool inet, inet6; /* families; at least one is set */
 	enum cli_view view;
 	bool extended; /* -e */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
@@ -25,6 +26,9 @@
  */
 #define DIAG_RECV_SIZE 32768
 #define DIAG_SEND_SIZE 4096
+/* The largest errno (include/linux/err.h, MAX_ERRNO): a status in
+ * NLMSG_DONE or NLMSG_ERROR beyond it is a malformed message. */
+#define DIAG_ERRNO_MAX 4095
 
 struct diag {
 	struct mnl_socket *nl;
@@ -41,11 +45,28 @@ struct dump_ctx {
 	int err; /* first error seen, as -errno */
 };
 
+/*
+ * Drops whatever reached the socket before it was connected: nothing we
+ * asked for (no request has been sent yet), maybe a flood meant to fill
+ * the receive queue.
+ */
+static void
+drain(int fd)
+{
+	char b[64];
+
+	while (recv(fd, b, sizeof(b), MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		;
+}
+
 struct diag *
 diag_new(void)
 {
+	static const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl me;
+	socklen_t melen = sizeof(me);
 	struct diag *d;
-	int saved;
+	int saved, fd;
 
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
@@ -53,9 +74,28 @@ diag_new(void)
 	d->nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 	if (d->nl == NULL)
 		goto free_diag;
-	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	fd = mnl_socket_get_fd(d->nl);
+	/*
+	 * Connected to the kernel (portid 0), the socket takes datagrams from
+	 * nobody else: netlink_getsockbyportid() refuses a sender that is
+	 * not the connected peer (net/netlink/af_netlink.c).  Without it, any
+	 * process with CAP_NET_ADMIN in the namespace could unicast forged
+	 * replies to our portid, which it finds in /proc/net/netlink.
+	 * connect() binds the socket to a portid of the kernel's choosing
+	 * itself (netlink_connect() calls netlink_autobind()), which leaves
+	 * others no moment to send to a bound but unconnected socket; drain()
+	 * drops anything that came all the same.
+	 */
+	if (connect(fd, (const struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		goto close_socket;
-	d->portid = mnl_socket_get_portid(d->nl);
+	if (getsockname(fd, (struct sockaddr *)&me, &melen) < 0)
+		goto close_socket;
+	if (melen != sizeof(me) || me.nl_family != AF_NETLINK) {
+		errno = EINVAL;
+		goto close_socket;
+	}
+	d->portid = me.nl_pid;
+	drain(fd);
 	return d;
 
 close_socket:
@@ -114,6 +154,10 @@ done_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(status)))
 		return MNL_CB_STOP;
 	memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
+	if (status < -DIAG_ERRNO_MAX) {
+		ctx->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
 	if (status < 0) {
 		ctx->err = status;
 		return MNL_CB_ERROR;
@@ -134,7 +178,11 @@ error_cb(const struct nlmsghdr *nlh, void *data)
 	e = mnl_nlmsg_get_payload(nlh);
 	if (e->error == 0)
 		return MNL_CB_STOP;
-	ctx->err = e->error < 0 ? e->error : -e->error;
+	/* Negating INT_MIN would overflow; no errno is that large. */
+	if (e->error < -DIAG_ERRNO_MAX || e->error > DIAG_ERRNO_MAX)
+		ctx->err = -EBADMSG;
+	else
+		ctx->err = e->error < 0 ? e->error : -e->error;
 	return MNL_CB_ERROR;
 }
 
@@ -169,8 +217,20 @@ send_request(struct diag *d, const struct diag_request *req)
 	nlh->nlmsg_seq = ++d->seq;
 	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
 	r->sdiag_family = req->family;
-	r->sdiag_protocol = req->protocol;
 	r->idiag_states = req->states;
+	if (req->protocol <= UINT8_MAX) {
+		r->sdiag_protocol = (uint8_t)req->protocol;
+	} else {
+		/*
+		 * The attribute overrides sdiag_protocol (net/ipv4/
+		 * inet_diag.c, inet_diag_get_protocol()).  sdiag_protocol
+		 * stays 0, which no diag module serves: a kernel that
+		 * ignored the attribute would answer -ENOENT rather than
+		 * list the TCP sockets 262 & 0xff would name.
+		 */
+		r->sdiag_protocol = 0;
+		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, req->protocol);
+	}
 	if (req->bytecode != NULL)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, req->bytecode_len,
 		    req->bytecode);
@@ -180,16 +240,20 @@ send_request(struct diag *d, const struct diag_request *req)
 }
 
 /*
- * Checks that whole messages tile the datagram before libmnl walks it.
- * libmnl stops at the first bytes that do not hold a whole message and
- * reports success (callback.c, __mnl_cb_run()): leftover bytes would be a
- * silently short listing.  And its mnl_nlmsg_ok() compares nlmsg_len as an
- * int, so a length of 2^31 or more passes and the walk jumps out of the
- * buffer: every length is checked here as unsigned.  Only the final
- * alignment padding may be missing.
+ * Checks that whole messages tile the datagram before libmnl walks it, and
+ * that each is an answer to our request.  libmnl stops at the first bytes
+ * that do not hold a whole message and reports success (callback.c,
+ * __mnl_cb_run()): leftover bytes would be a silently short listing.  Its
+ * mnl_nlmsg_ok() compares nlmsg_len as an int, so a length of 2^31 or more
+ * passes and the walk jumps out of the buffer: every length is checked
+ * here as unsigned.  And its seq and portid checks let 0 match anything,
+ * on either side: here both must be exactly the request's, as the kernel
+ * sends them on every message of a dump (netlink_dump() and netlink_ack()
+ * copy them from the request).  Only the final alignment padding may be
+ * missing.
  */
 static int
-check_tiling(const uint8_t *buf, size_t len)
+check_messages(const uint8_t *buf, size_t len, uint32_t seq, uint32_t portid)
 {
 	struct nlmsghdr nlh;
 	size_t off = 0;
@@ -199,6 +263,8 @@ check_tiling(const uint8_t *buf, size_t len)
 	while (off < len && len - off >= sizeof(nlh)) {
 		memcpy(&nlh, buf + off, sizeof(nlh));
 		if (nlh.nlmsg_len < sizeof(nlh) || nlh.nlmsg_len > len - off)
+			return -EBADMSG;
+		if (nlh.nlmsg_seq != seq || nlh.nlmsg_pid != portid)
 			return -EBADMSG;
 		off += NLMSG_ALIGN(nlh.nlmsg_len);
 	}
@@ -214,7 +280,7 @@ diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 
 	if (len == 0)
 		return -EBADMSG; /* the dump ended without DONE */
-	ret = check_tiling(buf, len);
+	ret = check_messages(buf, len, seq, portid);
 	if (ret < 0)
 		return ret;
 	errno = 0;
@@ -225,10 +291,53 @@ diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	if (ret == MNL_CB_ERROR) {
 		if (ctx.err != 0)
 			return ctx.err;
-		/* libmnl's own checks: seq (EPROTO) or portid (ESRCH). */
+		/* NLM_F_DUMP_INTR; libmnl's own seq and portid checks
+		 * cannot fail after check_messages(). */
 		return errno == EINTR ? -EINTR : -EBADMSG;
 	}
 	return 1;
+}
+
+int
+diag_rewalk(const void *buf, size_t len, diag_msg_cb cb, void *data)
+{
+	struct nlmsghdr nlh;
+
+	if (len < sizeof(nlh))
+		return -EBADMSG;
+	memcpy(&nlh, buf, sizeof(nlh));
+	return diag_walk(buf, len, nlh.nlmsg_seq, nlh.nlmsg_pid, cb, data);
+}
+
+/*
+ * Receives one datagram from the kernel.  Returns its length, or -errno:
+ * -EBADMSG if it was cut (MSG_TRUNC).  A datagram from any other sender is
+ * dropped: connect() keeps them out, this says so where it is relied on.
+ */
+static ssize_t
+receive(struct diag *d)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = d->buf, .iov_len = sizeof(d->buf) };
+	struct msghdr msg = {
+		.msg_name = &from,
+		.msg_namelen = sizeof(from),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t len;
+
+	for (;;) {
+		msg.msg_namelen = sizeof(from);
+		len = recvmsg(mnl_socket_get_fd(d->nl), &msg, 0);
+		if (len < 0)
+			return -errno;
+		if (msg.msg_flags & MSG_TRUNC)
+			return -EBADMSG;
+		if (msg.msg_namelen == sizeof(from) &&
+		    from.nl_family == AF_NETLINK && from.nl_pid == 0)
+			return len;
+	}
 }
 
 int
@@ -242,10 +351,9 @@ diag_dump(
 	if (ret < 0)
 		return ret;
 	for (;;) {
-		/* libmnl turns MSG_TRUNC into ENOSPC. */
-		len = mnl_socket_recvfrom(d->nl, d->buf, sizeof(d->buf));
+		len = receive(d);
 		if (len < 0)
-			return errno == ENOSPC ? -EBADMSG : -errno;
+			return (int)len;
 		if (len > 0 && d->tap != NULL) {
 			ret = d->tap(d->buf, (size_t)len, d->tap_data);
 			if (ret < 0)

@@ -16,7 +16,9 @@ struct diag;
 
 struct diag_request {
 	uint8_t family; /* AF_INET or AF_INET6 */
-	uint8_t protocol; /* IPPROTO_TCP or IPPROTO_UDP */
+	/* IPPROTO_TCP, _UDP, _SCTP, _RAW or SOCK_IPPROTO_MPTCP (262): one
+	 * above 255 goes in INET_DIAG_REQ_PROTOCOL. */
+	uint16_t protocol;
 	uint32_t states; /* idiag_states: bit N selects TCP state N */
 	const void *bytecode; /* INET_DIAG_REQ_BYTECODE, or NULL */
 	size_t bytecode_len;
@@ -39,10 +41,15 @@ void diag_free(struct diag *d);
 void diag_set_tap(struct diag *d, diag_tap_cb tap, void *data);
 
 /*
- * Dumps the sockets the request selects.  Returns 0 when the kernel has
+ * Dumps the sockets the request selects.  Only the kernel's datagrams are
+ * read (the socket is connected to it), and only messages that carry the
+ * request's seq and the socket's portid.  Returns 0 when the kernel has
  * sent them all; the callback's own negative value if it stopped the dump;
  * -ENOENT if the kernel cannot dump that protocol (its diag module is
- * missing); -EBADMSG for a malformed or truncated (MSG_TRUNC) reply;
+ * missing); -EINVAL from a kernel that refuses INET_DIAG_REQ_PROTOCOL
+ * (protocols above 255: it has no MPTCP diag); -EBADMSG for a malformed
+ * or truncated (MSG_TRUNC) reply, an error code outside -4095..-1
+ * included;
  * or the -errno of the failed system call or of the kernel's NLMSG_ERROR.
  */
 int diag_dump(
@@ -51,12 +58,20 @@ int diag_dump(
 /*
  * Walks one datagram of dump replies as diag_dump() does with each one it
  * receives (replay uses it on recorded ones): checks that whole messages
- * fill it, checks seq and portid (unless 0), hands each reply to cb, reads
+ * fill it, that every one carries exactly seq and portid (0 is no
+ * wildcard; -EBADMSG otherwise), hands each reply to cb, reads
  * the status in NLMSG_DONE and NLMSG_ERROR.  Returns 1 if the dump goes on
  * in a further datagram, 0 if it ended, or a negative errno as diag_dump().
  * buf must be 4-byte aligned.
  */
 int diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
     diag_msg_cb cb, void *data);
+
+/*
+ * Walks again a datagram that diag_dump() received (a tap's copy), whose
+ * sender, seq and portid it has checked: as diag_walk() with the seq and
+ * portid of its first message, which every other must carry too.
+ */
+int diag_rewalk(const void *buf, size_t len, diag_msg_cb cb, void *data);
 
 #endif

@@ -19,16 +19,18 @@
 #include <sys/socket.h>
 
 #include "filter.h"
+#include "num.h"
 
-#define STATE_BIT(s) (1U << (s))
-#define TCP_NEW_SYN_RECV_STATE 12 /* include/net/tcp_states.h */
+#define STATE_BIT(s) SOCK_STATE_BIT(s)
 
 /* Sockets the kernel reports v6only for: LISTEN and CLOSE (UNCONN). */
-#define V6ONLY_STATES (STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE))
+#define V6ONLY_STATES \
+	(STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE) | \
+	    STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
 /*
  * The states whose sockets have no peer: a listener's and an unconnected
- * socket's peer port is 0, and every other socket has one (it has been
- * connected to it).
+ * (or bound-inactive) socket's peer port is 0, and every other socket has
+ * one (it has been connected to it).
  */
 #define PEERLESS_STATES V6ONLY_STATES
 
@@ -52,7 +54,8 @@ static const struct name_bits mode_names[] = {
  * output can be fed back as input.  Request sockets (TCP_NEW_SYN_RECV) are
  * reported as SYN-RECV, so that name selects both.
  */
-#define S_SYN_RECV (STATE_BIT(TCP_SYN_RECV) | STATE_BIT(TCP_NEW_SYN_RECV_STATE))
+#define S_SYN_RECV \
+	(STATE_BIT(TCP_SYN_RECV) | STATE_BIT(SOCK_STATE_NEW_SYN_RECV))
 #define S_CONNECTED \
 	(SOCK_STATES_ALL & ~(STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE)))
 #define S_BUCKET (S_SYN_RECV | STATE_BIT(TCP_TIME_WAIT))
@@ -66,6 +69,7 @@ static const struct name_bits state_names[] = {
 	{ "fin-wait-2", STATE_BIT(TCP_FIN_WAIT2) },
 	{ "time-wait", STATE_BIT(TCP_TIME_WAIT) },
 	{ "closed", STATE_BIT(TCP_CLOSE) },
+	{ "bound-inactive", STATE_BIT(SOCK_STATE_BOUND_INACTIVE) },
 	{ "unconn", STATE_BIT(TCP_CLOSE) },
 	{ "close-wait", STATE_BIT(TCP_CLOSE_WAIT) },
 	{ "last-ack", STATE_BIT(TCP_LAST_ACK) },
@@ -141,26 +145,6 @@ filter_parse_states(
 	return parse_list(list, state_names, true, states, bad, badlen);
 }
 
-/* Parses plain decimal digits (no sign, no space) up to max. */
-static int
-parse_uint(const char *text, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-	const char *p = text;
-
-	if (*p == '\0')
-		return -EINVAL;
-	for (; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	*out = v;
-	return 0;
-}
-
 int
 filter_parse_port(const char *text, const char *proto, uint16_t *port)
 {
@@ -170,7 +154,7 @@ filter_parse_port(const char *text, const char *proto, uint16_t *port)
 
 	if (*text == ':')
 		text++;
-	ret = parse_uint(text, 65535, &v);
+	ret = num_parse_ulong(text, 65535, &v);
 	if (ret == 0) {
 		*port = (uint16_t)v;
 		return 0;
@@ -212,7 +196,7 @@ filter_parse_prefix(const char *text, struct filter_prefix *p)
 	len = max;
 	if (slash != NULL) {
 		/* Range-check against 255 first so "/99999999999" is ERANGE. */
-		ret = parse_uint(slash + 1, 255, &len);
+		ret = num_parse_ulong(slash + 1, 255, &len);
 		if (ret < 0)
 			return ret;
 		if (len > max)
@@ -349,7 +333,7 @@ filter_mode_states(unsigned int modes)
 
 	/* dual and v6only need the v6only flag, reported only there. */
 	if ((modes & anywhere) != 0)
-		return SOCK_STATES_ALL;
+		return SOCK_STATES_ALL | STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
 	return (modes & FILTER_MODES_ALL) != 0 ? V6ONLY_STATES : 0;
 }
 
@@ -464,12 +448,7 @@ eval(const struct filter *f, unsigned int i, const struct sock_entry *sk)
 bool
 filter_match(const struct filter *f, const struct sock_entry *sk)
 {
-	uint32_t bit = sk->state < 32 ? STATE_BIT(sk->state) : 0;
-
-	/* Request sockets are dumped under bit 12 but reported as 3. */
-	if (sk->state == TCP_SYN_RECV)
-		bit |= STATE_BIT(TCP_NEW_SYN_RECV_STATE);
-	if (f->states != 0 && (f->states & bit) == 0)
+	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
 		return false;
 	return !f->has_root || eval(f, f->root, sk);
 }

@@ -260,3 +260,15 @@ fmt_printable_len(const unsigned char *s, size_t n)
 		return 0;
 	return len;
 }
+
+uint32_t
+fmt_utf8_decode(const unsigned char *s, size_t len)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	uint32_t cp = s[0] & lead_mask[len];
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}

@@ -45,11 +45,17 @@ size_t fmt_utf8_len(const unsigned char *s, size_t n);
 char *fmt_quote(char *dst, const char *s, size_t n, size_t max);
 
 /*
- * Returns the length (1 to 4) of the character at s, within n bytes, if it
- * can be shown as it is: printable ASCII, or well-formed UTF-8 that is
- * neither a C1 control nor a bidirectional override; 0 otherwise (C0
- * controls, DEL, C1, U+202A..U+202E, U+2066..U+2069, invalid UTF-8).
+ * The one rule for untrusted text in every output (table, JSON, metrics,
+ * stderr): returns the length (1 to 4) of the character at s, within n
+ * bytes, if it can be shown as it is: printable ASCII, or well-formed UTF-8
+ * that is neither a C1 control nor a bidirectional override; 0 otherwise
+ * (C0 controls, DEL, C1, U+202A..U+202E, U+2066..U+2069, invalid UTF-8):
+ * the writer then escapes it in its own syntax.
  */
 size_t fmt_printable_len(const unsigned char *s, size_t n);
+
+/* Returns the code point of the well-formed UTF-8 sequence of len bytes
+ * (fmt_utf8_len()) at s. */
+uint32_t fmt_utf8_decode(const unsigned char *s, size_t len);
 
 #endif

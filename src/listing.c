@@ -19,16 +19,28 @@
  * LISTING_BUFFER bytes and then wait their turn (back-pressure), so
  * memory stays bounded whatever the number of sockets.  --dump-raw and
  * --replay run the dumps in turn: their order is the file's.
+ *
+ * An MPTCP socket's TCP subflows carry its inode (net/mptcp/subflow.c
+ * gives each subflow the MPTCP socket's inode, and an accepted one is
+ * grafted onto it), so when the plan lists MPTCP, which it does first,
+ * the MPTCP sockets seen hide those subflows from the TCP rows: the
+ * socket is listed once, as mptcp.  A connection not yet accepted has no
+ * inode (0) on either side: its addresses and ports stand in for it.  The
+ * MPTCP dumps always run before the others and on the calling thread,
+ * so the set is complete, and only read, when the TCP rows come.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "cpu.h"
+#include "inoset.h"
 #include "listing.h"
 #include "parse.h"
 #include "sock.h"
@@ -42,10 +54,11 @@
 #define BATCH 256
 
 void
-listing_plan_init(struct listing_plan *p, const struct options *opts)
+listing_plan_init(
+    struct listing_plan *p, const struct options *opts, uint32_t loaded)
 {
 	memset(p, 0, sizeof(*p));
-	p->n = query_plan(opts, p->steps, &p->bc);
+	p->n = query_plan(opts, loaded, p->steps, &p->bc);
 	/*
 	 * No filter at all costs nothing per socket.  A filter with
 	 * autobound is the kernel's alone: user space cannot see the term,
@@ -68,16 +81,27 @@ listing_plan_sockets(const struct listing_plan *p)
 	return p->cpus >= 2 && p->n >= 2 ? p->n : 1;
 }
 
-/* Parses one reply; returns 1 if the filters let it through, 0, -errno. */
+/*
+ * Parses one reply; returns 1 if the filters let it through, 0, -errno.
+ * An MPTCP socket is added to mptcp; a TCP socket found there is a
+ * subflow, left out.
+ */
 static int
 take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
-    struct sock_entry *sk)
+    struct inoset *mptcp, struct sock_entry *sk)
 {
 	int ret;
 
 	ret = sock_parse(nlh, protocol, sk);
 	if (ret < 0)
 		return ret;
+	if (sk->protocol == SOCK_IPPROTO_MPTCP) {
+		ret = inoset_add(mptcp, sk);
+		if (ret < 0)
+			return ret;
+	} else if (sk->protocol == IPPROTO_TCP && inoset_has(mptcp, sk)) {
+		return 0;
+	}
 	sock_classify(sk);
 	/* What the kernel could not filter (v6only, above all). */
 	return p->filter == NULL || filter_match(p->filter, sk);
@@ -102,6 +126,10 @@ static int
 step_end(const struct diag_request *step, int ret, int write_err,
     struct listing_result *res)
 {
+	/* A kernel without INET_DIAG_REQ_PROTOCOL has no MPTCP diag: no
+	 * MPTCP here, not an error. */
+	if (ret == -EINVAL && step->protocol > UINT8_MAX)
+		return 0;
 	if (ret == -ENOENT) {
 		res->missing[res->nmissing].family = step->family;
 		res->missing[res->nmissing].protocol = step->protocol;
@@ -129,6 +157,7 @@ rows_now(const struct listing_sink *sink)
 struct row_ctx {
 	const struct listing_plan *p;
 	const struct listing_sink *sink;
+	struct inoset *mptcp;
 	int protocol;
 	int write_err;
 	bool stopped; /* stopped at the first match */
@@ -141,7 +170,7 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	struct sock_entry sk;
 	int ret;
 
-	ret = take(ctx->p, nlh, ctx->protocol, &sk);
+	ret = take(ctx->p, nlh, ctx->protocol, ctx->mptcp, &sk);
 	if (ret <= 0)
 		return ret;
 	ret = put(ctx->sink, &sk);
@@ -160,22 +189,27 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 /* Runs step i of the plan through row_cb(ctx); returns as diag_dump(). */
 typedef int (*step_fn)(void *arg, size_t i, struct row_ctx *ctx);
 
-/* Writes the steps in the plan's order, each as dump() delivers it. */
+/*
+ * Writes steps from..to - 1 in the plan's order, each as dump() delivers
+ * it; *stopped is set if --check -q was answered.
+ */
 static int
 in_turn(const struct listing_plan *p, const struct listing_sink *sink,
-    step_fn dump, void *arg, struct listing_result *res)
+    struct inoset *mptcp, size_t from, size_t to, step_fn dump, void *arg,
+    struct listing_result *res, bool *stopped)
 {
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < p->n; i++) {
-		struct row_ctx ctx = { .p = p, .sink = sink };
+	for (i = from; i < to; i++) {
+		struct row_ctx ctx = { .p = p, .sink = sink, .mptcp = mptcp };
 
 		ctx.protocol = p->steps[i].protocol;
 		ret = dump(arg, i, &ctx);
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
 			 * is done with this source. */
+			*stopped = true;
 			ret = 0;
 			break;
 		}
@@ -192,15 +226,29 @@ from_source(void *arg, size_t i, struct row_ctx *ctx)
 	return source_dump(arg, &ctx->p->steps[i], row_cb, ctx);
 }
 
+/* Step i straight from the kernel, through the plan's socket d[i]. */
+static int
+from_diag(void *arg, size_t i, struct row_ctx *ctx)
+{
+	struct diag *const *d = arg;
+
+	return diag_dump(d[i], &ctx->p->steps[i], row_cb, ctx);
+}
+
 int
 listing_run(const struct listing_plan *p, const struct source *src,
     const struct listing_sink *sink, struct listing_result *res)
 {
 	unsigned long before = rows_now(sink);
+	struct inoset mptcp;
+	bool stopped = false;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = in_turn(p, sink, from_source, (void *)src, res);
+	inoset_init(&mptcp);
+	ret = in_turn(
+	    p, sink, &mptcp, 0, p->n, from_source, (void *)src, res, &stopped);
+	inoset_done(&mptcp);
 	res->rows = rows_now(sink) - before;
 	return ret;
 }
@@ -218,6 +266,7 @@ struct shared {
 	const struct listing_plan *p;
 	const struct listing_sink *sink;
 	struct diag *const *d;
+	struct inoset *mptcp; /* complete before any thread starts */
 	pthread_mutex_t lock;
 	int rets[QUERY_MAX_STEPS]; /* how each dump ended */
 	bool stop; /* every dump stops: answered, or failed */
@@ -301,7 +350,7 @@ batch_cb(const struct nlmsghdr *nlh, void *data)
 	if (__atomic_load_n(&w->sh->stop, __ATOMIC_RELAXED))
 		return -ECANCELED;
 	ret = take(w->sh->p, nlh, w->sh->p->steps[w->step].protocol,
-	    &w->batch[w->nbatch]);
+	    w->sh->mptcp, &w->batch[w->nbatch]);
 	if (ret <= 0)
 		return ret;
 	if (++w->nbatch == BATCH || w->sh->p->first_only)
@@ -458,7 +507,7 @@ write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
 		if (b == NULL)
 			return ret < 0 ? ret : -EBADMSG;
 		/* diag_dump() checked seq and portid when it read it. */
-		ret = diag_walk(b->data, b->len, 0, 0, row_cb, ctx);
+		ret = diag_rewalk(b->data, b->len, row_cb, ctx);
 		free(b);
 		if (ret <= 0)
 			return ret;
@@ -498,7 +547,8 @@ run_in_order(struct shared *sh, struct listing_result *res)
 		w[i].step = i;
 	}
 	start(tid, started, p->n, read_ahead_thread, w);
-	ret = in_turn(p, sh->sink, from_queue, sh, res);
+	ret = in_turn(p, sh->sink, sh->mptcp, sh->next, p->n, from_queue, sh,
+	    res, &sh->stopped);
 	stop_all(sh);
 	for (i = 1; i < p->n; i++) {
 		if (!started[i])
@@ -560,6 +610,7 @@ listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
 {
 	struct shared sh;
 	struct source src;
+	struct inoset mptcp;
 	unsigned long before = rows_now(sink);
 	bool any_order = sink->collect != NULL || sink->w->ops->any_order;
 	const struct listing_plan *p = plan;
@@ -589,16 +640,32 @@ listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
 	}
 	memset(res, 0, sizeof(*res));
 	memset(&sh, 0, sizeof(sh));
+	inoset_init(&mptcp);
 	sh.p = p;
 	sh.sink = sink;
 	sh.d = d;
+	sh.mptcp = &mptcp;
 	pthread_mutex_init(&sh.lock, NULL);
 	pthread_cond_init(&sh.more, NULL);
 	pthread_cond_init(&sh.room, NULL);
-	ret = any_order ? run_any_order(&sh, res) : run_in_order(&sh, res);
+	if (any_order) {
+		/* The MPTCP dumps (first in the plan) here, before the
+		 * threads that read their set start. */
+		while (sh.next < p->n &&
+		    p->steps[sh.next].protocol == SOCK_IPPROTO_MPTCP)
+			sh.next++;
+		ret = in_turn(p, sink, &mptcp, 0, sh.next, from_diag, (void *)d,
+		    res, &sh.stopped);
+		if (ret == 0 && !sh.stopped)
+			ret = run_any_order(&sh, res);
+	} else {
+		/* Rows are taken here in the plan's order: MPTCP's first. */
+		ret = run_in_order(&sh, res);
+	}
 	pthread_cond_destroy(&sh.room);
 	pthread_cond_destroy(&sh.more);
 	pthread_mutex_destroy(&sh.lock);
+	inoset_done(&mptcp);
 	res->rows = rows_now(sink) - before;
 	free(copy);
 	return ret;

@@ -21,11 +21,12 @@
 struct listing_result {
 	/* The dump that failed (err), or that the kernel could not serve. */
 	struct {
-		uint8_t family, protocol;
+		uint8_t family;
+		uint16_t protocol;
 	} missing[QUERY_MAX_STEPS];
 	unsigned int nmissing; /* protocols without a diag handler */
 	uint8_t err_family; /* where err happened; 0 when writing */
-	uint8_t err_protocol;
+	uint16_t err_protocol;
 	int write_err; /* -errno if the output stream failed */
 	unsigned long rows; /* rows written */
 };
@@ -48,10 +49,12 @@ struct listing_sink {
 };
 
 /*
- * Builds the plan of a run (query_plan()): once, whatever the number of
- * namespaces.  opts must outlive the plan.
+ * Builds the plan of a run (query_plan()) for the protocols loaded (a
+ * protos.h set: the kernel's, or a replay's): once, whatever the number
+ * of namespaces.  opts must outlive the plan.
  */
-void listing_plan_init(struct listing_plan *p, const struct options *opts);
+void listing_plan_init(
+    struct listing_plan *p, const struct options *opts, uint32_t loaded);
 
 /*
  * Sockets listing_run_diag() dumps with: one per step when the steps can
@@ -65,7 +68,9 @@ size_t listing_plan_sockets(const struct listing_plan *p);
  * filters pass to sink.  With --check -q it stops at the first match and
  * leaves the rest of that dump unread, so src must not be used again.  A
  * protocol the kernel cannot dump is recorded in res->missing and
- * skipped.  Returns 0, or the -errno that stopped the listing: a failed
+ * skipped; MPTCP refused with -EINVAL (a kernel without
+ * INET_DIAG_REQ_PROTOCOL) is skipped as absent.  The TCP subflows of the
+ * MPTCP sockets listed are not listed again.  Returns 0, or the -errno that stopped the listing: a failed
  * dump (res->err_family/err_protocol say which) or a failed write
  * (res->write_err).  *res is always filled in.
  */

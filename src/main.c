@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,8 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 #include "netns.h"
 #include "outfile.h"
 #include "output.h"
@@ -31,6 +34,38 @@
 #define EXIT_ERROR 2
 
 static char stdout_buf[65536];
+
+/* Room for a user-named path escaped by table_printable(). */
+#define PRINTABLE_MAX (4 * PATH_MAX + 1)
+
+/*
+ * A descriptor 0, 1 or 2 left closed would be taken by the first file or
+ * socket we open, and the table written into it.  Each closed one gets
+ * /dev/null; stdout read-only, so that writing to a closed stdout fails
+ * (EBADF) and exits 2 as any other write error, never 0 with the table
+ * lost.  Before anything else is opened.
+ */
+static void
+open_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 1 ? O_RDONLY : O_RDWR) != fd)
+			exit(EXIT_ERROR); /* nowhere to say it */
+	}
+}
+
+/* --help and -V: a text that could not be written is an error. */
+static int
+exit_status_of_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err(EXIT_ERROR, "write error");
+	return 0;
+}
 
 /* Writing into a closed pipe ends the run quietly, as for any filter. */
 static void
@@ -47,11 +82,12 @@ static void
 exit_on_dump_error(
     const struct options *opts, const struct scope_result *res, int error)
 {
-	char name[4 * NAME_MAX + 1];
+	char name[4 * NAME_MAX + 1], path[PRINTABLE_MAX];
 
 	if (opts->replay != NULL) {
 		errno = -error;
-		err(EXIT_ERROR, "replay %s (%s/%s)", opts->replay,
+		err(EXIT_ERROR, "replay %s (%s/%s)",
+		    table_printable(opts->replay, path, sizeof(path)),
 		    output_family_name(res->listing.err_family),
 		    output_proto_name(res->listing.err_protocol));
 	}
@@ -107,57 +143,81 @@ static void
 check_replay_plan(
     const struct options *opts, const struct listing_plan *p, struct replay *rp)
 {
+	char path[PRINTABLE_MAX];
 	size_t bad = 0;
 	int ret;
 
 	ret = replay_check_plan(rp, p->steps, p->n, &bad);
+	table_printable(opts->replay, path, sizeof(path));
 	if (ret == -ENODATA)
 		errx(EXIT_ERROR,
 		    "replay %s: holds no %s/%s dump of these states and "
 		    "filters (recorded with other options?)",
-		    opts->replay, output_family_name(p->steps[bad].family),
+		    path, output_family_name(p->steps[bad].family),
 		    output_proto_name(p->steps[bad].protocol));
 	if (ret < 0) {
 		errno = -ret;
-		err(EXIT_ERROR, "replay %s", opts->replay);
+		err(EXIT_ERROR, "replay %s", path);
 	}
 }
 
 static void
-open_replay(const struct options *opts, const struct listing_plan *p,
-    struct raw_files *rf)
+open_replay(
+    const struct options *opts, struct listing_plan *p, struct raw_files *rf)
 {
-	char msg[256];
+	char msg[256], path[PRINTABLE_MAX];
+	int fd;
 
-	rf->f = fopen(opts->replay, "rb");
-	if (rf->f == NULL)
-		err(EXIT_ERROR, "replay %s", opts->replay);
+	table_printable(opts->replay, path, sizeof(path));
+	fd = file_open_user(opts->replay, FILE_REGULAR);
+	if (fd == -EMEDIUMTYPE)
+		errx(EXIT_ERROR, "replay %s: not a regular file", path);
+	if (fd >= 0)
+		rf->f = fdopen(fd, "rb");
+	if (fd < 0 || rf->f == NULL) {
+		errno = fd < 0 ? -fd : errno;
+		err(EXIT_ERROR, "replay %s", path);
+	}
 	rf->rp = replay_new(rf->f, msg, sizeof(msg));
 	if (rf->rp == NULL && msg[0] != '\0')
-		errx(EXIT_ERROR, "replay %s: %s", opts->replay, msg);
+		errx(EXIT_ERROR, "replay %s: %s", path, msg);
 	if (rf->rp == NULL)
-		err(EXIT_ERROR, "replay %s", opts->replay);
+		err(EXIT_ERROR, "replay %s", path);
+	/* Planned again for the protocols the recorded kernel had. */
+	listing_plan_init(p, opts, replay_protocols(rf->rp));
 	check_replay_plan(opts, p, rf->rp);
 	replay_source_init(&rf->src, rf->rp);
 }
 
+/*
+ * The dump may hold another namespace's sockets, and root writes it
+ * where the user says: a new file (never through a planted symlink, never
+ * over a file already there), readable by its owner only.
+ */
 static void
-open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
+open_record(const struct options *opts, struct diag *d, uint32_t protos,
+    struct raw_files *rf)
 {
+	char note[256], path[PRINTABLE_MAX];
 	struct utsname u;
-	char note[256];
+	int fd;
 
 	/* The kernel release is what a bug report's reader asks first. */
 	if (uname(&u) < 0)
 		memset(&u, 0, sizeof(u));
 	snprintf(note, sizeof(note), "dualstat %s; %s %s %s", PACKAGE_VERSION,
 	    u.sysname, u.release, u.machine);
-	rf->f = fopen(opts->dump_raw, "wb");
-	if (rf->f == NULL)
-		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
-	rf->rec = record_new(rf->f, d, note);
+	table_printable(opts->dump_raw, path, sizeof(path));
+	fd = file_create_excl(opts->dump_raw, 0600);
+	if (fd >= 0)
+		rf->f = fdopen(fd, "wb");
+	if (fd < 0 || rf->f == NULL) {
+		errno = fd < 0 ? -fd : errno;
+		err(EXIT_ERROR, "dump-raw %s", path);
+	}
+	rf->rec = record_new(rf->f, d, note, protos);
 	if (rf->rec == NULL)
-		err(EXIT_ERROR, "dump-raw %s", opts->dump_raw);
+		err(EXIT_ERROR, "dump-raw %s", path);
 	record_source_init(&rf->src, rf->rec);
 }
 
@@ -165,6 +225,7 @@ open_record(const struct options *opts, struct diag *d, struct raw_files *rf)
 static void
 close_raw_files(const struct options *opts, struct raw_files *rf)
 {
+	char path[PRINTABLE_MAX];
 	int ret = 0;
 
 	if (rf->rec != NULL) {
@@ -177,7 +238,8 @@ close_raw_files(const struct options *opts, struct raw_files *rf)
 		ret = -errno;
 	if (ret < 0) {
 		errno = -ret;
-		err(EXIT_ERROR, "dump-raw %s: write error", opts->dump_raw);
+		err(EXIT_ERROR, "dump-raw %s: write error",
+		    table_printable(opts->dump_raw, path, sizeof(path)));
 	}
 }
 
@@ -247,9 +309,11 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 		    output_proto_name(res->listing.missing[i].protocol));
 	if (unread > 0)
 		warnx("-p: could not read the descriptors of %u processes "
-		      "(%u exited, %u permission denied, %u other); "
+		      "(%u exited, %u permission denied, %u other%s%s); "
 		      "their sockets show no owner",
-		    unread, st->vanished, st->denied, st->failed);
+		    unread, st->vanished, st->denied, st->failed,
+		    st->failed > 0 ? ": " : "",
+		    st->failed > 0 ? strerror(-st->first_error) : "");
 	if (res->ns_failed > 0)
 		warnx("--all-netns: could not enter %u of %u network "
 		      "namespaces (first: %s: %s); skipped",
@@ -280,6 +344,7 @@ main(int argc, char *argv[])
 	char msg[320];
 	int ret;
 
+	open_std_fds();
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s (see dualstat --help)", msg);
 	if (opts.action == CLI_LIST) {
@@ -293,11 +358,11 @@ main(int argc, char *argv[])
 	}
 	if (opts.action == CLI_HELP) {
 		cli_usage(stdout);
-		return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
+		return exit_status_of_stdout();
 	}
 	if (opts.action == CLI_VERSION) {
 		printf("dualstat %s\n", PACKAGE_VERSION);
-		return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
+		return exit_status_of_stdout();
 	}
 
 	/* A reader that goes away (dualstat | head) stops us at once. */
@@ -315,11 +380,14 @@ main(int argc, char *argv[])
 		open_replay(&opts, &sc.plan, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
-		open_record(&opts, sc.d[0], &rf);
-		scope_set_source(&sc, &rf.src);
+		open_record(&opts, sc.d[0], sc.protos, &rf);
 	}
 	if (opts.processes)
 		pm = find_owners(&opts, &sc, &pst);
+	/* Only the listing is recorded: a replay answers each request from
+	 * the next section, and -p's first pass asks the same ones. */
+	if (rf.rec != NULL)
+		scope_set_source(&sc, &rf.src);
 
 	oo.header = opts.header;
 	oo.extended = opts.extended;

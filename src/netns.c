@@ -22,7 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "netns.h"
+#include "num.h"
 
 /* A namespace seen while enumerating, before de-duplication. */
 struct seen {
@@ -51,17 +53,6 @@ grow(struct growing *g)
 		g->cap = c;
 	}
 	return (char *)g->v + g->n++ * g->size;
-}
-
-static bool
-is_number(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
 }
 
 /* Lists the names under named_dir into names and seen. */
@@ -107,9 +98,10 @@ static int
 scan_procs(
     const char *proc_root, struct growing *seen, unsigned int *unreadable)
 {
-	char path[64];
+	char path[NAME_MAX + sizeof("/ns/net")];
 	struct dirent *d;
 	struct stat st;
+	unsigned long pid;
 	DIR *dir;
 	int ret = 0;
 
@@ -119,7 +111,7 @@ scan_procs(
 	while ((d = readdir(dir)) != NULL) {
 		struct seen *s;
 
-		if (!is_number(d->d_name) || strlen(d->d_name) > 10)
+		if (num_parse_ulong(d->d_name, INT_MAX, &pid) < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/ns/net", d->d_name);
 		if (fstatat(dirfd(dir), path, &st, 0) < 0) {
@@ -135,7 +127,7 @@ scan_procs(
 		}
 		s->dev = st.st_dev;
 		s->ino = st.st_ino;
-		s->pid = atoi(d->d_name);
+		s->pid = (int)pid;
 		s->name = 0;
 	}
 	closedir(dir);
@@ -187,7 +179,9 @@ netns_list_init(
 		ret = scan_procs(proc_root, &seen, &l->unreadable);
 	if (ret < 0)
 		goto free_all;
-	qsort(seen.v, seen.n, sizeof(struct seen), seen_cmp);
+	/* qsort() of a NULL array is undefined, even of 0 elements. */
+	if (seen.n > 1)
+		qsort(seen.v, seen.n, sizeof(struct seen), seen_cmp);
 	out = calloc(seen.n > 0 ? seen.n : 1, sizeof(*out));
 	if (out == NULL) {
 		ret = -ENOMEM;
@@ -197,8 +191,13 @@ netns_list_init(
 		s = (const struct seen *)seen.v + i;
 		/* Unreadable names (inode 0) all stay, to be reported. */
 		if (n > 0 && s->ino != 0 && out[n - 1].ino == s->ino &&
-		    out[n - 1].dev == s->dev)
+		    out[n - 1].dev == s->dev) {
+			/* Sorted by pid: the lowest came first. */
+			if (out[n - 1].pid != 0 &&
+			    out[n - 1].nmore < NETNS_MORE_HOLDERS)
+				out[n - 1].more[out[n - 1].nmore++] = s->pid;
 			continue;
+		}
 		if (s->pid == 0) {
 			out[n] = ((const struct netns_entry *)names.v)[s->name];
 		} else {
@@ -210,7 +209,8 @@ netns_list_init(
 		}
 		n++;
 	}
-	qsort(out, n, sizeof(*out), entry_cmp);
+	if (n > 1)
+		qsort(out, n, sizeof(*out), entry_cmp);
 	l->v = out;
 	l->n = n;
 free_all:
@@ -254,12 +254,20 @@ netns_open_entry(
     const struct netns_entry *e, const char *named_dir, const char *proc_root)
 {
 	char path[PATH_MAX];
+	unsigned int i;
+	int fd, pid;
 
-	if (e->pid == 0)
+	if (e->pid == 0) {
 		snprintf(path, sizeof(path), "%s/%s", named_dir, e->label);
-	else
-		snprintf(path, sizeof(path), "%s/%d/ns/net", proc_root, e->pid);
-	return open_checked(AT_FDCWD, path, e);
+		return open_checked(AT_FDCWD, path, e);
+	}
+	for (i = 0, pid = e->pid;; pid = e->more[i++]) {
+		snprintf(path, sizeof(path), "%s/%d/ns/net", proc_root, pid);
+		fd = open_checked(AT_FDCWD, path, e);
+		/* Exited, or its pid reused elsewhere: the next holder. */
+		if ((fd != -ENOENT && fd != -ESRCH) || i == e->nmore)
+			return fd;
+	}
 }
 
 int
@@ -271,14 +279,15 @@ netns_open(const char *arg, const char *named_dir)
 	if (strchr(arg, '/') == NULL) {
 		if (arg[0] == '\0' || strcmp(arg, ".") == 0 ||
 		    strcmp(arg, "..") == 0)
-			return -EINVAL;
+			return -ENOENT;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", named_dir,
 			arg) >= sizeof(path))
 			return -ENAMETOOLONG;
 		arg = path;
 	}
-	fd = open(arg, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	/* A FIFO or a device is refused before it can block or act. */
+	fd = file_open_user(arg, FILE_NSFS);
+	return fd == -EMEDIUMTYPE ? -EINVAL : fd;
 }
 
 struct call {

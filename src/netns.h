@@ -17,9 +17,16 @@
 #define NETNS_NAMED_DIR "/run/netns"
 #define NETNS_PROC_ROOT "/proc"
 
+/* Holders kept per namespace besides the lowest: any one that is still
+ * there when the namespace is entered will do. */
+#define NETNS_MORE_HOLDERS 7
+
 struct netns_entry {
 	uint64_t dev, ino; /* the nsfs file; 0, 0 if a name cannot be read */
 	int pid; /* the lowest pid holding it, 0 for a named one */
+	/* The next lowest holders, tried in order if pid has exited. */
+	int more[NETNS_MORE_HOLDERS];
+	unsigned int nmore;
 	char label[NAME_MAX + 1]; /* the name, or "pid:PID" */
 };
 
@@ -44,17 +51,20 @@ void netns_list_done(struct netns_list *l);
 
 /*
  * Opens the namespace of an entry and checks it is still the same one (a
- * holder may have exited and its pid been reused).  Returns an O_RDONLY
- * descriptor, or -errno: -ESRCH if the entry now names another namespace.
+ * holder may have exited and its pid been reused); if a holder has exited
+ * or its pid now holds another namespace, tries the entry's next holder.
+ * Returns an O_RDONLY descriptor, or -errno of the last holder tried:
+ * -ESRCH if it now holds another namespace, -ENOENT if it has exited.
  */
 int netns_open_entry(
     const struct netns_entry *e, const char *named_dir, const char *proc_root);
 
 /*
  * Opens -N's argument: a path if it has a '/', otherwise a name in
- * named_dir.  Returns an O_RDONLY descriptor or -errno (-EINVAL for an
- * empty name, "." or "..").  Whether it is a network namespace shows when
- * it is entered.
+ * named_dir, with file_open_user(FILE_NSFS).  Returns an O_RDONLY
+ * descriptor or -errno: -ENOENT for an empty name, "." or ".."; -EINVAL
+ * for a file that is not a namespace.  Whether it is a network namespace
+ * (and not another kind) shows when it is entered.
  */
 int netns_open(const char *arg, const char *named_dir);
 

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -61,6 +62,28 @@ put_processes(FILE *out, const struct procmap *m, uint32_t inode)
 	fputc(']', out);
 }
 
+/* ,"local_addrs":["10.0.0.1","::ffff:10.0.0.2"]: every SCTP address. */
+static void
+put_addr_list(FILE *out, const char *key, int family,
+    const uint8_t (*addrs)[16], unsigned int n, bool unmap)
+{
+	char buf[64];
+	unsigned int i;
+
+	fprintf(out, ",\"%s\":[", key);
+	for (i = 0; i < n && i < SOCK_ADDRS_MAX; i++) {
+		char *p = buf;
+
+		*p++ = '"';
+		p = put_addr(p, family, addrs[i], unmap);
+		*p++ = '"';
+		if (i + 1 < n)
+			*p++ = ',';
+		fwrite_unlocked(buf, 1, (size_t)(p - buf), out);
+	}
+	fputc(']', out);
+}
+
 static int
 json_begin(struct writer *w)
 {
@@ -102,12 +125,19 @@ json_row(struct writer *w, const struct out_row *row)
 	p = fmt_u32(p, sk->inode);
 	p = PUT(p, ",\"uid\":");
 	p = fmt_u32(p, sk->uid);
-	if (w->ns.name == NULL && row->procs == NULL) {
+	if (w->ns.name == NULL && row->procs == NULL &&
+	    sk->protocol != IPPROTO_SCTP) {
 		*p++ = '}';
 		fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
 		return 0;
 	}
 	fwrite_unlocked(line, 1, (size_t)(p - line), w->out);
+	if (sk->protocol == IPPROTO_SCTP) {
+		put_addr_list(w->out, "local_addrs", sk->family,
+		    sk->local_addrs, sk->nlocal, w->opts.unmap);
+		put_addr_list(w->out, "peer_addrs", sk->family, sk->peer_addrs,
+		    sk->npeer, w->opts.unmap);
+	}
 	if (w->ns.name != NULL) {
 		fputs(",\"netns\":", w->out);
 		json_write_string(w->out, w->ns.name, strlen(w->ns.name));
@@ -142,8 +172,10 @@ json_init(struct writer *w, FILE *out, const struct out_opts *opts)
 
 /*
  * Writes s (n bytes, untrusted: a process name, say) as a JSON string.
- * Quotes, backslashes and control characters are escaped; bytes that are
- * not valid UTF-8 become U+FFFD, so the output is always valid JSON text.
+ * Quotes and backslashes are escaped; what fmt_printable_len() says must
+ * not be written as it is (controls, C1, bidi overrides) becomes \uXXXX;
+ * bytes that are not valid UTF-8 become U+FFFD, so the output is always
+ * valid JSON text.
  */
 void
 json_write_string(FILE *out, const char *s, size_t n)
@@ -159,14 +191,15 @@ json_write_string(FILE *out, const char *s, size_t n)
 			fputc('\\', out);
 			fputc(c, out);
 			i++;
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if ((len = fmt_printable_len(u + i, n - i)) > 0) {
+			fwrite(u + i, 1, len, out);
+			i += len;
+		} else if (c < 0x80) {
 			fprintf(out, "\\u%04x", c);
 			i++;
-		} else if (c < 0x80) {
-			fputc(c, out);
-			i++;
 		} else if ((len = fmt_utf8_len(u + i, n - i)) > 0) {
-			fwrite(u + i, 1, len, out);
+			/* C1 and bidi controls: all in the BMP. */
+			fprintf(out, "\\u%04x", fmt_utf8_decode(u + i, len));
 			i += len;
 		} else {
 			fputs("\\ufffd", out);

@@ -229,11 +229,12 @@ metrics_netns_end(struct writer *w, const struct out_status *st)
 	const char *ns = netns_label(w);
 	int p, g, md;
 
-	for (p = 0; p < 2; p++) {
-		int protocol = p == 0 ? IPPROTO_TCP : IPPROTO_UDP;
-		/* "No dual listener" is only said where it was looked for. */
-		bool zeros =
-		    w->opts.metrics.zeros[p] && !missing_inet6(st, protocol);
+	for (p = 0; p < OUT_PROTOS; p++) {
+		int protocol = output_proto_at(p);
+		/* "No dual listener" is only said where it was looked for:
+		 * for TCP and UDP (the others' lines appear when counted). */
+		bool zeros = p < 2 && w->opts.metrics.zeros[p] &&
+		    !missing_inet6(st, protocol);
 
 		for (g = 0; g < OUT_GROUPS; g++) {
 			for (md = 0; md < SOCK_MODE_COUNT; md++) {

@@ -6,7 +6,8 @@
  * filters it counts what matched) per protocol, state group and mode, and
  * writes the totals at the end of each namespace, as a table or, with -j,
  * as one JSON object, with the namespace's net.ipv6.bindv6only, which
- * decides the mode of IPv6 sockets that do not set IPV6_V6ONLY themselves.
+ * decides the mode of IPv6 sockets that do not set IPV6_V6ONLY themselves,
+ * and whether the totals are complete (every dump answered in full).
  * Under --all-netns the JSON objects form one array.
  */
 #include "config.h"
@@ -17,15 +18,27 @@
 
 #include "output.h"
 
-static const char *const proto_names[2] = { "tcp", "udp" };
-
-/* UDP sockets are never in TIME-WAIT: no such line for them. */
+/* Only TCP sockets are ever in TIME-WAIT: no such line for the others. */
 static bool
 has_group(int proto, int group)
 {
 	return proto == 0 || group != 2;
 }
 
+/* TCP and UDP always have their lines; the others when they counted any. */
+static bool
+has_lines(const struct writer *w, int proto)
+{
+	int g, m;
+
+	if (proto < 2)
+		return true;
+	for (g = 0; g < OUT_GROUPS; g++)
+		for (m = 0; m < SOCK_MODE_COUNT; m++)
+			if (w->counts[proto][g][m] != 0)
+				return true;
+	return false;
+}
 /* --all-netns with -j: the namespaces' objects in one array. */
 static bool
 is_array(const struct writer *w)
@@ -66,8 +79,33 @@ line_total(const unsigned long *n)
 	return t;
 }
 
+/*
+ * Totals after a failed or missing dump count only part of the sockets:
+ * the table says so under them, and which dumps are missing.
+ */
 static void
-table_end(struct writer *w)
+table_incomplete(struct writer *w, const struct out_status *st)
+{
+	unsigned int i;
+
+	if (st->complete)
+		return;
+	if (st->nmissing == 0) {
+		fputs("incomplete: a dump failed; these totals count only what "
+		      "was listed\n",
+		    w->out);
+		return;
+	}
+	fputs("incomplete: not counted:", w->out);
+	for (i = 0; i < st->nmissing; i++)
+		fprintf(w->out, " %s/%s",
+		    output_family_name(st->missing[i].family),
+		    output_proto_name(st->missing[i].protocol));
+	fputs(" (the kernel cannot dump them)\n", w->out);
+}
+
+static void
+table_end(struct writer *w, const struct out_status *st)
 {
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
@@ -85,11 +123,14 @@ table_end(struct writer *w)
 			fprintf(w->out, " %-8s", sock_mode_name(m));
 		fprintf(w->out, " %s\n", "total");
 	}
-	for (p = 0; p < 2; p++) {
+	for (p = 0; p < OUT_PROTOS; p++) {
+		if (!has_lines(w, p))
+			continue;
 		for (g = 0; g < OUT_GROUPS; g++) {
 			if (!has_group(p, g))
 				continue;
-			fprintf(w->out, "%-5s %-10s", proto_names[p],
+			fprintf(w->out, "%-5s %-10s",
+			    output_proto_name(output_proto_at(p)),
 			    output_group_name(g));
 			for (m = 0; m < SOCK_MODE_COUNT; m++) {
 				fprintf(w->out, " %-8lu", w->counts[p][g][m]);
@@ -106,6 +147,7 @@ table_end(struct writer *w)
 		fprintf(w->out, "net.ipv6.bindv6only = %d\n", w->ns.bindv6only);
 	else
 		fputs("net.ipv6.bindv6only = unknown\n", w->out);
+	table_incomplete(w, st);
 	if (w->ns.name != NULL)
 		fputc('\n', w->out);
 }
@@ -123,7 +165,7 @@ json_counts(FILE *out, const unsigned long *n)
 }
 
 static void
-json_end(struct writer *w)
+json_end(struct writer *w, const struct out_status *st)
 {
 	unsigned long total[SOCK_MODE_COUNT] = { 0 };
 	int p, g, m;
@@ -143,8 +185,11 @@ json_end(struct writer *w)
 		fprintf(w->out, "%d", w->ns.bindv6only);
 	else
 		fputs("null", w->out);
-	for (p = 0; p < 2; p++) {
-		fprintf(w->out, ",\"%s\":{", proto_names[p]);
+	for (p = 0; p < OUT_PROTOS; p++) {
+		if (!has_lines(w, p))
+			continue;
+		fprintf(
+		    w->out, ",\"%s\":{", output_proto_name(output_proto_at(p)));
 		for (g = 0; g < OUT_GROUPS; g++) {
 			if (!has_group(p, g))
 				continue;
@@ -158,17 +203,18 @@ json_end(struct writer *w)
 	}
 	fputs(",\"total\":", w->out);
 	json_counts(w->out, total);
+	fputs(st->complete ? ",\"complete\":true" : ",\"complete\":false",
+	    w->out);
 	fputs(is_array(w) ? "}" : "}\n", w->out);
 }
 
 static int
 summary_netns_end(struct writer *w, const struct out_status *st)
 {
-	(void)st;
 	if (w->opts.json)
-		json_end(w);
+		json_end(w, st);
 	else
-		table_end(w);
+		table_end(w, st);
 	return 0;
 }
 

@@ -100,6 +100,7 @@ table_begin(struct writer *w)
 	return 0;
 }
 
+/* The rule of what to escape is fmt_printable_len()'s; the syntax here. */
 size_t
 table_write_string(FILE *out, const char *s, size_t n)
 {
@@ -124,19 +125,15 @@ table_write_string(FILE *out, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (c >= 0x20 && c < 0x7f) {
-			fputc(c, out);
-			written++;
-			i++;
-			continue;
-		}
-		len = c >= 0x80 ? fmt_printable_len(u + i, n - i) : 0;
+		len = fmt_printable_len(u + i, n - i);
 		if (len > 0) {
 			fwrite(u + i, 1, len, out);
 			written++;
 			i += len;
 			continue;
 		}
+		/* A whole escaped character, or one stray byte. */
+		len = c >= 0x80 ? fmt_utf8_len(u + i, n - i) : 0;
 		if (len == 0)
 			len = 1;
 		for (k = 0; k < len; k++, i++) {

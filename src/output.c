@@ -95,6 +95,12 @@ output_proto_name(int protocol)
 		return "tcp";
 	case IPPROTO_UDP:
 		return "udp";
+	case SOCK_IPPROTO_MPTCP:
+		return "mptcp";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_RAW:
+		return "raw";
 	default:
 		return "?";
 	}
@@ -125,11 +131,24 @@ output_group_name(int group)
 	return group >= 0 && group < OUT_GROUPS ? names[group] : "?";
 }
 
+/* The protocols of w->counts, in the order the summary prints them. */
+static const int counted[OUT_PROTOS] = { IPPROTO_TCP, IPPROTO_UDP,
+	SOCK_IPPROTO_MPTCP, IPPROTO_SCTP, IPPROTO_RAW };
+
+int
+output_proto_at(int p)
+{
+	return p >= 0 && p < OUT_PROTOS ? counted[p] : -1;
+}
+
 void
 output_count(struct writer *w, const struct sock_entry *sk)
 {
-	int proto = sk->protocol == IPPROTO_UDP ? 1 : 0;
+	int proto;
 
-	if ((unsigned int)sk->mode < SOCK_MODE_COUNT)
+	for (proto = 0; proto < OUT_PROTOS; proto++)
+		if (counted[proto] == sk->protocol)
+			break;
+	if (proto < OUT_PROTOS && (unsigned int)sk->mode < SOCK_MODE_COUNT)
 		w->counts[proto][output_state_group(sk->state)][sk->mode]++;
 }

@@ -84,6 +84,8 @@ struct out_row {
 /* The state groups of the summary: listening (and unconnected UDP),
  * connected, time-wait. */
 #define OUT_GROUPS 3
+/* The protocols of the summary. */
+#define OUT_PROTOS 5
 
 struct writer;
 
@@ -109,8 +111,9 @@ struct writer {
 	struct out_netns ns; /* the namespace being listed */
 	unsigned long rows; /* rows written so far */
 	unsigned long netns_done; /* namespaces ended so far */
-	/* -s: sockets per protocol (tcp, udp), state group and mode. */
-	unsigned long counts[2][OUT_GROUPS][SOCK_MODE_COUNT];
+	/* -s, --metrics: sockets per protocol (output_proto_at()), state
+	 * group and mode. */
+	unsigned long counts[OUT_PROTOS][OUT_GROUPS][SOCK_MODE_COUNT];
 	void *priv; /* a writer's own state, from its begin to its end */
 };
 
@@ -151,16 +154,18 @@ int writer_end(struct writer *w, const struct out_status *st);
 void metrics_write_label(FILE *out, const char *s, size_t n);
 
 /*
- * Writes n bytes of untrusted text as a JSON string: quotes, backslashes
- * and control characters escaped, invalid UTF-8 as U+FFFD.
+ * Writes n bytes of untrusted text as a JSON string: quotes and
+ * backslashes escaped, what fmt_printable_len() refuses (C0, DEL, C1, bidi
+ * overrides and isolates) as \uXXXX, invalid UTF-8 as U+FFFD.
  */
 void json_write_string(FILE *out, const char *s, size_t n);
 
 /*
  * Writes n bytes of untrusted text for a terminal, without quotes: '"'
- * and '\\' escaped with a backslash, \n \t \r as such, every other control
- * character (C0, DEL, C1), bidirectional override and invalid UTF-8 byte as
- * \xHH.  Returns the number of characters written.
+ * and '\\' escaped with a backslash, \n \t \r as such, every byte of what
+ * fmt_printable_len() refuses (other control characters, C0, DEL, C1,
+ * bidi overrides and isolates, invalid UTF-8) as \xHH.  Returns the number
+ * of characters written.
  */
 size_t table_write_string(FILE *out, const char *s, size_t n);
 
@@ -180,10 +185,16 @@ int output_state_group(unsigned int state);
 /* Returns "listening", "connected" or "time-wait" for a state group. */
 const char *output_group_name(int group);
 
+/* Returns the IPPROTO_* number counted at index p of w->counts (0 tcp,
+ * 1 udp, 2 mptcp, 3 sctp, 4 raw). */
+int output_proto_at(int p);
+
 /* Adds sk to w->counts (-s, --metrics). */
 void output_count(struct writer *w, const struct sock_entry *sk);
 
-/* Returns "tcp" or "udp" (or "?") for an IPPROTO_* number. */
+/* Returns "tcp", "udp", "mptcp", "sctp" or "raw" (or "?") for an
+ * IPPROTO_* number (SOCK_IPPROTO_MPTCP for mptcp; IPPROTO_RAW for every
+ * raw socket). */
 const char *output_proto_name(int protocol);
 
 /* Returns "AF_INET6" or "AF_INET": how messages name a dump's family. */

@@ -15,7 +15,9 @@
  * have been length-checked by the netlink walk (nlmsg_len within the
  * buffer).  On success fills *out (mode not yet set) and returns 0; returns
  * -EBADMSG for a message that is too short, of the wrong type or family, or
- * whose attributes are truncated or malformed.  *out is untouched on error.
+ * whose attributes are truncated or malformed.  *out is untouched when
+ * the message or its attributes are malformed, and may be partly written
+ * when an SCTP address in a list is.
  */
 int sock_parse(
     const struct nlmsghdr *nlh, int protocol, struct sock_entry *out);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cpu.h"
+#include "num.h"
 #include "procmap.h"
 
 #define NONE UINT32_MAX
@@ -36,9 +37,6 @@
 #define COMM_MAX 64
 #define DENTS_SIZE (64 * 1024)
 #define SCAN_THREADS_MAX 8
-/* The longest record getdents64() can write: a 255-byte name, aligned. */
-#define DIRENT_MAX \
-	((offsetof(struct dirent64, d_name) + NAME_MAX + 1 + 7) & ~(size_t)7)
 
 struct slot {
 	uint32_t inode; /* 0: empty */
@@ -287,22 +285,13 @@ procmap_next(struct procmap_iter *it, struct procmap_owner *o)
 	return true;
 }
 
-/* Returns the decimal value of an all-digit name, or -1. */
+/* Returns the value of an all-digit /proc name up to INT_MAX, or -1. */
 static long
-parse_number(const char *s, long max)
+name_number(const char *name)
 {
-	long v = 0;
+	unsigned long v;
 
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	return v;
+	return num_parse_ulong(name, INT_MAX, &v) == 0 ? (long)v : -1;
 }
 
 /*
@@ -461,7 +450,7 @@ scan_process(struct scanner *sc, uint32_t i)
 			long fd;
 
 			off += d->d_reclen;
-			fd = parse_number(d->d_name, INT_MAX);
+			fd = name_number(d->d_name);
 			if (fd < 0)
 				continue;
 			/*
@@ -493,15 +482,11 @@ scan_process(struct scanner *sc, uint32_t i)
 				goto close_dir;
 		}
 		/*
-		 * getdents64() stops filling only when the next record does
-		 * not fit (fs/readdir.c, filldir64()), and proc's fd
-		 * directory then ends at the last descriptor (fs/proc/fd.c,
-		 * proc_readfd_common()): room left for the longest record
-		 * means the directory is done, which saves a call per
-		 * process.
+		 * Only 0 is the end.  getdents64() also returns short when a
+		 * signal is pending (fs/readdir.c, filldir64() stops with
+		 * -EINTR once it has filled a record), so a short read is
+		 * no sign that the directory is done.
 		 */
-		if ((size_t)n + DIRENT_MAX <= DENTS_SIZE)
-			break;
 	}
 close_dir:
 	close(dfd);
@@ -536,7 +521,7 @@ list_pids(int rootfd, int32_t **pids, uint32_t *npids)
 	while (ret == 0 && (len = getdents64(rootfd, buf, DENTS_SIZE)) > 0) {
 		for (off = 0; off < len && ret == 0;) {
 			const struct dirent64 *d = (void *)(buf + off);
-			long pid = parse_number(d->d_name, INT_MAX);
+			long pid = name_number(d->d_name);
 
 			off += d->d_reclen;
 			if (pid <= 0)
@@ -665,7 +650,9 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 	ret = list_pids(rootfd, &pids, &npids);
 	if (ret < 0)
 		goto close_root;
-	qsort(pids, npids, sizeof(*pids), pid_cmp);
+	/* qsort() of a NULL array is undefined, even of 0 elements. */
+	if (npids > 1)
+		qsort(pids, npids, sizeof(*pids), pid_cmp);
 	n = scan_threads(m);
 	memset(sc, 0, sizeof(sc));
 	for (k = 0; k < n; k++) {

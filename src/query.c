@@ -1,7 +1,7 @@
 /*
- * query.c - turn the options into sock_diag requests (-t -u -4 -6 -l -a,
- * and the filter: the FILTER argument, -F, -m --state --sport --dport
- * --src --dst), and refuse a filter that can never match
+ * query.c - turn the options into sock_diag requests (-t -u -M -S -w -A
+ * -4 -6 -l -a, and the filter: the FILTER argument, -F, -m --state
+ * --sport --dport --src --dst), and refuse a filter that can never match
  *
  * The kernel does as much of the selecting as it can: a family no socket
  * of which can match is not dumped (mode v4 needs no AF_INET6 dump), the
@@ -23,10 +23,29 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "protos.h"
 #include "query.h"
 #include "sock.h"
 
-#define STATE_BIT(s) (1U << (s))
+#define STATE_BIT(s) SOCK_STATE_BIT(s)
+
+/*
+ * TCP sockets reported in CLOSE are the bound-inactive ones, which the
+ * kernel walks its bind hash for only when bit 13 is asked for (Linux
+ * 6.8+; older kernels ignore it): asking TCP for CLOSE means asking for
+ * them.  The bit means nothing to other protocols: it is not sent there.
+ */
+static uint32_t
+with_bound_inactive(int protocol, uint32_t states)
+{
+	const uint32_t bit = STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
+
+	if (protocol != IPPROTO_TCP)
+		return states & ~bit;
+	if ((states & STATE_BIT(TCP_CLOSE)) != 0)
+		states |= bit;
+	return states;
+}
 
 uint32_t
 query_states(enum cli_view view, int protocol)
@@ -36,21 +55,27 @@ query_states(enum cli_view view, int protocol)
 	switch (view) {
 	case CLI_VIEW_LISTENING:
 		/*
-		 * TCP: LISTEN alone.  Asking for CLOSE as well would make the
-		 * kernel walk the established hash for nothing
-		 * (net/ipv4/inet_diag.c, inet_diag_dump_icsk()).  UDP has no
-		 * listeners: its "listening" sockets are the unconnected ones.
+		 * TCP and MPTCP: LISTEN alone.  Asking for CLOSE as well
+		 * would make the kernel walk the established hash for
+		 * nothing (net/ipv4/inet_diag.c, inet_diag_dump_icsk()), and
+		 * ss -l leaves bound-inactive sockets out too.  UDP and raw
+		 * have no listeners: their "listening" sockets are the
+		 * unconnected ones.  SCTP endpoints are LISTEN or CLOSE.
 		 */
-		return protocol == IPPROTO_TCP ? STATE_BIT(TCP_LISTEN)
-					       : STATE_BIT(TCP_CLOSE);
+		if (protocol == IPPROTO_TCP || protocol == SOCK_IPPROTO_MPTCP)
+			return STATE_BIT(TCP_LISTEN);
+		if (protocol == IPPROTO_SCTP)
+			return STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE);
+		return STATE_BIT(TCP_CLOSE);
 	case CLI_VIEW_ALL:
-		return SOCK_STATES_ALL;
+		/* As current ss -a: bound-inactive TCP sockets too. */
+		return with_bound_inactive(protocol, SOCK_STATES_ALL);
 	case CLI_VIEW_CONNECTED:
 	default:
 		/* ss's default: everything but these. */
 		hidden = STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE) |
 		    STATE_BIT(TCP_TIME_WAIT) | STATE_BIT(TCP_SYN_RECV) |
-		    STATE_BIT(12); /* TCP_NEW_SYN_RECV, request sockets */
+		    STATE_BIT(SOCK_STATE_NEW_SYN_RECV);
 		return SOCK_STATES_ALL & ~hidden;
 	}
 }
@@ -59,13 +84,12 @@ uint32_t
 query_proto_states(int protocol)
 {
 	/*
-	 * A UDP socket is connected (ESTABLISHED) or not (CLOSE); a TCP
-	 * socket is unhashed when it enters CLOSE (net/ipv4/tcp.c,
-	 * tcp_set_state()), so no TCP dump returns one.
+	 * A UDP or raw socket is connected (ESTABLISHED) or not (CLOSE);
+	 * the others may be in any state (TCP in CLOSE: bound-inactive).
 	 */
-	if (protocol == IPPROTO_UDP)
+	if (protocol == IPPROTO_UDP || protocol == IPPROTO_RAW)
 		return STATE_BIT(TCP_ESTABLISHED) | STATE_BIT(TCP_CLOSE);
-	return SOCK_STATES_ALL & ~STATE_BIT(TCP_CLOSE);
+	return with_bound_inactive(protocol, SOCK_STATES_ALL);
 }
 
 /* The states asked for, before the filter: --state/state, or the view. */
@@ -74,16 +98,49 @@ asked_states(const struct options *opts, int protocol)
 {
 	const struct filter *f = &opts->filter;
 
-	return (f->states != 0 ? f->states
+	return (f->states != 0 ? with_bound_inactive(protocol, f->states)
 			       : query_states(opts->view, protocol)) &
 	    query_proto_states(protocol);
 }
 
+/* The states the filter can hold in, as sent for the protocol. */
+static uint32_t
+filter_states_for(const struct options *opts, int protocol, int family)
+{
+	return with_bound_inactive(
+	    protocol, filter_states(&opts->filter, family));
+}
+
+/* Whether the command line asks for the protocol (-t -u -M -S -w -A). */
+static bool
+wanted(const struct options *opts, int protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return opts->tcp;
+	case IPPROTO_UDP:
+		return opts->udp;
+	case SOCK_IPPROTO_MPTCP:
+		return opts->mptcp;
+	case IPPROTO_SCTP:
+		return opts->sctp;
+	case IPPROTO_RAW:
+		return opts->raw;
+	default:
+		return false;
+	}
+}
+
 size_t
-query_plan(const struct options *opts,
+query_plan(const struct options *opts, uint32_t loaded,
     struct diag_request steps[QUERY_MAX_STEPS], struct query_bc *bc)
 {
-	static const int protocols[] = { IPPROTO_TCP, IPPROTO_UDP };
+	/*
+	 * MPTCP before TCP: listing.c learns the MPTCP sockets' inodes
+	 * first, so that their TCP subflows are not listed again.
+	 */
+	static const int protocols[] = { SOCK_IPPROTO_MPTCP, IPPROTO_TCP,
+		IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_RAW };
 	static const int families[] = { AF_INET, AF_INET6 };
 	int len[2];
 	size_t n = 0, p, f;
@@ -100,21 +157,23 @@ query_plan(const struct options *opts,
 			len[f] = 0;
 	}
 
-	for (p = 0; p < 2; p++) {
-		if (protocols[p] == IPPROTO_TCP ? !opts->tcp : !opts->udp)
+	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {
+		if (!wanted(opts, protocols[p]))
 			continue;
 		for (f = 0; f < 2; f++) {
 			uint32_t states;
 
 			if (families[f] == AF_INET ? !opts->inet : !opts->inet6)
 				continue;
+			if (!protos_has(loaded, protocols[p], families[f]))
+				continue;
 			states = asked_states(opts, protocols[p]) &
-			    filter_states(&opts->filter, families[f]);
+			    filter_states_for(opts, protocols[p], families[f]);
 			if (states == 0)
 				continue;
 			memset(&steps[n], 0, sizeof(steps[n]));
 			steps[n].family = (uint8_t)families[f];
-			steps[n].protocol = (uint8_t)protocols[p];
+			steps[n].protocol = (uint16_t)protocols[p];
 			steps[n].states = states;
 			if (len[f] > 0) {
 				steps[n].bytecode = bc->prog[f];
@@ -125,9 +184,6 @@ query_plan(const struct options *opts,
 	}
 	return n;
 }
-
-static int refuse(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 static int
 refuse(char *err, size_t errlen, const char *fmt, ...)
@@ -165,14 +221,20 @@ state_names(uint32_t bits, char *buf, size_t len)
 int
 query_check(const struct options *opts, char *err, size_t errlen)
 {
-	static const int protocols[] = { IPPROTO_TCP, IPPROTO_UDP };
+	static const struct {
+		int protocol;
+		const char *name;
+	} protocols[] = { { IPPROTO_TCP, "tcp" }, { IPPROTO_UDP, "udp" },
+		{ SOCK_IPPROTO_MPTCP, "mptcp" }, { IPPROTO_SCTP, "sctp" },
+		{ IPPROTO_RAW, "raw" } };
 	const struct filter *f = &opts->filter;
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc *bc;
-	uint32_t asked = 0, fam_states = 0;
-	char names[200];
+	uint32_t asked = 0, fam_states = 0, every = 0;
+	char names[200], protos[64] = "";
+	unsigned int i;
 	size_t p;
-	int fam;
+	int fam, proto, family;
 
 	bc = malloc(sizeof(*bc));
 	if (bc == NULL)
@@ -198,7 +260,10 @@ query_check(const struct options *opts, char *err, size_t errlen)
 			}
 		}
 	}
-	if (query_plan(opts, steps, bc) > 0) {
+	/* Whatever the kernel has loaded: the filter alone is judged. */
+	for (i = 0; protos_nth(i, &proto, &family); i++)
+		every |= protos_bit(proto, family);
+	if (query_plan(opts, every, steps, bc) > 0) {
 		free(bc);
 		return 0;
 	}
@@ -208,9 +273,14 @@ query_check(const struct options *opts, char *err, size_t errlen)
 	for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
 		if (fam == AF_INET ? opts->inet : opts->inet6)
 			fam_states |= filter_states(f, fam);
-	for (p = 0; p < 2; p++)
-		if (protocols[p] == IPPROTO_TCP ? opts->tcp : opts->udp)
-			asked |= asked_states(opts, protocols[p]);
+	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {
+		if (!wanted(opts, protocols[p].protocol))
+			continue;
+		asked |= asked_states(opts, protocols[p].protocol);
+		snprintf(protos + strlen(protos),
+		    sizeof(protos) - strlen(protos), "%s%s",
+		    protos[0] != '\0' ? " or " : "", protocols[p].name);
+	}
 	if (fam_states == 0)
 		return refuse(err, errlen,
 		    "the filter can never match: no %s socket passes it",
@@ -221,10 +291,7 @@ query_check(const struct options *opts, char *err, size_t errlen)
 		return refuse(err, errlen,
 		    "the filter can never match: no %s socket is ever in "
 		    "the states asked for (%s)",
-		    opts->tcp && opts->udp ? "tcp or udp"
-			: opts->tcp	   ? "tcp"
-					   : "udp",
-		    state_names(f->states, names, sizeof(names)));
+		    protos, state_names(f->states, names, sizeof(names)));
 	if (f->states != 0)
 		return refuse(err, errlen,
 		    "the filter can never match in the states asked for (%s)",

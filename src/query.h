@@ -11,8 +11,8 @@
 #include "cli.h"
 #include "diag.h"
 
-/* At most one dump per (protocol, family). */
-#define QUERY_MAX_STEPS 4
+/* At most one dump per (protocol, family): MPTCP, TCP, UDP, SCTP, raw. */
+#define QUERY_MAX_STEPS 10
 
 /*
  * Returns the idiag_states mask for a view and an IPPROTO_* protocol: only
@@ -33,13 +33,15 @@ struct query_bc {
 };
 
 /*
- * Fills steps[] with the requests to send, in output order (TCP before
- * UDP, AF_INET before AF_INET6), and returns how many there are.  The
- * filters narrow the families and states asked for and become bytecode
- * in *bc, which the steps point into.  A dump that cannot match anything
- * is left out, so the plan may be empty.
+ * Fills steps[] with the requests to send, in output order (MPTCP, TCP,
+ * UDP, SCTP, raw; AF_INET before AF_INET6), and returns how many there
+ * are.  Only (protocol, family) pairs in loaded (a protos.h set: what the
+ * kernel has loaded) are asked for, so no request makes the kernel load a
+ * module.  The filters narrow the families and states asked for and
+ * become bytecode in *bc, which the steps point into.  A dump that cannot
+ * match anything is left out, so the plan may be empty.
  */
-size_t query_plan(const struct options *opts,
+size_t query_plan(const struct options *opts, uint32_t loaded,
     struct diag_request steps[QUERY_MAX_STEPS], struct query_bc *bc);
 
 /*

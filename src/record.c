@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "protos.h"
 #include "rawfile.h"
 #include "record.h"
 
 struct record {
 	FILE *out;
 	struct diag *d;
+	uint32_t protos;
 	int err; /* first write error, -errno */
 };
 
@@ -44,8 +46,30 @@ put_record(struct record *r, uint16_t type, const void *body, uint32_t len)
 	return put_bytes(r, body, len);
 }
 
+/* The PROTOCOLS record: one entry per (protocol, family) in the set. */
+static void
+put_protocols(struct record *r)
+{
+	uint8_t body[RAWFILE_PROTOCOLS_MAX * RAWFILE_PROTOCOL_ENTRY] = { 0 };
+	uint32_t len = 0;
+	unsigned int i;
+	int protocol, family;
+
+	for (i = 0; protos_nth(i, &protocol, &family) && len < sizeof(body);
+	     i++) {
+		uint16_t proto = (uint16_t)protocol;
+
+		if (!protos_has(r->protos, protocol, family))
+			continue;
+		memcpy(body + len, &proto, sizeof(proto));
+		body[len + 2] = (uint8_t)family;
+		len += RAWFILE_PROTOCOL_ENTRY;
+	}
+	put_record(r, RAWFILE_PROTOCOLS, body, len);
+}
+
 struct record *
-record_new(FILE *out, struct diag *d, const char *note)
+record_new(FILE *out, struct diag *d, const char *note, uint32_t protos)
 {
 	uint8_t hdr[RAWFILE_HEADER_LEN] = { 0 };
 	uint32_t version = RAWFILE_VERSION;
@@ -57,6 +81,7 @@ record_new(FILE *out, struct diag *d, const char *note)
 		return NULL;
 	r->out = out;
 	r->d = d;
+	r->protos = protos;
 	memcpy(hdr, RAWFILE_MAGIC, RAWFILE_MAGIC_LEN);
 	memcpy(hdr + RAWFILE_MAGIC_LEN, &version, sizeof(version));
 	put_bytes(r, hdr, sizeof(hdr));
@@ -64,6 +89,7 @@ record_new(FILE *out, struct diag *d, const char *note)
 		n = strnlen(note, RAWFILE_NOTE_MAX);
 		put_record(r, RAWFILE_NOTE, note, (uint32_t)n);
 	}
+	put_protocols(r);
 	/* A file that cannot be written at all fails before any listing. */
 	errno = 0;
 	if (r->err == 0 && fflush(out) != 0)
@@ -100,14 +126,15 @@ record_dump(
 	uint8_t body[RAWFILE_REQUEST_LEN + RAWFILE_BYTECODE_MAX] = { 0 };
 	size_t bclen = req->bytecode != NULL ? req->bytecode_len : 0;
 	uint16_t flags = bclen > 0 ? RAWFILE_REQ_BYTECODE : 0;
+	uint32_t protocol = req->protocol;
 	int ret;
 
 	if (bclen > RAWFILE_BYTECODE_MAX)
 		return -E2BIG;
 	body[0] = req->family;
-	body[1] = req->protocol;
 	memcpy(body + 2, &flags, sizeof(flags));
 	memcpy(body + 4, &req->states, sizeof(req->states));
+	memcpy(body + 8, &protocol, sizeof(protocol));
 	if (bclen > 0)
 		memcpy(body + RAWFILE_REQUEST_LEN, req->bytecode, bclen);
 	ret = put_record(
@@ -139,11 +166,5 @@ record_finish(struct record *r)
 		r->err = errno != 0 ? -errno : -EIO;
 	if (r->err == 0 && ferror(r->out))
 		r->err = -EIO;
-	return r->err;
-}
-
-int
-record_error(const struct record *r)
-{
 	return r->err;
 }

@@ -9,7 +9,6 @@
  * netlink walk as a live one, and each reply through the same parser.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,20 +18,18 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
+#include "msg.h"
 #include "output.h"
 #include "parse.h"
+#include "protos.h"
 #include "rawfile.h"
 #include "replay.h"
-
-/* Request sockets are selected by this state (include/net/tcp_states.h)
- * but reported as TCP_SYN_RECV (net/ipv4/inet_diag.c,
- * inet_req_diag_fill()). */
-#define STATE_NEW_SYN_RECV 12
-#define STATE_SYN_RECV 3
 
 struct replay {
 	FILE *in;
 	long next; /* where the search for the next section starts */
+	uint32_t version; /* of the file's format */
+	uint32_t protos; /* its PROTOCOLS record, or TCP and UDP */
 	uint8_t buf[RAWFILE_DATAGRAM_MAX] __attribute__((aligned(8)));
 };
 
@@ -44,7 +41,7 @@ struct rec {
 
 struct req_body {
 	uint8_t family;
-	uint8_t protocol;
+	uint16_t protocol;
 	uint32_t states;
 	uint32_t bclen; /* the kernel filter it was sent with, if any */
 	uint8_t bc[RAWFILE_BYTECODE_MAX];
@@ -80,43 +77,97 @@ read_body(FILE *in, void *buf, size_t len)
 	return 0;
 }
 
+/* The length of a REQUEST body without its bytecode, by version. */
+static uint32_t
+request_len(uint32_t version)
+{
+	return version == RAWFILE_VERSION_1 ? RAWFILE_REQUEST_LEN_1
+					    : RAWFILE_REQUEST_LEN;
+}
+
 /* Returns true if a REQUEST record's length is possible. */
 static bool
-request_len_ok(uint32_t len)
+request_len_ok(uint32_t version, uint32_t len)
 {
-	return len >= RAWFILE_REQUEST_LEN &&
-	    len - RAWFILE_REQUEST_LEN <= RAWFILE_BYTECODE_MAX;
+	uint32_t fixed = request_len(version);
+
+	return len >= fixed && len - fixed <= RAWFILE_BYTECODE_MAX;
 }
 
 /* Reads a REQUEST body of len bytes (request_len_ok()). */
 static int
-read_request(FILE *in, uint32_t len, struct req_body *req)
+read_request(FILE *in, uint32_t version, uint32_t len, struct req_body *req)
 {
 	uint8_t body[RAWFILE_REQUEST_LEN];
+	uint32_t fixed = request_len(version), protocol;
 	int ret;
 
-	ret = read_body(in, body, sizeof(body));
+	ret = read_body(in, body, fixed);
 	if (ret < 0)
 		return ret;
 	req->family = body[0];
-	req->protocol = body[1];
 	memcpy(&req->states, body + 4, sizeof(req->states));
-	req->bclen = len - RAWFILE_REQUEST_LEN;
+	if (version == RAWFILE_VERSION_1) {
+		protocol = body[1];
+	} else {
+		memcpy(&protocol, body + 8, sizeof(protocol));
+		if (protocol > UINT16_MAX)
+			protocol = 0; /* refused by the caller */
+	}
+	req->protocol = (uint16_t)protocol;
+	req->bclen = len - fixed;
 	return read_body(in, req->bc, req->bclen);
 }
 
-/* A section's replies all carry the seq and portid of its request. */
-static void
+/*
+ * Reads a PROTOCOLS record of len bytes into *set.  Returns 0, -EPROTO if
+ * an entry is not whole or names a pair dualstat does not know, -EBADMSG
+ * if the file ends first, or -EIO.
+ */
+static int
+read_protocols(FILE *in, uint32_t len, uint32_t *set)
+{
+	uint8_t body[RAWFILE_PROTOCOLS_MAX * RAWFILE_PROTOCOL_ENTRY];
+	uint32_t found = 0, i, bit;
+	uint16_t protocol;
+	int ret;
+
+	if (len % RAWFILE_PROTOCOL_ENTRY != 0 || len > sizeof(body))
+		return -EPROTO;
+	ret = read_body(in, body, len);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < len; i += RAWFILE_PROTOCOL_ENTRY) {
+		memcpy(&protocol, body + i, sizeof(protocol));
+		bit = protos_bit(protocol, body[i + 2]);
+		if (bit == 0)
+			return -EPROTO;
+		found |= bit;
+	}
+	*set = found;
+	return 0;
+}
+
+/*
+ * A section's replies all carry the seq and portid of its request, as the
+ * live walk demands of the kernel's: taken from its first message, then
+ * demanded of every other.  A kernel never answers with 0 for either (the
+ * request's seq starts at 1, an autobound portid is never 0), so a 0 here
+ * marks a file that was not recorded from a kernel: -EBADMSG.
+ */
+static int
 section_ids(const uint8_t *buf, size_t len, uint32_t *seq, uint32_t *portid)
 {
 	struct nlmsghdr nlh;
 
-	*seq = *portid = 0;
 	if (len < sizeof(nlh))
-		return;
+		return -EBADMSG;
 	memcpy(&nlh, buf, sizeof(nlh));
+	if (nlh.nlmsg_seq == 0 || nlh.nlmsg_pid == 0)
+		return -EBADMSG;
 	*seq = nlh.nlmsg_seq;
 	*portid = nlh.nlmsg_pid;
+	return 0;
 }
 
 static const char *
@@ -127,44 +178,50 @@ req_name(const struct req_body *req, char *name, size_t len)
 	return name;
 }
 
-static int fail(char *err, size_t errlen, int error, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
 static int
-fail(char *err, size_t errlen, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-static int
-check_header(FILE *in, char *err, size_t errlen)
+check_header(FILE *in, uint32_t *versionp, char *err, size_t errlen)
 {
 	uint8_t hdr[RAWFILE_HEADER_LEN];
 	uint32_t version;
 
 	if (fread(hdr, 1, sizeof(hdr), in) != sizeof(hdr)) {
 		if (ferror(in))
-			return fail(err, errlen, -EIO, "read error");
-		return fail(err, errlen, -EBADMSG,
+			return msg_set(err, errlen, -EIO, "read error");
+		return msg_set(err, errlen, -EBADMSG,
 		    "not a dualstat raw dump (shorter than its header)");
 	}
 	if (memcmp(hdr, RAWFILE_MAGIC, RAWFILE_MAGIC_LEN) != 0)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "not a dualstat raw dump (no DUALSTAT magic)");
 	memcpy(&version, hdr + RAWFILE_MAGIC_LEN, sizeof(version));
-	if (version == __builtin_bswap32(RAWFILE_VERSION))
-		return fail(err, errlen, -EBADMSG,
+	if (version == __builtin_bswap32(RAWFILE_VERSION) ||
+	    version == __builtin_bswap32(RAWFILE_VERSION_1))
+		return msg_set(err, errlen, -EBADMSG,
 		    "raw dump recorded on a host of the other byte order");
-	if (version != RAWFILE_VERSION)
-		return fail(err, errlen, -EBADMSG,
-		    "raw dump format version %u (this dualstat reads %u)",
+	if (version != RAWFILE_VERSION && version != RAWFILE_VERSION_1)
+		return msg_set(err, errlen, -EBADMSG,
+		    "raw dump format version %u (this dualstat reads 1 and "
+		    "%u)",
 		    version, RAWFILE_VERSION);
+	*versionp = version;
 	return 0;
+}
+
+/*
+ * The kernel answers a request only with sockets of its family
+ * (net/ipv4/inet_diag.c, inet_diag_dump_icsk() skips the others): a reply
+ * of another family in a section is a garbled file, which would list an
+ * AF_INET6 socket under -4.  Checked here, when the file is read, and
+ * again as it is listed, in case it changed since.
+ */
+static bool
+family_matches(const struct nlmsghdr *nlh, uint8_t family)
+{
+	const struct inet_diag_msg *msg = NLMSG_DATA(nlh);
+
+	return nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*msg)) ||
+	    msg->idiag_family == family;
 }
 
 static int
@@ -173,6 +230,8 @@ check_reply_cb(const struct nlmsghdr *nlh, void *data)
 	const struct req_body *req = data;
 	struct sock_entry sk;
 
+	if (!family_matches(nlh, req->family))
+		return -EBADMSG;
 	return sock_parse(nlh, req->protocol, &sk);
 }
 
@@ -193,7 +252,7 @@ check_unended(const struct check_state *st, char *err, size_t errlen)
 
 	if (!st->in_section || st->ended)
 		return 0;
-	return fail(err, errlen, -EBADMSG,
+	return msg_set(err, errlen, -EBADMSG,
 	    "truncated: the %s dump at byte %ld has no end (no NLMSG_DONE)",
 	    req_name(&st->req, name, sizeof(name)), st->req_off);
 }
@@ -207,17 +266,15 @@ check_request(struct replay *rp, struct check_state *st, const struct rec *rec,
 	ret = check_unended(st, err, errlen);
 	if (ret < 0)
 		return ret;
-	if (!request_len_ok(rec->len))
-		return fail(err, errlen, -EBADMSG,
+	if (!request_len_ok(rp->version, rec->len))
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: request at byte %ld has length %u", rec->off,
 		    rec->len);
-	ret = read_request(rp->in, rec->len, &st->req);
+	ret = read_request(rp->in, rp->version, rec->len, &st->req);
 	if (ret < 0)
 		return ret;
-	if ((st->req.family != AF_INET && st->req.family != AF_INET6) ||
-	    (st->req.protocol != IPPROTO_TCP &&
-		st->req.protocol != IPPROTO_UDP))
-		return fail(err, errlen, -EBADMSG,
+	if (!protos_has(rp->protos, st->req.protocol, st->req.family))
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: request at byte %ld names family %u protocol %u",
 		    rec->off, st->req.family, st->req.protocol);
 	st->in_section = true;
@@ -234,32 +291,34 @@ check_datagram(struct replay *rp, struct check_state *st, const struct rec *rec,
 	int ret;
 
 	if (rec->len == 0 || rec->len > RAWFILE_DATAGRAM_MAX)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld has length %u", rec->off,
 		    rec->len);
 	if (!st->in_section)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld comes before any request",
 		    rec->off);
 	if (st->ended)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld follows the end of its dump",
 		    rec->off);
 	ret = read_body(rp->in, rp->buf, rec->len);
 	if (ret < 0)
 		return ret;
+	ret = 0;
 	if (st->first)
-		section_ids(rp->buf, rec->len, &st->seq, &st->portid);
+		ret = section_ids(rp->buf, rec->len, &st->seq, &st->portid);
 	st->first = false;
-	ret = diag_walk(
-	    rp->buf, rec->len, st->seq, st->portid, check_reply_cb, &st->req);
+	if (ret == 0)
+		ret = diag_walk(rp->buf, rec->len, st->seq, st->portid,
+		    check_reply_cb, &st->req);
 	/*
 	 * A recorded failure (-ENOENT for a missing diag module, -EPERM...)
 	 * ends the section: replay reports it as the live run did.  A
 	 * malformed message does not: the file is bad.
 	 */
 	if (ret == -EBADMSG || ret == -EINTR)
-		return fail(err, errlen, -EBADMSG,
+		return msg_set(err, errlen, -EBADMSG,
 		    "garbled: datagram at byte %ld holds a malformed reply",
 		    rec->off);
 	if (ret <= 0)
@@ -278,10 +337,22 @@ check_records(struct replay *rp, char *err, size_t errlen)
 		switch (rec.type) {
 		case RAWFILE_NOTE:
 			if (rec.len > RAWFILE_NOTE_MAX)
-				return fail(err, errlen, -EBADMSG,
+				return msg_set(err, errlen, -EBADMSG,
 				    "garbled: note at byte %ld has length %u",
 				    rec.off, rec.len);
 			ret = read_body(rp->in, rp->buf, rec.len);
+			break;
+		case RAWFILE_PROTOCOLS:
+			if (rp->version == RAWFILE_VERSION_1 || st.in_section)
+				return msg_set(err, errlen, -EBADMSG,
+				    "garbled: protocol list at byte %ld "
+				    "after a request",
+				    rec.off);
+			ret = read_protocols(rp->in, rec.len, &rp->protos);
+			if (ret == -EPROTO)
+				return msg_set(err, errlen, -EBADMSG,
+				    "garbled: protocol list at byte %ld",
+				    rec.off);
 			break;
 		case RAWFILE_REQUEST:
 			ret = check_request(rp, &st, &rec, err, errlen);
@@ -290,19 +361,19 @@ check_records(struct replay *rp, char *err, size_t errlen)
 			ret = check_datagram(rp, &st, &rec, err, errlen);
 			break;
 		default:
-			return fail(err, errlen, -EBADMSG,
+			return msg_set(err, errlen, -EBADMSG,
 			    "garbled: record at byte %ld has unknown type %u",
 			    rec.off, rec.type);
 		}
 		if (ret == -EBADMSG && err[0] == '\0')
-			return fail(err, errlen, ret,
+			return msg_set(err, errlen, ret,
 			    "truncated: record at byte %ld is cut short",
 			    rec.off);
 		if (ret < 0)
 			return ret;
 	}
 	if (ret == -EBADMSG)
-		return fail(err, errlen, ret,
+		return msg_set(err, errlen, ret,
 		    "truncated: record header at byte %ld is cut short",
 		    rec.off);
 	if (ret < 0)
@@ -328,15 +399,18 @@ replay_new(FILE *in, char *err, size_t errlen)
 		return NULL;
 	rp->in = in;
 	rp->next = RAWFILE_HEADER_LEN;
+	rp->version = RAWFILE_VERSION;
+	/* Until a PROTOCOLS record says more: all a version 1 dump holds. */
+	rp->protos = protos_base();
 	if (fseek(in, 0, SEEK_SET) != 0) {
 		ret = -errno;
 		goto free_replay;
 	}
-	ret = check_header(in, err, errlen);
+	ret = check_header(in, &rp->version, err, errlen);
 	if (ret == 0)
 		ret = check_records(rp, err, errlen);
 	if (ret == -EIO && err[0] == '\0')
-		fail(err, errlen, ret, "read error");
+		msg_set(err, errlen, ret, "read error");
 	if (ret < 0)
 		goto free_replay;
 	return rp;
@@ -356,32 +430,28 @@ replay_free(struct replay *rp)
 struct filter_ctx {
 	diag_msg_cb cb;
 	void *data;
+	uint8_t family; /* of the section */
 	uint32_t states; /* requested */
+	int protocol;
 	bool filter; /* recorded states differ from the requested ones */
 };
 
-static bool
-state_wanted(uint32_t states, unsigned int state)
-{
-	if (state < 32 && (states & (1U << state)) != 0)
-		return true;
-	return state == STATE_SYN_RECV &&
-	    (states & (1U << STATE_NEW_SYN_RECV)) != 0;
-}
-
-/* Leaves out the rows the kernel would not have sent for this request. */
+/*
+ * Leaves out the rows the kernel would not have sent for this request:
+ * those whose state (as sock_state_bits() maps it: SYN-RECV for request
+ * sockets, CLOSE for bound-inactive TCP) it did not ask for.
+ */
 static int
 filter_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct filter_ctx *ctx = data;
-	const struct inet_diag_msg *msg;
+	struct sock_entry sk;
 
-	if (ctx->filter && nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
-	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*msg))) {
-		msg = NLMSG_DATA(nlh);
-		if (!state_wanted(ctx->states, msg->idiag_state))
-			return 0;
-	}
+	if (!family_matches(nlh, ctx->family))
+		return -EBADMSG;
+	if (ctx->filter && sock_parse(nlh, ctx->protocol, &sk) == 0 &&
+	    (sock_state_bits(&sk) & ctx->states) == 0)
+		return 0;
 	return ctx->cb(nlh, ctx->data);
 }
 
@@ -396,9 +466,17 @@ static bool
 section_answers(const struct req_body *found, const struct diag_request *req)
 {
 	size_t bclen = req->bytecode != NULL ? req->bytecode_len : 0;
+	uint32_t states = req->states;
 
+	/*
+	 * A dump recorded without the bound-inactive bit (by dualstat before
+	 * it asked for it) answers without those sockets, as a kernel before
+	 * 6.8 would.
+	 */
+	if ((found->states & (1U << SOCK_STATE_BOUND_INACTIVE)) == 0)
+		states &= ~(1U << SOCK_STATE_BOUND_INACTIVE);
 	if (found->family != req->family || found->protocol != req->protocol ||
-	    (found->states & req->states) != req->states)
+	    (found->states & states) != states)
 		return false;
 	return found->bclen == 0 ||
 	    (found->bclen == bclen &&
@@ -422,9 +500,9 @@ find_section(
 				return -errno;
 			continue;
 		}
-		if (!request_len_ok(rec.len))
+		if (!request_len_ok(rp->version, rec.len))
 			return -EBADMSG;
-		ret = read_request(rp->in, rec.len, found);
+		ret = read_request(rp->in, rp->version, rec.len, found);
 		if (ret < 0)
 			return ret;
 		if (section_answers(found, req))
@@ -471,7 +549,9 @@ replay_dump(
 	ret = find_section(rp, req, &found);
 	if (ret <= 0)
 		return ret < 0 ? ret : -ENODATA;
+	ctx.family = found.family;
 	ctx.states = req->states;
+	ctx.protocol = req->protocol;
 	ctx.filter = found.states != req->states;
 	for (;;) {
 		ret = read_header(rp->in, &rec);
@@ -490,9 +570,11 @@ replay_dump(
 		if (ret < 0)
 			return ret;
 		if (first)
-			section_ids(rp->buf, rec.len, &seq, &portid);
+			ret = section_ids(rp->buf, rec.len, &seq, &portid);
 		first = false;
-		ret = diag_walk(rp->buf, rec.len, seq, portid, filter_cb, &ctx);
+		if (ret == 0)
+			ret = diag_walk(
+			    rp->buf, rec.len, seq, portid, filter_cb, &ctx);
 		if (ret <= 0)
 			break;
 	}
@@ -503,6 +585,12 @@ replay_dump(
 static const struct source_ops replay_source_ops = {
 	.dump = replay_dump,
 };
+
+uint32_t
+replay_protocols(const struct replay *rp)
+{
+	return rp->protos;
+}
 
 void
 replay_source_init(struct source *src, struct replay *rp)

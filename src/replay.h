@@ -5,6 +5,7 @@
 #define DUALSTAT_REPLAY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "source.h"
@@ -32,6 +33,12 @@ void replay_free(struct replay *rp);
  * as diag_dump() does, or -ENODATA if the file holds no such section.
  */
 void replay_source_init(struct source *src, struct replay *rp);
+
+/*
+ * Returns the protocols the recorded kernel had loaded (a protos.h set),
+ * from the dump's PROTOCOLS record; a version 1 dump: TCP and UDP.
+ */
+uint32_t replay_protocols(const struct replay *rp);
 
 /*
  * Checks, before anything is listed, that the file can answer the n

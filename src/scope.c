@@ -12,11 +12,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "msg.h"
+#include "protos.h"
 #include "scope.h"
 #include "sysctl.h"
 
@@ -78,7 +81,7 @@ fail(char *err, size_t errlen, const char *what, const char *arg, int error)
 {
 	char name[256];
 
-	snprintf(err, errlen, "%s%s%s: %s", what, arg != NULL ? " " : "",
+	msg_set(err, errlen, error, "%s%s%s: %s", what, arg != NULL ? " " : "",
 	    arg != NULL ? table_printable(arg, name, sizeof(name)) : "",
 	    error == -EINVAL ? "not a network namespace" : strerror(-error));
 }
@@ -93,6 +96,21 @@ adopt(struct scope *s, const struct ns_handle *h)
 	s->src = &s->own;
 }
 
+/*
+ * The loaded protocols.  The list is the host's (net/core/sock.c keeps
+ * one proto_list), so once serves every namespace.  Without it, TCP and
+ * UDP alone: asking for nothing else can load nothing.
+ */
+static void
+read_protos(struct scope *s, const char *proc_root)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/net/protocols", proc_root);
+	if (protos_read(path, &s->protos) < 0)
+		s->protos = protos_base();
+}
+
 int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
@@ -101,7 +119,8 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
-	listing_plan_init(&s->plan, opts);
+	read_protos(s, proc_root);
+	listing_plan_init(&s->plan, opts, s->protos);
 	h.nd = listing_plan_sockets(&s->plan);
 	s->opts = opts;
 	s->named_dir = named_dir;
@@ -110,7 +129,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	if (opts->all_netns) {
 		ret = netns_list_init(&s->list, named_dir, proc_root);
 		if (ret < 0) {
-			snprintf(err, errlen, "--all-netns: reading %s: %s",
+			msg_set(err, errlen, ret, "--all-netns: reading %s: %s",
 			    proc_root, strerror(-ret));
 			return ret;
 		}
@@ -130,7 +149,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	if (opts->netns == NULL) {
 		ret = open_cb(&h);
 		if (ret < 0) {
-			snprintf(err, errlen, "sock_diag socket: %s",
+			msg_set(err, errlen, ret, "sock_diag socket: %s",
 			    strerror(-ret));
 			return ret;
 		}
@@ -139,8 +158,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	}
 	fd = netns_open(opts->netns, named_dir);
 	if (fd < 0) {
-		fail(err, errlen, "network namespace", opts->netns,
-		    fd == -EINVAL ? -ENOENT : fd);
+		fail(err, errlen, "network namespace", opts->netns, fd);
 		return fd;
 	}
 	ret = netns_call(fd, open_cb, &h);

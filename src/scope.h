@@ -47,14 +47,17 @@ struct scope {
 	struct source own; /* d[0] as a source */
 	const struct source *src; /* what a plain run or -N dumps from */
 	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
+	uint32_t protos; /* the loaded protocols (protos.h), host-wide */
 	struct netns_list list; /* --all-netns */
 	bool *failed; /* per list entry: could not be entered */
 	struct scope_result res;
 };
 
 /*
- * Gets ready to list: a sock_diag socket here, or inside -N's namespace,
- * or the list of every namespace for --all-netns; with --replay, nothing
+ * Gets ready to list: the loaded protocols from proc_root's
+ * net/protocols (TCP and UDP alone if it cannot be read), a sock_diag
+ * socket here, or inside -N's namespace, or the list of every namespace
+ * for --all-netns; with --replay, nothing
  * (the caller then gives the source with scope_set_source()).  Returns 0, or -errno
  * with one line (no "dualstat:" prefix, no newline) naming the problem in
  * err; nothing is written to any stream.

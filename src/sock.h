@@ -32,26 +32,88 @@ enum sock_mode {
 	SOCK_MODE_COUNT,
 };
 
+/* IPPROTO_MPTCP (include/uapi/linux/in.h); older libc headers lack it. */
+#define SOCK_IPPROTO_MPTCP 262
+
+/* SCTP: how many of a socket's local or peer addresses an entry keeps. */
+#define SOCK_ADDRS_MAX 16
+
 struct sock_entry {
 	uint8_t family; /* AF_INET or AF_INET6 */
-	uint8_t protocol; /* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t state; /* TCP_* state number, as the kernel sends it */
+	uint8_t state; /* TCP_* (SCTP: SCTP_STATE_*) number, as sent */
 	int8_t v6only; /* enum sock_v6only */
+	/* IPPROTO_TCP, _UDP, _SCTP, _RAW (the raw dump; the socket's own
+	 * protocol is local_port), or SOCK_IPPROTO_MPTCP, which is wider
+	 * than the u8 protocol fields of sock_diag. */
+	uint16_t protocol;
 	uint16_t local_port; /* host byte order */
 	uint16_t peer_port; /* host byte order */
 	/* Network byte order; an AF_INET address fills the first 4 bytes. */
 	uint8_t local_addr[16];
 	uint8_t peer_addr[16];
-	uint32_t inode; /* 0 for TIME-WAIT and request sockets */
+	/* 0 if no descriptor holds it: TIME-WAIT (and FIN-WAIT-2 after
+	 * close), request sockets, connections not yet accepted. */
+	uint32_t inode;
 	uint32_t uid;
 	uint32_t ifindex; /* bound device, 0 if none */
 	enum sock_mode mode; /* filled in by sock_classify() */
+	/*
+	 * SCTP only (0 otherwise): every local and peer address of a
+	 * multi-homed endpoint or association (INET_DIAG_LOCALS/PEERS), at
+	 * most SOCK_ADDRS_MAX each; local_addr and peer_addr hold the
+	 * primary ones.  An IPv4 address of an AF_INET6 socket is kept
+	 * IPv4-mapped.  Only the first n_ of each array are set.
+	 */
+	uint8_t nlocal, npeer;
+	uint8_t local_addrs[SOCK_ADDRS_MAX][16];
+	uint8_t peer_addrs[SOCK_ADDRS_MAX][16];
 };
 
-/* Mask of every TCP state the kernel can report (TCP_ESTABLISHED..12). */
+/* The idiag_states bit that selects TCP state s in a dump request. */
+#define SOCK_STATE_BIT(s) (1U << (s))
+
+/*
+ * Request sockets (a SYN received, no full socket yet) are selected by
+ * this state (TCP_NEW_SYN_RECV, include/net/tcp_states.h) but reported as
+ * TCP_SYN_RECV (net/ipv4/inet_diag.c, inet_req_diag_fill()).
+ */
+#define SOCK_STATE_NEW_SYN_RECV 12
+
+/*
+ * Mask of every state a dump can select: TCP_ESTABLISHED (1) up to
+ * SOCK_STATE_NEW_SYN_RECV (12), which is selected but never reported.
+ */
 #define SOCK_STATES_ALL 0x1ffeU
 
-/* Returns the ss name of a TCP state ("ESTAB", "UNCONN"...), never NULL. */
+/*
+ * idiag_states bit 13 (TCPF_BOUND_INACTIVE, Linux 6.8+): TCP sockets bound
+ * but neither listening nor connecting.  The kernel walks its bind hash
+ * for them and reports them in state TCP_CLOSE (net/ipv4/inet_diag.c,
+ * inet_diag_dump_icsk()); kernels before 6.8 ignore the bit.
+ */
+#define SOCK_STATE_BOUND_INACTIVE 13
+
+/*
+ * Returns the idiag_states bits a reported socket answers to: its state's
+ * bit, plus NEW_SYN_RECV's for SYN-RECV (request sockets are selected by
+ * bit 12, reported as 3) and BOUND_INACTIVE's for a TCP socket in CLOSE
+ * (the only TCP sockets the kernel reports in CLOSE are bound-inactive
+ * ones).  An SCTP association answers the bit of the TCP state closest to
+ * its own (ESTAB: established; COOKIE-WAIT/ECHOED: syn-sent; the SHUTDOWN
+ * states: fin-wait-1; CLOSED: closed).
+ */
+uint32_t sock_state_bits(const struct sock_entry *sk);
+
+/*
+ * SCTP associations report their own states (SCTP_STATE_*, 0-7; the
+ * kernel's include/net/sctp/constants.h), not TCP ones; the parser stores
+ * them shifted by this, so every state number means one thing.
+ * Endpoints report TCP_LISTEN or TCP_CLOSE as TCP sockets do.
+ */
+#define SOCK_STATE_SCTP_BASE 16
+#define SOCK_STATE_SCTP_MAX 7
+
+/* Returns the ss name of a state ("ESTAB", "UNCONN"...), never NULL. */
 const char *sock_state_name(unsigned int state);
 
 /* Returns the mode's name ("v4", "dual"...), never NULL. */

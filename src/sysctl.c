@@ -1,9 +1,10 @@
 /*
  * sysctl.c - read one integer sysctl (-s/--summary shows bindv6only)
  *
- * /proc/sys/net belongs to the network namespace of the process that
- * opens it (fs/proc/proc_net.c), so this reads the value of the namespace
- * dualstat runs in.
+ * /proc/sys/net shows the sysctls of the network namespace of the thread
+ * that opens it, not of the process (net/sysctl_net.c, net_ctl_header_
+ * lookup() reads current->nsproxy): called on a thread that has entered a
+ * namespace (scope.c, under netns_call()), this reads that namespace's.
  */
 #include "config.h"
 

@@ -4,7 +4,7 @@
 #ifndef DUALSTAT_SYSCTL_H
 #define DUALSTAT_SYSCTL_H
 
-/* net.ipv6.bindv6only of the caller's network namespace. */
+/* net.ipv6.bindv6only of the calling thread's network namespace. */
 #define SYSCTL_BINDV6ONLY "/proc/sys/net/ipv6/bindv6only"
 
 /*

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -116,6 +117,85 @@ START_TEST(test_addr_predicates)
 }
 END_TEST
 
+/* IPv6 raw sockets never receive IPv4 (net/ipv4/raw.c delivers it to
+ * AF_INET raw sockets only): v6only, whatever the flag and address. */
+START_TEST(test_raw)
+{
+	struct sock_entry sk = entry(AF_INET6, 7, SOCK_V6ONLY_NO, "::", "::");
+
+	sk.protocol = IPPROTO_RAW;
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_V6ONLY);
+	sk.v6only = SOCK_V6ONLY_UNKNOWN;
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_V6ONLY);
+	/* The same socket as UDP would take IPv4 too. */
+	sk.protocol = IPPROTO_UDP;
+	sk.v6only = SOCK_V6ONLY_NO;
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_DUAL);
+	sk = entry(AF_INET, 7, SOCK_V6ONLY_UNKNOWN, "0.0.0.0", "0.0.0.0");
+	sk.protocol = IPPROTO_RAW;
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_V4);
+}
+END_TEST
+
+/* SCTP: a mapped address anywhere in the lists makes the socket mapped. */
+START_TEST(test_sctp_lists)
+{
+	struct sock_entry sk =
+	    entry(AF_INET6, 19, SOCK_V6ONLY_NO, "2001:db8::1", "2001:db8::2");
+
+	sk.protocol = IPPROTO_SCTP;
+	sk.nlocal = 1;
+	memcpy(sk.local_addrs[0], sk.local_addr, 16);
+	sk.npeer = 2;
+	memcpy(sk.peer_addrs[0], sk.peer_addr, 16);
+	ck_assert_int_eq(
+	    inet_pton(AF_INET6, "2001:db8::3", sk.peer_addrs[1]), 1);
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_V6);
+	ck_assert_int_eq(
+	    inet_pton(AF_INET6, "::ffff:192.0.2.9", sk.peer_addrs[1]), 1);
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_MAPPED);
+	/* Only the first npeer count. */
+	sk.npeer = 1;
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_V6);
+	sk.nlocal = 2;
+	ck_assert_int_eq(
+	    inet_pton(AF_INET6, "::ffff:10.1.1.1", sk.local_addrs[1]), 1);
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_MAPPED);
+}
+END_TEST
+
+/* The idiag_states bits a reported state answers to. */
+START_TEST(test_state_bits)
+{
+	struct sock_entry sk =
+	    entry(AF_INET, 7, SOCK_V6ONLY_UNKNOWN, "0.0.0.0", "0.0.0.0");
+
+	/* A TCP socket in CLOSE is bound-inactive (bit 13). */
+	sk.protocol = IPPROTO_TCP;
+	ck_assert_uint_eq(sock_state_bits(&sk), (1U << 7) | (1U << 13));
+	sk.protocol = IPPROTO_UDP;
+	ck_assert_uint_eq(sock_state_bits(&sk), 1U << 7);
+	sk.protocol = SOCK_IPPROTO_MPTCP;
+	ck_assert_uint_eq(sock_state_bits(&sk), 1U << 7);
+	/* Request sockets: selected by 12, reported as 3. */
+	sk.protocol = IPPROTO_TCP;
+	sk.state = 3;
+	ck_assert_uint_eq(sock_state_bits(&sk), (1U << 3) | (1U << 12));
+	/* SCTP association states: ESTAB, COOKIE-WAIT, SHUTDOWN-SENT. */
+	sk.protocol = IPPROTO_SCTP;
+	sk.state = SOCK_STATE_SCTP_BASE + 3;
+	ck_assert_uint_eq(sock_state_bits(&sk), 1U << 1);
+	ck_assert_str_eq(sock_state_name(sk.state), "ESTAB");
+	sk.state = SOCK_STATE_SCTP_BASE + 1;
+	ck_assert_uint_eq(sock_state_bits(&sk), 1U << 2);
+	ck_assert_str_eq(sock_state_name(sk.state), "COOKIE-WAIT");
+	sk.state = SOCK_STATE_SCTP_BASE + 5;
+	ck_assert_uint_eq(sock_state_bits(&sk), 1U << 4);
+	ck_assert_str_eq(sock_state_name(sk.state), "SHUTDOWN-SENT");
+	ck_assert_str_eq(sock_state_name(13), "UNKNOWN");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -127,5 +207,8 @@ main(void)
 	suite_add_tcase(s, tc);
 	check_add(s, "names", test_names);
 	check_add(s, "addresses", test_addr_predicates);
+	check_add(s, "raw", test_raw);
+	check_add(s, "sctp lists", test_sctp_lists);
+	check_add(s, "state bits", test_state_bits);
 	return check_run(s);
 }

@@ -114,6 +114,19 @@ static const struct {
 	    "-p/--processes shows nothing with -s/--summary" },
 	{ { "--check", "-qp", NULL },
 	    "-p/--processes shows nothing with -q/--quiet" },
+	/* -A. */
+	{ { "-A", "tcp,icmp", NULL },
+	    "-A/--query: unknown protocol 'icmp' (tcp, udp, mptcp, sctp, "
+	    "raw, all)" },
+	{ { "-A", "", NULL },
+	    "-A/--query: unknown protocol '' (tcp, udp, mptcp, sctp, raw, "
+	    "all)" },
+	{ { "-A", "tcp,", NULL },
+	    "-A/--query: unknown protocol '' (tcp, udp, mptcp, sctp, raw, "
+	    "all)" },
+	{ { "-A", "all,!all", NULL },
+	    "-A/--query 'all,!all' leaves no protocol to list" },
+	{ { "--query", NULL }, "option '--query' needs an argument" },
 	/* Filters. */
 	{ { "-m", "v4,dual6", NULL },
 	    "-m/--mode: unknown mode 'dual6' (modes: v4, v6, v6only, dual, "
@@ -430,6 +443,49 @@ START_TEST(test_good)
 }
 END_TEST
 
+/* -t -u -M -S -w -A and the defaults: which protocols are listed. */
+static const struct {
+	const char *argv[MAX_ARGS];
+	bool tcp, udp, mptcp, sctp, raw;
+} protocols[] = {
+	/* Default: TCP, UDP, MPTCP. */
+	{ { NULL }, true, true, true, false, false },
+	/* --dual and --check: every protocol carrying IPv4 on IPv6. */
+	{ { "--dual", NULL }, true, true, true, true, false },
+	{ { "--check", NULL }, true, true, true, true, false },
+	{ { "-M", NULL }, false, false, true, false, false },
+	{ { "--mptcp", "-t", NULL }, true, false, true, false, false },
+	{ { "-S", "--dual", NULL }, false, false, false, true, false },
+	{ { "-w", NULL }, false, false, false, false, true },
+	{ { "--sctp", "--raw", NULL }, false, false, false, true, true },
+	{ { "-A", "all", NULL }, true, true, true, true, true },
+	{ { "-A", "all,!raw", NULL }, true, true, true, true, false },
+	/* A list that starts with '!' takes from all of them, as in ss. */
+	{ { "-A", "!udp", NULL }, true, false, true, true, true },
+	{ { "--query=udp,sctp", NULL }, false, true, false, true, false },
+	/* Left to right, and -t adds to -A. */
+	{ { "-A", "tcp,!tcp,udp", "-t", NULL }, true, true, false, false,
+	    false },
+	{ { "-A", "inet", "-A", "!mptcp", NULL }, true, true, false, true,
+	    true },
+};
+
+START_TEST(test_protocols)
+{
+	char *argv[MAX_ARGS + 1], err[256] = "";
+	struct options o;
+	int argc = make_argv(protocols[_i].argv, argv);
+
+	ck_assert_msg(cli_parse(argc, argv, &o, err, sizeof(err)) == 0,
+	    "case %d: %s", _i, err);
+	ck_assert_msg(o.tcp == protocols[_i].tcp &&
+		o.udp == protocols[_i].udp && o.mptcp == protocols[_i].mptcp &&
+		o.sctp == protocols[_i].sctp && o.raw == protocols[_i].raw,
+	    "case %d: tcp %d udp %d mptcp %d sctp %d raw %d", _i, o.tcp, o.udp,
+	    o.mptcp, o.sctp, o.raw);
+}
+END_TEST
+
 START_TEST(test_bad)
 {
 	char *argv[MAX_ARGS + 1], err[256] = "";
@@ -620,6 +676,10 @@ main(void)
 	tc = tcase_create("bad command lines");
 	tcase_add_loop_test(
 	    tc, test_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("protocols");
+	tcase_add_loop_test(tc, test_protocols, 0,
+	    (int)(sizeof(protocols) / sizeof(protocols[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("processes and namespaces");
 	tcase_add_loop_test(

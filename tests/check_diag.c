@@ -120,7 +120,22 @@ START_TEST(test_error)
 	dg_init(&dg);
 	dg_add_error(&dg, EPERM);
 	ck_assert_int_eq(walk(&dg, &n), -EPERM);
+	/* No errno is beyond 4095 (MAX_ERRNO); INT_MIN cannot be negated. */
+	dg_init(&dg);
+	dg_add_error(&dg, INT32_MIN);
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	dg_init(&dg);
+	dg_add_error(&dg, -4096);
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	dg_init(&dg);
+	dg_add_error(&dg, -4095);
+	ck_assert_int_eq(walk(&dg, &n), -4095);
+	dg_init(&dg);
+	dg_add_done(&dg, INT32_MIN);
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
 	/* An error shorter than struct nlmsgerr. */
+	dg_init(&dg);
+	dg_add_error(&dg, -EPERM);
 	dg.len = sizeof(struct nlmsghdr) + 2;
 	((struct nlmsghdr *)dg.buf)->nlmsg_len = (uint32_t)dg.len;
 	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
@@ -130,6 +145,7 @@ END_TEST
 START_TEST(test_seq_portid)
 {
 	struct dgram dg;
+	size_t off;
 	int n;
 
 	dg_init(&dg);
@@ -141,8 +157,33 @@ START_TEST(test_seq_portid)
 	ck_assert_int_eq(
 	    diag_walk(dg.buf, dg.len, RB_SEQ, RB_PORTID + 1, count_cb, &n),
 	    -EBADMSG);
-	/* 0 means "do not check", as for libmnl. */
-	ck_assert_int_eq(diag_walk(dg.buf, dg.len, 0, 0, count_cb, &n), 0);
+	/* 0 is no wildcard (libmnl's checks take it as "any")... */
+	ck_assert_int_eq(
+	    diag_walk(dg.buf, dg.len, 0, 0, count_cb, &n), -EBADMSG);
+	/* ...neither in what we expect nor in what arrives: a forged reply
+	 * with seq 0 and portid 0, then a forged NLMSG_DONE, each alone. */
+	dg_init(&dg);
+	dg_add_sock(&dg, &sock4);
+	((struct nlmsghdr *)dg.buf)->nlmsg_seq = 0;
+	((struct nlmsghdr *)dg.buf)->nlmsg_pid = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	ck_assert_int_eq(n, 0);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)dg.buf)->nlmsg_pid = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)dg.buf)->nlmsg_seq = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	/* A later message of the datagram counts as much as the first. */
+	dg_init(&dg);
+	dg_add_sock(&dg, &sock4);
+	off = dg_add_sock(&dg, &sock4);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)(dg.buf + off))->nlmsg_seq = 0;
+	ck_assert_int_eq(walk(&dg, &n), -EBADMSG);
+	ck_assert_int_eq(n, 0);
 }
 END_TEST
 

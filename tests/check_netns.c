@@ -131,6 +131,12 @@ START_TEST(test_list)
 	ck_assert_str_eq(l.v[2].label, "pid:5");
 	ck_assert_int_eq(l.v[2].pid, 5);
 	ck_assert_uint_eq(l.v[2].ino, inode_of("proc/30/ns/net"));
+	/* The other holder is kept, in case 5 exits; a named one's are
+	 * not needed (A is opened by its name). */
+	ck_assert_uint_eq(l.v[2].nmore, 1);
+	ck_assert_int_eq(l.v[2].more[0], 30);
+	ck_assert_uint_eq(l.v[0].nmore, 0);
+	ck_assert_uint_eq(l.v[3].nmore, 0);
 	ck_assert_str_eq(l.v[3].label, "pid:12");
 	ck_assert_uint_eq(l.v[3].ino, inode_of("proc/12/ns/net"));
 	netns_list_done(&l);
@@ -160,11 +166,30 @@ START_TEST(test_no_named_dir)
 }
 END_TEST
 
+/* Nothing named, no process: an empty list, nothing sorted (qsort() of
+ * a NULL array is undefined, even of 0 elements). */
+START_TEST(test_empty)
+{
+	struct netns_list l;
+	char empty[128];
+
+	build_tree();
+	snprintf(empty, sizeof(empty), "%s/empty", root);
+	ck_assert_int_eq(mkdir(empty, 0755), 0);
+	ck_assert_int_eq(netns_list_init(&l, empty, empty), 0);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_uint_eq(l.unreadable, 0);
+	netns_list_done(&l);
+	remove_tree();
+}
+END_TEST
+
 /* An entry opens only while it still names the namespace it was. */
 START_TEST(test_open_entry)
 {
 	struct netns_list l;
 	char path[256];
+	struct stat st;
 	int fd;
 
 	build_tree();
@@ -175,12 +200,39 @@ START_TEST(test_open_entry)
 	fd = netns_open_entry(&l.v[2], named, proc);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	/* pid 5 exits and its pid goes to a process elsewhere. */
+	/*
+	 * pid 5, the first holder of B, exits between listing and entering,
+	 * and its pid goes to a process elsewhere: B is still held by 30,
+	 * and entered through it.
+	 */
 	path_of(path, sizeof(path), "proc/5/ns/net");
 	ck_assert_int_eq(unlink(path), 0);
-	ck_assert_int_eq(netns_open_entry(&l.v[2], named, proc), -ENOENT);
+	fd = netns_open_entry(&l.v[2], named, proc);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_uint_eq(st.st_ino, l.v[2].ino);
+	close(fd);
 	put_file("proc/5/ns/net");
-	ck_assert_int_eq(netns_open_entry(&l.v[2], named, proc), -ESRCH);
+	fd = netns_open_entry(&l.v[2], named, proc);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_uint_eq(st.st_ino, l.v[2].ino);
+	close(fd);
+	/* Then 30 exits too: nobody holds B any more. */
+	path_of(path, sizeof(path), "proc/30/ns/net");
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_lt(netns_open_entry(&l.v[2], named, proc), 0);
+	/*
+	 * C's only holder, 12, exits; then its pid is reused.  A link kept
+	 * elsewhere holds C's inode, so the new file cannot get its number
+	 * (a file system reuses a freed inode number at once).
+	 */
+	put_hardlink("proc/12/ns/net", "keep-c");
+	path_of(path, sizeof(path), "proc/12/ns/net");
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(netns_open_entry(&l.v[3], named, proc), -ENOENT);
+	put_file("proc/12/ns/net");
+	ck_assert_int_eq(netns_open_entry(&l.v[3], named, proc), -ESRCH);
 	netns_list_done(&l);
 	remove_tree();
 }
@@ -188,21 +240,39 @@ END_TEST
 
 START_TEST(test_open_arg)
 {
-	char path[256];
+	char path[256], link[256];
+	struct stat st, self;
 	int fd;
 
 	build_tree();
-	fd = netns_open("blue", named);
+	/* -N opens nsfs files only: a symlink to ours, by name and path. */
+	ck_assert_int_eq(stat("/proc/self/ns/net", &self), 0);
+	path_of(link, sizeof(link), "named/green");
+	ck_assert_int_eq(symlink("/proc/self/ns/net", link), 0);
+	fd = netns_open("green", named);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_ino, self.st_ino);
+	close(fd);
+	fd = netns_open(link, "/nonexistent");
 	ck_assert_int_ge(fd, 0);
 	close(fd);
+	/* A plain file, a FIFO (which would block a plain open()), a
+	 * device, a directory: not a namespace. */
+	ck_assert_int_eq(netns_open("blue", named), -EINVAL);
 	path_of(path, sizeof(path), "proc/12/ns/net");
-	fd = netns_open(path, "/nonexistent");
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_int_eq(netns_open("green", named), -ENOENT);
-	ck_assert_int_eq(netns_open("", named), -EINVAL);
-	ck_assert_int_eq(netns_open(".", named), -EINVAL);
-	ck_assert_int_eq(netns_open("..", named), -EINVAL);
+	ck_assert_int_eq(netns_open(path, "/nonexistent"), -EINVAL);
+	path_of(path, sizeof(path), "named/fifo");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(netns_open("fifo", named), -EINVAL);
+	ck_assert_int_eq(netns_open("/dev/null", named), -EINVAL);
+	ck_assert_int_eq(netns_open(named, named), -EINVAL);
+	ck_assert_int_eq(netns_open("white", named), -ENOENT);
+	ck_assert_int_eq(netns_open("", named), -ENOENT);
+	ck_assert_int_eq(netns_open(".", named), -ENOENT);
+	ck_assert_int_eq(netns_open("..", named), -ENOENT);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(unlink(link), 0);
 	remove_tree();
 }
 END_TEST
@@ -234,6 +304,7 @@ main(void)
 
 	check_add(s, "list, de-duplicated by inode", test_list);
 	check_add(s, "no named directory, no proc", test_no_named_dir);
+	check_add(s, "nothing at all", test_empty);
 	check_add(s, "reopen an entry", test_open_entry);
 	check_add(s, "open -N's argument", test_open_arg);
 	check_add(s, "enter something else", test_call_not_netns);

@@ -132,6 +132,19 @@ START_TEST(test_json_string)
 		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
 		{ "bad\xff\xc3", 5, "\"bad\\ufffd\\ufffd\"" },
 		{ "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
+		/* C1 controls: U+009B (CSI) acts as ESC [ on some terminals;
+		 * U+0080 and U+009F are the ends of the range, U+00A0 is
+		 * past it. */
+		{ "\xc2\x9b"
+		  "2J",
+		    4, "\"\\u009b2J\"" },
+		{ "\xc2\x80\xc2\x9f\xc2\xa0", 6, "\"\\u0080\\u009f\xc2\xa0\"" },
+		/* Bidi overrides and isolates, each end of both ranges, and
+		 * their neighbours U+2029, U+202F, U+2065, U+206A kept. */
+		{ "\xe2\x80\xaa\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa9", 12,
+		    "\"\\u202a\\u202e\\u2066\\u2069\"" },
+		{ "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", 12,
+		    "\"\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\"" },
 		{ "", 0, "\"\"" },
 	};
 	size_t i;
@@ -508,13 +521,72 @@ START_TEST(test_summary_json)
 	    "\"connected\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":0,"
 	    "\"mapped\":0,\"total\":1}},"
 	    "\"total\":{\"v4\":2,\"v6\":0,\"v6only\":1,\"dual\":1,"
-	    "\"mapped\":2,\"total\":6}}\n");
+	    "\"mapped\":2,\"total\":6},\"complete\":true}\n");
 	done_mem();
 
 	open_mem();
 	summary_init(&w, mem, &oo);
 	write_all(&w, NULL, 0);
 	ck_assert(strncmp(close_mem(), "{\"bindv6only\":null,", 19) == 0);
+	done_mem();
+}
+END_TEST
+
+/*
+ * -s after a dump that failed or could not be made: the totals say they
+ * are partial, in the output itself (issue 14, item 8).
+ */
+START_TEST(test_summary_incomplete)
+{
+	struct out_opts oo = { .header = false };
+	struct out_netns ns = { .bindv6only = 0 };
+	struct out_status failed = { .complete = false };
+	struct out_status missing = { .complete = false, .nmissing = 2 };
+	struct writer w;
+	const char *out;
+
+	missing.missing[0].family = AF_INET;
+	missing.missing[0].protocol = IPPROTO_UDP;
+	missing.missing[1].family = AF_INET6;
+	missing.missing[1].protocol = IPPROTO_UDP;
+
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &failed), 0);
+	ck_assert_int_eq(writer_end(&w, &failed), 0);
+	out = close_mem();
+	ck_assert_msg(strstr(out,
+			  "net.ipv6.bindv6only = 0\n"
+			  "incomplete: a dump failed; these totals count only "
+			  "what was listed\n") != NULL,
+	    "%s", out);
+	done_mem();
+
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &missing), 0);
+	ck_assert_int_eq(writer_end(&w, &missing), 0);
+	out = close_mem();
+	ck_assert_msg(strstr(out,
+			  "net.ipv6.bindv6only = 0\n"
+			  "incomplete: not counted: AF_INET/udp AF_INET6/udp "
+			  "(the kernel cannot dump them)\n") != NULL,
+	    "%s", out);
+	done_mem();
+
+	oo.json = true;
+	open_mem();
+	summary_init(&w, mem, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
+	ck_assert_int_eq(writer_netns_end(&w, &failed), 0);
+	ck_assert_int_eq(writer_end(&w, &failed), 0);
+	out = close_mem();
+	ck_assert_msg(strstr(out, ",\"complete\":false}\n") != NULL, "%s", out);
 	done_mem();
 }
 END_TEST
@@ -576,6 +648,7 @@ main(void)
 	check_add(s, "unmap", test_unmap);
 	check_add(s, "summary table", test_summary_table);
 	check_add(s, "summary json", test_summary_json);
+	check_add(s, "summary incomplete", test_summary_incomplete);
 	check_add(s, "null writer", test_null);
 	return check_run(s);
 }

@@ -24,7 +24,7 @@
 #define DATADIR "tests/data"
 #endif
 
-static uint8_t buf[4096] __attribute__((aligned(8)));
+static uint8_t buf[8192] __attribute__((aligned(8)));
 
 /* A reply for one socket; v6only < 0 leaves the attribute out. */
 static struct nlmsghdr *
@@ -297,6 +297,143 @@ START_TEST(test_recorded_inet)
 }
 END_TEST
 
+/*
+ * Appends an SCTP address list: n entries of struct sockaddr_storage (128
+ * bytes, the family first), as net/sctp/diag.c sends them.  Addresses
+ * with a ':' are AF_INET6 (sin6_addr at byte 8), others AF_INET (sin_addr
+ * at byte 4).
+ */
+static void
+put_list(struct nlmsghdr *nlh, int type, const char *const *addrs, size_t n)
+{
+	uint8_t list[20 * sizeof(struct sockaddr_storage)];
+	size_t i;
+
+	memset(list, 0, sizeof(list));
+	for (i = 0; i < n; i++) {
+		uint8_t *ss = list + i * sizeof(struct sockaddr_storage);
+		sa_family_t af = strchr(addrs[i], ':') ? AF_INET6 : AF_INET;
+
+		memcpy(ss, &af, sizeof(af));
+		ck_assert_int_eq(
+		    inet_pton(af, addrs[i], ss + (af == AF_INET ? 4 : 8)), 1);
+	}
+	mnl_attr_put(
+	    nlh, (uint16_t)type, n * sizeof(struct sockaddr_storage), list);
+}
+
+START_TEST(test_sctp_association)
+{
+	static const char *const locals[] = { "2001:db8::1", "192.0.2.1" };
+	static const char *const peers[] = { "2001:db8::9", "2001:db8::2" };
+	struct sock_entry sk;
+	char text[INET6_ADDRSTRLEN];
+	/* SCTP_STATE_ESTABLISHED (3); idiag_src as the kernel fills it
+	 * from a first local address that may be IPv4: here junk. */
+	struct nlmsghdr *nlh =
+	    build(AF_INET6, 3, "::5", 3868, "2001:db8::2", 40000, 0);
+
+	put_list(nlh, INET_DIAG_LOCALS, locals, 2);
+	put_list(nlh, INET_DIAG_PEERS, peers, 2);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_SCTP, &sk), 0);
+	ck_assert_uint_eq(sk.state, SOCK_STATE_SCTP_BASE + 3);
+	ck_assert_uint_eq(sk.nlocal, 2);
+	ck_assert_uint_eq(sk.npeer, 2);
+	/* The IPv4 address of the AF_INET6 socket, mapped. */
+	inet_ntop(AF_INET6, sk.local_addrs[1], text, sizeof(text));
+	ck_assert_str_eq(text, "::ffff:192.0.2.1");
+	/* Primary: the first local address; the peer equal to idiag_dst,
+	 * though it is second in the list. */
+	inet_ntop(AF_INET6, sk.local_addr, text, sizeof(text));
+	ck_assert_str_eq(text, "2001:db8::1");
+	inet_ntop(AF_INET6, sk.peer_addr, text, sizeof(text));
+	ck_assert_str_eq(text, "2001:db8::2");
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_MAPPED);
+}
+END_TEST
+
+START_TEST(test_sctp_endpoint)
+{
+	static const char *const locals[] = { "::" };
+	struct sock_entry sk;
+	/* An endpoint: no peer list, TCP's LISTEN state. */
+	struct nlmsghdr *nlh = build(AF_INET6, 10, "::", 3868, "::", 0, 0);
+
+	put_list(nlh, INET_DIAG_LOCALS, locals, 1);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_SCTP, &sk), 0);
+	ck_assert_uint_eq(sk.state, 10);
+	ck_assert_uint_eq(sk.nlocal, 1);
+	ck_assert_uint_eq(sk.npeer, 0);
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_DUAL);
+}
+END_TEST
+
+/* More peers than an entry keeps: a mapped one past the end still
+ * decides the mode. */
+START_TEST(test_sctp_many)
+{
+	const char *peers[18];
+	char names[18][32];
+	struct sock_entry sk;
+	struct nlmsghdr *nlh =
+	    build(AF_INET6, 3, "2001:db8::1", 1, "2001:db8::100", 2, 1);
+	size_t i;
+
+	for (i = 0; i < 18; i++) {
+		snprintf(
+		    names[i], sizeof(names[i]), "2001:db8::%zx", 0x100 + i);
+		peers[i] = names[i];
+	}
+	peers[17] = "::ffff:198.51.100.7";
+	put_list(nlh, INET_DIAG_PEERS, peers, 18);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_SCTP, &sk), 0);
+	ck_assert_uint_eq(sk.npeer, SOCK_ADDRS_MAX);
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_MAPPED);
+	/* Without it: v6only, as the kernel said. */
+	nlh = build(AF_INET6, 3, "2001:db8::1", 1, "2001:db8::100", 2, 1);
+	put_list(nlh, INET_DIAG_PEERS, peers, 17);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_SCTP, &sk), 0);
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_V6ONLY);
+}
+END_TEST
+
+START_TEST(test_sctp_garbled)
+{
+	static const char *const one[] = { "192.0.2.1" };
+	struct sock_entry sk;
+	struct nlmsghdr *nlh =
+	    build(AF_INET, 10, "0.0.0.0", 1, "0.0.0.0", 0, -1);
+	uint8_t half[64] = { 0 };
+	sa_family_t unix_family = AF_UNIX;
+
+	/* A list that is not whole addresses. */
+	mnl_attr_put(nlh, INET_DIAG_LOCALS, sizeof(half), half);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_SCTP, &sk), -EBADMSG);
+	/* An address of a family that is neither. */
+	nlh = build(AF_INET, 10, "0.0.0.0", 1, "0.0.0.0", 0, -1);
+	put_list(nlh, INET_DIAG_LOCALS, one, 1);
+	memcpy((uint8_t *)nlh + nlh->nlmsg_len - 128, &unix_family,
+	    sizeof(unix_family));
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_SCTP, &sk), -EBADMSG);
+	/* An IPv6 address on an AF_INET socket. */
+	nlh = build(AF_INET, 10, "0.0.0.0", 1, "0.0.0.0", 0, -1);
+	put_list(nlh, INET_DIAG_LOCALS, (const char *const[]){ "::1" }, 1);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_SCTP, &sk), -EBADMSG);
+}
+END_TEST
+
+/* MPTCP's number does not fit in a byte; the entry keeps it. */
+START_TEST(test_mptcp_protocol)
+{
+	struct sock_entry sk;
+	struct nlmsghdr *nlh = build(AF_INET6, 10, "::", 8080, "::", 0, 0);
+
+	ck_assert_int_eq(sock_parse(nlh, SOCK_IPPROTO_MPTCP, &sk), 0);
+	ck_assert_uint_eq(sk.protocol, 262);
+	ck_assert_int_eq(sock_classify(&sk), SOCK_MODE_DUAL);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -310,5 +447,10 @@ main(void)
 	check_add(s, "attribute edges", test_attribute_edges);
 	check_add(s, "recorded AF_INET6", test_recorded_inet6);
 	check_add(s, "recorded AF_INET", test_recorded_inet);
+	check_add(s, "SCTP association", test_sctp_association);
+	check_add(s, "SCTP endpoint", test_sctp_endpoint);
+	check_add(s, "SCTP many addresses", test_sctp_many);
+	check_add(s, "SCTP garbled", test_sctp_garbled);
+	check_add(s, "MPTCP protocol", test_mptcp_protocol);
 	return check_run(s);
 }

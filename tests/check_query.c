@@ -15,8 +15,10 @@
 #include <sys/socket.h>
 
 #include "check_suite.h"
+#include "protos.h"
 #include "query.h"
 #include "ssfilter.h"
+#include "sock.h"
 
 START_TEST(test_states)
 {
@@ -25,9 +27,18 @@ START_TEST(test_states)
 	    query_states(CLI_VIEW_LISTENING, IPPROTO_TCP), 1U << 10);
 	ck_assert_uint_eq(
 	    query_states(CLI_VIEW_LISTENING, IPPROTO_UDP), 1U << 7);
-	/* -a: states 1 to 12. */
-	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_TCP), 0x1ffe);
+	/* -a: states 1 to 12; for TCP bound-inactive (bit 13) too, as ss. */
+	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_TCP), 0x3ffe);
 	ck_assert_uint_eq(query_states(CLI_VIEW_ALL, IPPROTO_UDP), 0x1ffe);
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_ALL, SOCK_IPPROTO_MPTCP), 0x1ffe);
+	/* -l: MPTCP listens as TCP does, SCTP endpoints listen or not. */
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_LISTENING, SOCK_IPPROTO_MPTCP), 1U << 10);
+	ck_assert_uint_eq(query_states(CLI_VIEW_LISTENING, IPPROTO_SCTP),
+	    (1U << 10) | (1U << 7));
+	ck_assert_uint_eq(
+	    query_states(CLI_VIEW_LISTENING, IPPROTO_RAW), 1U << 7);
 	/* Default: 1, 2, 4, 5, 8, 9, 11. */
 	ck_assert_uint_eq(query_states(CLI_VIEW_CONNECTED, IPPROTO_TCP),
 	    (1U << 1) | (1U << 2) | (1U << 4) | (1U << 5) | (1U << 8) |
@@ -45,7 +56,7 @@ START_TEST(test_plan)
 	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc bc;
 
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 4);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
 	ck_assert_int_eq(steps[0].protocol, IPPROTO_TCP);
 	ck_assert_int_eq(steps[0].family, AF_INET);
 	ck_assert_int_eq(steps[1].protocol, IPPROTO_TCP);
@@ -59,7 +70,7 @@ START_TEST(test_plan)
 	o.tcp = false;
 	o.inet = false;
 	o.view = CLI_VIEW_LISTENING;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 1);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 1);
 	ck_assert_int_eq(steps[0].protocol, IPPROTO_UDP);
 	ck_assert_int_eq(steps[0].family, AF_INET6);
 	ck_assert_uint_eq(steps[0].states, 1U << 7);
@@ -92,19 +103,21 @@ START_TEST(test_plan_filters)
 
 	/* mode v4: no AF_INET6 dump, no program. */
 	parse(&o, "mode v4");
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET);
 		ck_assert_ptr_null(steps[i].bytecode);
 	}
-	ck_assert_uint_eq(steps[0].states, 0x1ffe & ~(1U << 7)); /* tcp */
-	ck_assert_uint_eq(steps[1].states, (1U << 1) | (1U << 7)); /* udp */
+	/* TCP with bound-inactive sockets (bit 13); UDP is ESTAB or CLOSE. */
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
+	ck_assert_uint_eq(steps[1].states, (1U << 1) | (1U << 7));
 
 	/* mode dual: AF_INET6 only, LISTEN and CLOSE only, a program. */
 	parse(&o, "mode dual");
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
-	ck_assert_uint_eq(steps[0].states, 1U << 10); /* tcp: no CLOSE */
-	ck_assert_uint_eq(steps[1].states, 1U << 7); /* udp: no LISTEN */
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+	/* TCP: LISTEN, CLOSE and bound-inactive; UDP: no LISTEN. */
+	ck_assert_uint_eq(steps[0].states, LISTEN_CLOSE | (1U << 13));
+	ck_assert_uint_eq(steps[1].states, 1U << 7);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET6);
 		ck_assert_ptr_eq(steps[i].bytecode, bc.prog[1]);
@@ -113,20 +126,20 @@ START_TEST(test_plan_filters)
 	/* -l -t mode dual: the view narrows it further. */
 	o.udp = false;
 	o.view = CLI_VIEW_LISTENING;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 1);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 1);
 	ck_assert_uint_eq(steps[0].states, 1U << 10);
 	o.udp = true;
 
 	/* mode dual,mapped: every state (mapped ones are anywhere). */
 	o.view = CLI_VIEW_ALL;
 	parse(&o, "mode dual,mapped");
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
-	ck_assert_uint_eq(steps[0].states, 0x1ffe & ~(1U << 7));
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
 
 	/* --state replaces the view; an IPv6 src drops AF_INET. */
 	parse(&o, "src 2001:db8::/32");
 	o.filter.states = 1U << 1;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET6);
 		ck_assert_uint_eq(steps[i].states, 1U << 1);
@@ -135,7 +148,7 @@ START_TEST(test_plan_filters)
 
 	/* sport: a program for each family, the same for both protocols. */
 	parse(&o, "sport = :22");
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 4);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
 	ck_assert_ptr_eq(steps[0].bytecode, bc.prog[0]);
 	ck_assert_ptr_eq(steps[1].bytecode, bc.prog[1]);
 	ck_assert_ptr_eq(steps[2].bytecode, bc.prog[0]);
@@ -143,7 +156,7 @@ START_TEST(test_plan_filters)
 
 	/* A peer port: no listeners asked for. */
 	parse(&o, "dport = :22");
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 4);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
 	ck_assert_uint_eq(steps[0].states, 0x1ffe & ~LISTEN_CLOSE);
 	ck_assert_uint_eq(steps[2].states, 1U << 1);
 
@@ -157,7 +170,7 @@ START_TEST(test_plan_filters)
 			    sizeof(text) - strlen(text), " or src 2001:db8::%x",
 			    k);
 		parse(&o, text);
-		ck_assert_uint_eq(query_plan(&o, steps, &bc), 2);
+		ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 		ck_assert_ptr_null(steps[0].bytecode);
 		ck_assert_int_eq(steps[0].family, AF_INET6);
 	}
@@ -165,14 +178,72 @@ START_TEST(test_plan_filters)
 	/* mode v6only in the default view: nothing can match. */
 	parse(&o, "mode v6only");
 	o.view = CLI_VIEW_CONNECTED;
-	ck_assert_uint_eq(query_plan(&o, steps, &bc), 0);
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 0);
+}
+END_TEST
+
+/* Every protocol asked for: only those the kernel has loaded are. */
+START_TEST(test_plan_loaded)
+{
+	struct options o = { .tcp = true,
+		.udp = true,
+		.mptcp = true,
+		.sctp = true,
+		.raw = true,
+		.inet = true,
+		.inet6 = true,
+		.view = CLI_VIEW_ALL };
+	static const int order[] = { SOCK_IPPROTO_MPTCP, IPPROTO_TCP,
+		IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_RAW };
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	uint32_t all = 0;
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		all |= protos_bit(order[i], AF_INET) |
+		    protos_bit(order[i], AF_INET6);
+	/* MPTCP first (its inodes hide the TCP subflows), then the rest. */
+	ck_assert_uint_eq(query_plan(&o, all, steps, &bc), 10);
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(steps[i].protocol, order[i / 2]);
+		ck_assert_int_eq(steps[i].family, i % 2 ? AF_INET6 : AF_INET);
+	}
+	/* Bit 13 for TCP alone. */
+	ck_assert_uint_eq(steps[2].states, 0x3ffe);
+	ck_assert_uint_eq(steps[0].states, 0x1ffe);
+	ck_assert_uint_eq(steps[6].states, 0x1ffe);
+	/* TCP and UDP loaded: nothing else is asked for. */
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	for (i = 0; i < 4; i++)
+		ck_assert(steps[i].protocol == IPPROTO_TCP ||
+		    steps[i].protocol == IPPROTO_UDP);
+	/* SCTP loaded for IPv4 only (SCTPv6 missing): one SCTP step. */
+	o.tcp = o.udp = o.mptcp = o.raw = false;
+	ck_assert_uint_eq(
+	    query_plan(&o, protos_bit(IPPROTO_SCTP, AF_INET), steps, &bc), 1);
+	ck_assert_int_eq(steps[0].family, AF_INET);
+	/* Nothing loaded that was asked for: an empty plan. */
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 0);
+	/* --state bound-inactive asks TCP for bit 13, UDP for nothing. */
+	o.tcp = o.udp = true;
+	o.filter.states = 1U << 13;
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+	ck_assert_int_eq(steps[0].protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(steps[0].states, 1U << 13);
+	/* --state closed: CLOSE, and for TCP the bound-inactive ones. */
+	o.filter.states = 1U << 7;
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	ck_assert_uint_eq(steps[0].states, (1U << 7) | (1U << 13));
+	ck_assert_uint_eq(steps[2].states, 1U << 7);
 }
 END_TEST
 
 /*
  * Filters that can never match are refused, from the same analysis
  * (issue 9; issue 11: -l --dport 22, --dport 0 without -l, -u --state
- * time-wait, -t --state unconn, mode v4 and mode dual, -4 -m dual).
+ * time-wait, mode v4 and mode dual, -4 -m dual; -t --state unconn can
+ * match since issue 12: bound-inactive TCP sockets are CLOSE).
  */
 static const struct {
 	const char *argv[8];
@@ -188,9 +259,11 @@ static const struct {
 	{ { "-u", "--state", "time-wait", NULL },
 	    "the filter can never match: no udp socket is ever in the states "
 	    "asked for (TIME-WAIT)" },
-	{ { "-t", "--state", "unconn", NULL },
-	    "the filter can never match: no tcp socket is ever in the states "
-	    "asked for (UNCONN)" },
+	/* Bound-inactive TCP sockets are reported in CLOSE (issue 12). */
+	{ { "-t", "--state", "unconn", NULL }, NULL },
+	{ { "-u", "-l", "--state", "listen", NULL },
+	    "the filter can never match: no udp socket is ever in the states "
+	    "asked for (LISTEN)" },
 	{ { "-a", "mode v4 and mode dual", NULL },
 	    "the filter can never match: no AF_INET or AF_INET6 socket passes "
 	    "it" },
@@ -262,5 +335,6 @@ main(void)
 		    (int)(sizeof(refusals) / sizeof(refusals[0])));
 		suite_add_tcase(s, tc);
 	}
+	check_add(s, "plan of loaded protocols", test_plan_loaded);
 	return check_run(s);
 }

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "listing.h"
 #include "output.h"
+#include "protos.h"
 #include "query.h"
 #include "rawbuild.h"
 #include "replay.h"
@@ -141,7 +142,7 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 		fclose(in);
 		return;
 	}
-	listing_plan_init(&plan, &opts);
+	listing_plan_init(&plan, &opts, replay_protocols(rp));
 	r->plan = replay_check_plan(rp, plan.steps, plan.n, &bad);
 	if (r->plan == 0) {
 		out = open_memstream(&r->out, &r->outlen);
@@ -286,7 +287,7 @@ START_TEST(test_filtered)
 	size_t n, i;
 
 	ck_assert_int_eq(cli_parse(2, argv, &opts, err, sizeof(err)), 0);
-	n = query_plan(&opts, steps, &bc);
+	n = query_plan(&opts, protos_base(), steps, &bc);
 	ck_assert_uint_eq(n, 4);
 	rb_header(&rb, 1);
 	for (i = 0; i < n; i++) {
@@ -391,7 +392,7 @@ run_old_kernel(const char *const args[], struct run *r, int *refused)
 	json_init(&w, out, &oo);
 	ck_assert_int_eq(writer_begin(&w), 0);
 	sink.w = &w;
-	listing_plan_init(&plan, &opts);
+	listing_plan_init(&plan, &opts, replay_protocols(rp));
 	ck_assert_int_eq(listing_plan_probe(&plan, &src), 0);
 	r->ret = listing_run(&plan, &src, &sink, &r->res);
 	ck_assert_int_eq(writer_end(&w, &done), 0);
@@ -500,8 +501,8 @@ START_TEST(test_foreign)
 	expect_refused(&rb, "no DUALSTAT magic");
 	rb_header(&rb, 0x01000000);
 	expect_refused(&rb, "other byte order");
-	rb_header(&rb, 2);
-	expect_refused(&rb, "version 2");
+	rb_header(&rb, 3);
+	expect_refused(&rb, "version 3");
 }
 END_TEST
 
@@ -593,6 +594,77 @@ START_TEST(test_garbled_replies)
 	((struct nlmsghdr *)dg.buf)->nlmsg_seq = RB_SEQ + 1;
 	rb_datagram(&rb, &dg);
 	expect_refused(&rb, "malformed reply");
+
+	/*
+	 * An AF_INET6 socket in the AF_INET section: the kernel answers a
+	 * request only with sockets of its family (a mapped one is AF_INET6),
+	 * and listing it would put it under -4.
+	 */
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	dg_add_sock(&dg, &tcp6_dual);
+	dg_add_done(&dg, 0);
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "malformed reply");
+
+	/* A section whose replies carry seq 0 and portid 0: no kernel
+	 * answers a request so. */
+	dg_init(&dg);
+	dg_add_sock(&dg, &tcp4_listen);
+	dg_add_done(&dg, 0);
+	((struct nlmsghdr *)dg.buf)->nlmsg_seq = 0;
+	((struct nlmsghdr *)dg.buf)->nlmsg_pid = 0;
+	((struct nlmsghdr *)(dg.buf + dg.len - NLMSG_SPACE(4)))->nlmsg_seq = 0;
+	((struct nlmsghdr *)(dg.buf + dg.len - NLMSG_SPACE(4)))->nlmsg_pid = 0;
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	rb_datagram(&rb, &dg);
+	expect_refused(&rb, "malformed reply");
+}
+END_TEST
+
+/*
+ * Error codes are -4095..-1 (include/linux/err.h, MAX_ERRNO).  Anything
+ * else in NLMSG_DONE or NLMSG_ERROR is a garbled file: INT_MIN made
+ * `errno = -error` overflow, and an exit status of 1 (the sanitizer's
+ * abort) reads as "found" to --check.
+ */
+START_TEST(test_error_range)
+{
+	static const int32_t bad[] = { INT32_MIN, -4096, 4096, INT32_MAX };
+	struct rawbuf rb;
+	struct dgram dg;
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		dg_init(&dg);
+		dg_add_error(&dg, bad[i]);
+		rb_header(&rb, 1);
+		rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+		rb_datagram(&rb, &dg);
+		expect_refused(&rb, "malformed reply");
+		if (bad[i] > 0)
+			continue; /* a positive DONE status is success */
+		dg_init(&dg);
+		dg_add_done(&dg, bad[i]);
+		rb_header(&rb, 1);
+		rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+		rb_datagram(&rb, &dg);
+		expect_refused(&rb, "malformed reply");
+	}
+	/* The ends of the range are errors, replayed as such. */
+	dg_init(&dg);
+	dg_add_done(&dg, -4095);
+	rb_header(&rb, 1);
+	rb_request(&rb, AF_INET, IPPROTO_TCP, ALL_STATES);
+	rb_datagram(&rb, &dg);
+	run_replay(rb.data, rb.len, "-t4", &r);
+	ck_assert_int_eq(r.open_errno, 0);
+	ck_assert_int_eq(r.ret, -4095);
+	run_free(&r);
 }
 END_TEST
 
@@ -873,6 +945,7 @@ main(void)
 	check_add(s, "foreign", test_foreign);
 	check_add(s, "garbled", test_garbled);
 	check_add(s, "garbled_replies", test_garbled_replies);
+	check_add(s, "error_range", test_error_range);
 	check_add(s, "unended", test_unended);
 	check_add(s, "truncated", test_truncated);
 	check_add(s, "bitflips", test_bitflips);

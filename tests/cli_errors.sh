@@ -59,6 +59,14 @@ check "dualstat: -m/--mode: unknown mode 'dual6' (modes: v4, v6, v6only, dual, m
 	-m v4,dual6
 check "dualstat: --state: unknown state 'estab1' (ss names: established, listen, time-wait, connected, all...; or as the table shows them: ESTAB, LISTEN, UNCONN...) $hint" \
 	--state estab1
+# A long bad name is shown whole up to 64 bytes, then cut with "...",
+# as every other quoted argument is (it was cut at 31 bytes, silently).
+a40=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+a64=$a40$(printf '%24s' '' | tr ' ' b)
+check "dualstat: -m/--mode: unknown mode '$a40' (modes: v4, v6, v6only, dual, mapped) $hint" \
+	-m "v4,$a40"
+check "dualstat: --state: unknown state '$a64...' (ss names: established, listen, time-wait, connected, all...; or as the table shows them: ESTAB, LISTEN, UNCONN...) $hint" \
+	--state "listen,${a64}cc"
 # Filters that can never match (issues 9 and 11): refused from one
 # analysis, before any socket is opened.
 check "dualstat: the filter can never match: no AF_INET (-4) socket passes it" \
@@ -77,8 +85,8 @@ check "dualstat: the filter can never match the connected sockets listed by defa
 	--dport 0
 check "dualstat: the filter can never match: no udp socket is ever in the states asked for (TIME-WAIT)" \
 	-u --state time-wait
-check "dualstat: the filter can never match: no tcp socket is ever in the states asked for (UNCONN)" \
-	-t --state unconn
+check "dualstat: the filter can never match: no udp socket is ever in the states asked for (LISTEN)" \
+	-u --state listen
 check "dualstat: the filter can never match: no AF_INET or AF_INET6 socket passes it" \
 	--check -a 'mode v4 and mode dual'
 # A FILTER that does not parse: the token and its column.

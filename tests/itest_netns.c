@@ -181,8 +181,9 @@ static void
 sleeper2(int out, int hold)
 {
 	struct rec r[2];
-	int l, u, n = 2;
+	int l, u, n = 2, named[2];
 	pid_t kid;
+	char c;
 
 	prctl(PR_SET_NAME, "sleeper2");
 	itest_enter_netns();
@@ -190,15 +191,24 @@ sleeper2(int out, int hold)
 	u = itest_bind(SOCK_DGRAM, "::1", 5353, -1);
 	r[0] = rec_of(l, "dual", "LISTEN");
 	r[1] = rec_of(u, "v6only", "UNCONN");
+	if (pipe(named) < 0)
+		itest_fatal("pipe: %s", strerror(errno));
 	kid = fork();
 	if (kid < 0)
 		itest_fatal("fork: %s", strerror(errno));
 	if (kid == 0) {
 		prctl(PR_SET_NAME, "sleeper2-kid");
 		close(out);
+		close(named[0]);
+		close(named[1]); /* named: the parent may report us now */
 		wait_parent(hold);
 		_exit(0);
 	}
+	/* The test expects the child's own name: wait until it has it. */
+	close(named[1]);
+	while (read(named[0], &c, 1) > 0)
+		;
+	close(named[0]);
 	write_all(out, &kid, sizeof(kid));
 	write_all(out, &n, sizeof(n));
 	write_all(out, r, sizeof(r));

@@ -23,10 +23,13 @@
 
 #include "itest.h"
 
-/* 12 bytes: e " v \ i LF l ESC [ 0 m 0xff (the kernel keeps 15). */
-static const char evil[] = "e\"v\\i\nl\x1b[0m\xff";
-static const char evil_json[] = "e\\\"v\\\\i\\u000al\\u001b[0m\\ufffd";
-static const char evil_table[] = "e\\\"v\\\\i\\nl\\x1b[0m\\xff";
+/* A process name (15 bytes at most) with a quote, a backslash, a newline,
+ * ESC, an invalid byte, the C1 CSI (U+009B) and RIGHT-TO-LEFT OVERRIDE
+ * (U+202E). */
+static const char evil[] = "e\"\\\n\x1b[\xff\xc2\x9b\xe2\x80\xae";
+static const char evil_json[] = "e\\\"\\\\\\u000a\\u001b[\\ufffd\\u009b\\u202e";
+static const char evil_table[] =
+    "e\\\"\\\\\\n\\x1b[\\xff\\xc2\\x9b\\xe2\\x80\\xae";
 static const char me[] = "itest-procs";
 
 struct expect {

@@ -65,6 +65,45 @@ dg_add_sock(struct dgram *dg, const struct rb_sock *s)
 	return off;
 }
 
+/* One list attribute: sockaddr_in or sockaddr_in6 in 128 zeroed bytes. */
+static void
+put_addr_list(
+    struct nlmsghdr *nlh, uint16_t type, const struct rb_addr *a, size_t n)
+{
+	uint8_t buf[8 * sizeof(struct sockaddr_storage)];
+	size_t i;
+
+	must_fit(n * sizeof(struct sockaddr_storage), sizeof(buf));
+	memset(buf, 0, sizeof(buf));
+	for (i = 0; i < n; i++) {
+		uint8_t *ss = buf + i * sizeof(struct sockaddr_storage);
+		sa_family_t af = a[i].family;
+		/* sin_addr at byte 4, sin6_addr at byte 8. */
+		size_t at = af == AF_INET ? 4 : 8;
+
+		memcpy(ss, &af, sizeof(af));
+		if (inet_pton(af, a[i].addr, ss + at) != 1)
+			abort();
+	}
+	mnl_attr_put(nlh, type, n * sizeof(struct sockaddr_storage), buf);
+}
+
+size_t
+dg_add_sctp(struct dgram *dg, const struct rb_sock *s,
+    const struct rb_addr *locals, size_t nl, const struct rb_addr *peers,
+    size_t np)
+{
+	size_t off = dg_add_sock(dg, s);
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(dg->buf + off);
+
+	dg->len = off;
+	put_addr_list(nlh, INET_DIAG_LOCALS, locals, nl);
+	if (peers != NULL)
+		put_addr_list(nlh, INET_DIAG_PEERS, peers, np);
+	dg->len += nlh->nlmsg_len;
+	return off;
+}
+
 void
 dg_add_done(struct dgram *dg, int32_t status)
 {
@@ -124,6 +163,32 @@ rb_request(struct rawbuf *rb, uint8_t family, uint8_t protocol, uint32_t states)
 
 	memcpy(body + 4, &states, 4);
 	rb_record(rb, 2, body, sizeof(body));
+}
+
+void
+rb_request2(
+    struct rawbuf *rb, uint8_t family, uint32_t protocol, uint32_t states)
+{
+	uint8_t body[12] = { family, 0, 0, 0 };
+
+	memcpy(body + 4, &states, 4);
+	memcpy(body + 8, &protocol, 4);
+	rb_record(rb, 2, body, sizeof(body));
+}
+
+void
+rb_protocols(struct rawbuf *rb, const uint16_t *protocols,
+    const uint8_t *families, size_t n)
+{
+	uint8_t body[4 * 16] = { 0 };
+	size_t i;
+
+	must_fit(n * 4, sizeof(body));
+	for (i = 0; i < n; i++) {
+		memcpy(body + 4 * i, &protocols[i], 2);
+		body[4 * i + 2] = families[i];
+	}
+	rb_record(rb, 4, body, (uint32_t)(4 * n));
 }
 
 void

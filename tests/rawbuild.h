@@ -31,7 +31,21 @@ struct rb_sock {
 	int v6only; /* -1: no INET_DIAG_SKV6ONLY attribute */
 };
 
+/* An address of an SCTP list: its own family, as the kernel keeps it. */
+struct rb_addr {
+	uint8_t family;
+	const char *addr;
+};
+
 void dg_init(struct dgram *dg);
+/*
+ * Appends an SCTP reply for s with INET_DIAG_LOCALS (nl addresses) and,
+ * if peers is not NULL, INET_DIAG_PEERS (np): one sockaddr_storage each,
+ * as net/sctp/diag.c sends them.
+ */
+size_t dg_add_sctp(struct dgram *dg, const struct rb_sock *s,
+    const struct rb_addr *locals, size_t nl, const struct rb_addr *peers,
+    size_t np);
 /* Appends a SOCK_DIAG_BY_FAMILY reply for s; returns its offset. */
 size_t dg_add_sock(struct dgram *dg, const struct rb_sock *s);
 /* Appends NLMSG_DONE carrying status (0, -ENOENT...). */
@@ -54,6 +68,12 @@ void rb_request(
 /* A REQUEST carrying the bytecode filter it was sent with. */
 void rb_request_bc(struct rawbuf *rb, uint8_t family, uint8_t protocol,
     uint32_t states, const void *bc, size_t bclen);
+/* Version 2: a REQUEST with a 32-bit protocol, and the PROTOCOLS record
+ * (n pairs of protocol and family). */
+void rb_request2(
+    struct rawbuf *rb, uint8_t family, uint32_t protocol, uint32_t states);
+void rb_protocols(struct rawbuf *rb, const uint16_t *protocols,
+    const uint8_t *families, size_t n);
 void rb_datagram(struct rawbuf *rb, const struct dgram *dg);
 void rb_note(struct rawbuf *rb, const char *text);
 

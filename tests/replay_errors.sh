@@ -36,5 +36,18 @@ grep -q "refused.raw (AF_INET/udp): Operation not permitted" "$t/err" ||
 [ "$(tail -n 1 "$t/out")" = "]" ] || no "refused: JSON array not closed"
 grep -q '"local_port":22,' "$t/out" || no "refused: rows before it lost"
 
+# -s says in its output when its totals are partial (issue 14, item 8).
+"$DUALSTAT" -a -s -j --replay "$t/refused.raw" >"$t/out" 2>"$t/err"
+[ $? -eq 2 ] || no "-s refused: exit status not 2"
+grep -q '"complete":false}$' "$t/out" || no "-s -j refused: $(cat "$t/out")"
+"$DUALSTAT" -a -s --replay "$t/refused.raw" >"$t/out" 2>"$t/err"
+grep -q '^incomplete: a dump failed' "$t/out" || no "-s refused: $(cat "$t/out")"
+"$DUALSTAT" -a -s --replay "$t/missing.raw" >"$t/out" 2>"$t/err"
+[ $? -eq 0 ] || no "-s missing: exit status not 0"
+grep -q '^incomplete: not counted: AF_INET/udp AF_INET6/udp' "$t/out" ||
+	no "-s missing: $(cat "$t/out")"
+"$DUALSTAT" -a -t -s -j --replay "$t/missing.raw" >"$t/out" 2>"$t/err"
+grep -q '"complete":true}$' "$t/out" || no "-s -t missing: $(cat "$t/out")"
+
 [ "$fail" -eq 0 ] && echo "replay_errors: all passed"
 exit "$fail"

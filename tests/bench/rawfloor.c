@@ -1,7 +1,7 @@
 /*
  * rawfloor.c - the raw-dump floor of the benchmark (make bench)
  *
- *     rawfloor [--concurrent] [dualstat options]
+ *     rawfloor [--concurrent] [--no-bound-inactive] [dualstat options]
  *
  * Sends the sock_diag requests dualstat would send for the same command
  * line, reads the replies with 32 KiB reads and counts them: nothing is
@@ -20,9 +20,13 @@
  * --concurrent sends the same requests all at once, each on a netlink
  * socket and a thread of its own: every dump walks the kernel's hash
  * tables on its own, so this is the floor of a run that uses every core
- * (issue 13).
+ * (issue 13).  --no-bound-inactive clears idiag_states bit 13 from every
+ * request: the bench's measure of what bound-inactive sockets cost.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <err.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -35,7 +39,9 @@
 #include <linux/sock_diag.h>
 
 #include "cli.h"
+#include "protos.h"
 #include "query.h"
+#include "sock.h"
 
 /* The same read size as dualstat (diag.c): the kernel's dump skb limit. */
 #define RECV_SIZE 32768
@@ -57,15 +63,25 @@ send_request(int fd, const struct diag_request *req, unsigned int seq)
 	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	msg.nlh.nlmsg_seq = seq;
 	msg.r.sdiag_family = req->family;
-	msg.r.sdiag_protocol = req->protocol;
 	msg.r.idiag_states = req->states;
+	/* As diag.c asks: MPTCP's 262 in INET_DIAG_REQ_PROTOCOL. */
+	if (req->protocol > 255) {
+		nla = (struct nlattr *)msg.bytecode;
+		nla->nla_type = INET_DIAG_REQ_PROTOCOL;
+		nla->nla_len = NLA_HDRLEN + sizeof(uint32_t);
+		memcpy(msg.bytecode + NLA_HDRLEN, &(uint32_t){ req->protocol },
+		    sizeof(uint32_t));
+		len += NLA_ALIGN(nla->nla_len);
+	} else {
+		msg.r.sdiag_protocol = (uint8_t)req->protocol;
+	}
 	if (req->bytecode != NULL) {
 		if (req->bytecode_len > sizeof(msg.bytecode) - NLA_HDRLEN)
 			errx(2, "bytecode too long");
-		nla = (struct nlattr *)msg.bytecode;
+		nla = (struct nlattr *)((unsigned char *)&msg + len);
 		nla->nla_type = INET_DIAG_REQ_BYTECODE;
 		nla->nla_len = (unsigned short)(NLA_HDRLEN + req->bytecode_len);
-		memcpy(msg.bytecode + NLA_HDRLEN, req->bytecode,
+		memcpy((unsigned char *)nla + NLA_HDRLEN, req->bytecode,
 		    req->bytecode_len);
 		len += NLA_ALIGN(nla->nla_len);
 	}
@@ -143,18 +159,28 @@ main(int argc, char *argv[])
 	unsigned long messages = 0, bytes = 0;
 	bool concurrent = false;
 	char msg[256];
+	uint32_t loaded;
+	bool no_bound_inactive = false;
 	size_t n, i;
 	int fd, ret;
 
-	if (argc > 1 && strcmp(argv[1], "--concurrent") == 0) {
-		concurrent = true;
+	while (argc > 1 && (strcmp(argv[1], "--concurrent") == 0 ||
+				strcmp(argv[1], "--no-bound-inactive") == 0)) {
+		if (strcmp(argv[1], "--concurrent") == 0)
+			concurrent = true;
+		else
+			no_bound_inactive = true;
 		argv[1] = argv[0];
 		argc--;
 		argv++;
 	}
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(2, "%s", msg);
-	n = query_plan(&opts, steps, &bc);
+	if (protos_read("/proc/net/protocols", &loaded) < 0)
+		loaded = protos_base();
+	n = query_plan(&opts, loaded, steps, &bc);
+	for (i = 0; i < n && no_bound_inactive; i++)
+		steps[i].states &= ~(1U << SOCK_STATE_BOUND_INACTIVE);
 	if (!concurrent) {
 		fd = open_socket();
 		for (i = 0; i < n; i++) {

@@ -141,6 +141,9 @@ add "floor -a -6" - - "$rawfloor" -a -6
 # every /proc/PID/fd link read once, by one thread per CPU.
 add "conc floor -a" "floor -a" - "$rawfloor" --concurrent -a
 add "walk floor" - - "$walkfloor"
+# What asking TCP for bound-inactive sockets (idiag_states bit 13, which
+# -a does as current ss does) costs the kernel: its bind hash walk.
+add "floor -a w/o bit13" - - "$rawfloor" --no-bound-inactive -a
 add "dualstat -a" "floor -a" "ss -tuan" "$dualstat" -a
 add "dualstat -a -j" "floor -a" "ss -tuan" "$dualstat" -a -j
 add "dualstat -s -a" "floor -a" - "$dualstat" -s -a

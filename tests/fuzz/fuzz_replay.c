@@ -74,7 +74,11 @@ fuzz_datagram(const uint8_t *data, size_t size)
 	json_init(&ctx.json, devnull, &oo);
 	/* The protocol only labels rows; take it from the input. */
 	ctx.protocol = size > 0 && (data[0] & 1) ? IPPROTO_UDP : IPPROTO_TCP;
-	diag_walk(dgram, size, 0, 0, row_cb, &ctx);
+	/* The walk demands one seq and portid of every message: those of
+	 * the first, as replay takes them. */
+	if (size >= sizeof(struct nlmsghdr))
+		diag_walk(dgram, size, ((struct nlmsghdr *)dgram)->nlmsg_seq,
+		    ((struct nlmsghdr *)dgram)->nlmsg_pid, row_cb, &ctx);
 }
 
 static void
@@ -96,11 +100,10 @@ fuzz_listing(struct replay *rp, const char *view)
 	snprintf(a2, sizeof(a2), "%s", view);
 	if (cli_parse(view[0] != '\0' ? 3 : 2, argv, &opts, err, sizeof(err)))
 		abort();
-	listing_plan_init(&plan, &opts);
+	listing_plan_init(&plan, &opts, replay_protocols(rp));
 	if (replay_check_plan(rp, plan.steps, plan.n, &bad) < 0)
 		return;
 	json_init(&w, devnull, &oo);
-	replay_source_init(&src, rp);
 	writer_begin(&w);
 	sink.w = &w;
 	ret = listing_run(&plan, &src, &sink, &res);
