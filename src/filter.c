@@ -455,6 +455,9 @@ filter_match(const struct filter *f, const struct sock_entry *sk)
 
 /* ---- analysis ---- */
 
+/* Every state a socket can be reported in, bound-inactive included. */
+#define ANY_STATES (SOCK_STATES_ALL | STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
+
 /* The states in which a term may be true (t) and may be false (u). */
 struct tu {
 	uint32_t t, u;
@@ -468,7 +471,7 @@ static struct tu
 peer_port_states(enum filter_cmp cmp, unsigned int port)
 {
 	const uint32_t peerless = PEERLESS_STATES,
-		       peered = SOCK_STATES_ALL & ~PEERLESS_STATES;
+		       peered = ANY_STATES & ~PEERLESS_STATES;
 	bool zero = cmp_holds(cmp, 0, port);
 	/* Some port in 1..65535 passes, some fails. */
 	bool some = cmp == FILTER_EQ ? port != 0
@@ -487,9 +490,8 @@ peer_port_states(enum filter_cmp cmp, unsigned int port)
 static struct tu
 term_states(const struct filter_node *n, int family)
 {
-	const struct tu any = { SOCK_STATES_ALL, SOCK_STATES_ALL },
-			never = { 0, SOCK_STATES_ALL },
-			always = { SOCK_STATES_ALL, 0 };
+	const struct tu any = { ANY_STATES, ANY_STATES },
+			never = { 0, ANY_STATES }, always = { ANY_STATES, 0 };
 	unsigned int modes;
 	struct tu r = any;
 
@@ -560,6 +562,6 @@ uint32_t
 filter_states(const struct filter *f, int family)
 {
 	if (!f->has_root)
-		return SOCK_STATES_ALL;
+		return ANY_STATES;
 	return tree_states(f, f->root, family).t;
 }

@@ -394,8 +394,9 @@ parse(struct filter *f, const char *text)
 	    "'%s': column %u: %s", text, e.column, e.msg);
 }
 
-#define LC (BIT(TCP_LISTEN) | BIT(TCP_CLOSE))
-#define ALL 0x1ffeU
+/* Bound-inactive TCP sockets (bit 13) are unconnected too. */
+#define LC (BIT(TCP_LISTEN) | BIT(TCP_CLOSE) | BIT(13))
+#define ALL 0x3ffeU
 
 /*
  * The states an expression can hold in, per family: what query.c asks
