@@ -155,11 +155,24 @@ itest_connect_v6only(int type, const char *addr, uint16_t port, int v6only)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(addr, port, &ss);
-	int fd = new_socket(ss.ss_family, type, v6only);
+	int fd, i;
 
-	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
-		itest_fatal("connect %s:%u: %s", addr, port, strerror(errno));
-	return fd;
+	/*
+	 * On a loaded machine the route to an address just added to lo can
+	 * still be missing for a moment after itest_wait_route() saw it
+	 * (seen as ENETUNREACH with a load average of 40): a few more tries,
+	 * on a new socket each, for at most 5 s.
+	 */
+	for (i = 0;; i++) {
+		fd = new_socket(ss.ss_family, type, v6only);
+		if (connect(fd, (struct sockaddr *)&ss, len) == 0)
+			return fd;
+		if (errno != ENETUNREACH || i == 500)
+			break;
+		close(fd);
+		usleep(10000);
+	}
+	itest_fatal("connect %s:%u: %s", addr, port, strerror(errno));
 }
 
 int
