@@ -1,6 +1,7 @@
 /*
- * bc.c - the filters (-m, --sport, --dport, --src, --dst) as inet_diag
- * bytecode, so the kernel sends only the sockets that can match
+ * bc.c - the filter expression (the FILTER argument, -F, -m, --sport,
+ * --dport, --src, --dst) as inet_diag bytecode, so the kernel sends only
+ * the sockets that can match
  *
  * The rules this follows are the kernel's (include/uapi/linux/inet_diag.h;
  * net/ipv4/inet_diag.c, inet_diag_bc_run() and inet_diag_bc_audit()):
@@ -9,28 +10,35 @@
  *    by arguments.  The kernel runs an op and moves forward by "yes" bytes
  *    if it holds, by "no" bytes if not; JMP never holds.  A socket passes
  *    if the run ends exactly at the end of the program and fails if it
- *    jumps past it (we jump to end + 4).
+ *    jumps past it (to end + 4).
  *  - The audit walks the program along the "yes" offsets only: every
  *    "yes" must be at least the op's own length, a multiple of 4, and must
  *    not pass the end; every "no" must be a multiple of 4, at least the
  *    op's length, at most end + 4, and land on an op the "yes" walk visits.
  *    So every op here says yes = its own length, and all branching is done
  *    with "no" offsets and JMP ops.
- *  - "yes" is 8 bits, "no" 16 bits: programs stay well under both.
  *
- * The filter is a conjunction of clauses (mode, --sport, --dport, --src,
- * --dst), each a disjunction of literals, a literal being one condition,
- * maybe negated.  Laid out with cond = the condition op, E = the end of the
- * clause, R = the reject point (end of program + 4):
+ * Two steps.  First the expression is approximated, per family, by a tree
+ * of what the kernel can test: each node has an upper approximation (true
+ * whenever the node may be) and a lower one (true only when the node
+ * surely is); NOT swaps them, so the program is the root's upper one and
+ * never drops a socket the expression keeps.  Constants are folded on the
+ * way, which also removes what the family rules out.  Then the tree is
+ * laid out with one convention for every piece: it succeeds by running off
+ * its end, and fails by jumping to its end + 4.
  *
- *   positive, not last:  cond{no: skip the JMP}  JMP{no: E}
- *   positive, last:      cond{no: R}
- *   negated, not last:   cond{no: E}
- *   negated, last:       cond{no: skip the JMP}  JMP{no: R}
+ *   term:     cond{yes: next, no: end + 4}
+ *   not a:    a  JMP{no: 8}             (a's success hits the JMP: fail;
+ *                                        a's failure lands on the end)
+ *   a or b:   a  JMP{no: len(b) + 4}  b (a's success jumps to the end;
+ *                                        a's failure lands on b)
+ *   a and b:  a  b                      (a's jumps to its end + 4 are
+ *                                        moved to the end + 4 of both)
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
@@ -40,94 +48,170 @@
 #define OP_LEN ((int)sizeof(struct inet_diag_bc_op))
 #define HOSTCOND_LEN ((int)sizeof(struct inet_diag_hostcond))
 
-/* Literals in the longest program: 3 for the modes, FILTER_MAX per kind. */
-#define MAX_LITS (3 + 4 * FILTER_MAX)
+/* ---- the kernel's tree ---- */
 
-struct lit {
-	uint8_t code; /* INET_DIAG_BC_S_EQ, _D_EQ, _S_COND or _D_COND */
-	bool neg; /* the literal holds when the condition does not */
-	bool last; /* last literal of its clause */
-	uint16_t port; /* _EQ */
-	struct filter_prefix prefix; /* _COND */
-	int pos; /* offset in the program, set by layout() */
-	int end; /* offset of the end of its clause, set by layout() */
+enum kt_kind {
+	KT_TRUE,
+	KT_FALSE,
+	KT_AND,
+	KT_OR,
+	KT_NOT,
+	KT_TERM, /* a filter node the kernel tests as it is */
+	KT_S4, /* the local address is IPv4-mapped (AF_INET6 dump) */
+	KT_D4, /* the peer address is IPv4-mapped */
+	KT_S6ANY, /* the local address is "::" */
 };
 
-struct prog {
-	struct lit lits[MAX_LITS];
-	int n;
-	int clause_start; /* index of the first literal of the open clause */
-	bool never; /* a clause with no literal: nothing can match */
+/* A filter node becomes at most 10 kernel nodes (a mode, in kt_modes6()). */
+#define KT_MAX (10 * FILTER_MAX_NODES + 2)
+#define KT_TRUE_NODE 0
+#define KT_FALSE_NODE 1
+
+struct kt {
+	uint8_t kind;
+	uint16_t a, b; /* children; KT_TERM: the filter node */
 };
 
-static struct lit *
-add_lit(struct prog *p, uint8_t code, bool neg)
-{
-	struct lit *l = &p->lits[p->n++];
+struct ktree {
+	const struct filter *f;
+	int family;
+	unsigned int len;
+	bool approx; /* some upper approximation differs from the lower */
+	bool full; /* n[] ran out (it cannot, by KT_MAX): fail safe */
+	struct kt n[KT_MAX]; /* last: only the header is cleared */
+};
 
-	memset(l, 0, sizeof(*l));
-	l->code = code;
-	l->neg = neg;
-	return l;
-}
-
-static void
-add_port(struct prog *p, uint8_t code, uint16_t port)
-{
-	add_lit(p, code, false)->port = port;
-}
-
-static void
-add_cond(struct prog *p, uint8_t code, bool neg, const struct filter_prefix *fp)
-{
-	add_lit(p, code, neg)->prefix = *fp;
-}
-
-/* Closes the clause opened by the last end_clause(), if it has literals. */
-static void
-end_clause(struct prog *p, bool empty_means_never)
-{
-	if (p->n > p->clause_start)
-		p->lits[p->n - 1].last = true;
-	else if (empty_means_never)
-		p->never = true;
-	p->clause_start = p->n;
-}
-
-/* The size of a literal's condition op and its arguments. */
 static int
-cond_len(const struct lit *l)
+kt_new(struct ktree *t, enum kt_kind kind, int a, int b)
 {
-	if (l->code == INET_DIAG_BC_S_EQ || l->code == INET_DIAG_BC_D_EQ)
-		return 2 * OP_LEN;
-	return OP_LEN + HOSTCOND_LEN + (l->prefix.family == AF_INET ? 4 : 16);
-}
+	struct kt *k;
 
-/* A positive literal that is not last, or a negated last one, ends with a
- * JMP (see the layout at the top). */
-static bool
-has_jmp(const struct lit *l)
-{
-	return l->neg == l->last;
-}
-
-/* Sets each literal's offset and clause end; returns the program length. */
-static int
-layout(struct prog *p)
-{
-	int i, first = 0, pos = 0;
-
-	for (i = 0; i < p->n; i++) {
-		p->lits[i].pos = pos;
-		pos +=
-		    cond_len(&p->lits[i]) + (has_jmp(&p->lits[i]) ? OP_LEN : 0);
-		if (p->lits[i].last) {
-			for (; first <= i; first++)
-				p->lits[first].end = pos;
-		}
+	if (t->len >= KT_MAX) {
+		t->full = true;
+		return KT_TRUE_NODE;
 	}
-	return pos;
+	k = &t->n[t->len];
+	k->kind = (uint8_t)kind;
+	k->a = (uint16_t)a;
+	k->b = (uint16_t)b;
+	return (int)t->len++;
 }
+
+static int
+kt_not(struct ktree *t, int a)
+{
+	if (a == KT_TRUE_NODE)
+		return KT_FALSE_NODE;
+	if (a == KT_FALSE_NODE)
+		return KT_TRUE_NODE;
+	if (t->n[a].kind == KT_NOT)
+		return t->n[a].a;
+	return kt_new(t, KT_NOT, a, 0);
+}
+
+/* and (or) with constants folded. */
+static int
+kt_bin(struct ktree *t, enum kt_kind kind, int a, int b)
+{
+	int absorb = kind == KT_AND ? KT_FALSE_NODE : KT_TRUE_NODE;
+	int neutral = kind == KT_AND ? KT_TRUE_NODE : KT_FALSE_NODE;
+
+	if (a == absorb || b == absorb)
+		return absorb;
+	if (a == neutral)
+		return b;
+	if (b == neutral)
+		return a;
+	return kt_new(t, kind, a, b);
+}
+
+/*
+ * The modes as the kernel can see them on an AF_INET6 dump: mapped is
+ * exactly "either end IPv4-mapped" (classify.c); v6, v6only and dual split
+ * the other sockets by v6only, which the kernel cannot see, except that
+ * dual needs the local address "::".
+ */
+static int
+kt_modes6(struct ktree *t, unsigned int modes, bool upper)
+{
+	const unsigned int unmapped_all = FILTER_MODE(SOCK_MODE_V6) |
+	    FILTER_MODE(SOCK_MODE_V6ONLY) | FILTER_MODE(SOCK_MODE_DUAL);
+	unsigned int u = modes & unmapped_all;
+	int mapped =
+	    kt_bin(t, KT_OR, kt_new(t, KT_S4, 0, 0), kt_new(t, KT_D4, 0, 0));
+	int up, low;
+
+	if (u == 0) {
+		up = low = KT_FALSE_NODE;
+	} else if (u == unmapped_all) {
+		up = low = kt_not(t, mapped);
+	} else if (u == FILTER_MODE(SOCK_MODE_DUAL)) {
+		up = kt_bin(t, KT_AND, kt_new(t, KT_S6ANY, 0, 0),
+		    kt_not(t, kt_new(t, KT_D4, 0, 0)));
+		low = KT_FALSE_NODE;
+	} else if (u == unmapped_all - FILTER_MODE(SOCK_MODE_DUAL)) {
+		/* Not bound to "::": cannot be dual, so v6 or v6only. */
+		up = kt_not(t, mapped);
+		low = kt_bin(t, KT_AND, kt_not(t, mapped),
+		    kt_not(t, kt_new(t, KT_S6ANY, 0, 0)));
+	} else {
+		up = kt_not(t, mapped);
+		low = KT_FALSE_NODE;
+	}
+	if (up != low)
+		t->approx = true;
+	if (modes & FILTER_MODE(SOCK_MODE_MAPPED)) {
+		up = kt_bin(t, KT_OR, mapped, up);
+		low = kt_bin(t, KT_OR, mapped, low);
+	}
+	return upper ? up : low;
+}
+
+/* The kernel's upper (or lower) approximation of filter node i. */
+static int
+kt_approx(struct ktree *t, unsigned int i, bool upper)
+{
+	const struct filter_node *n = &t->f->nodes[i];
+	bool inet = t->family == AF_INET;
+	int a, b;
+
+	switch (n->kind) {
+	case FILTER_AND:
+	case FILTER_OR:
+		a = kt_approx(t, n->a, upper);
+		b = kt_approx(t, n->b, upper);
+		return kt_bin(t, n->kind == FILTER_AND ? KT_AND : KT_OR, a, b);
+	case FILTER_NOT:
+		return kt_not(t, kt_approx(t, n->a, !upper));
+	case FILTER_SRC:
+	case FILTER_DST:
+		/* An IPv6 prefix never holds on an AF_INET socket. */
+		if (n->prefix.family == AF_INET6 && inet)
+			return KT_FALSE_NODE;
+		if (n->prefix.family == AF_UNSPEC && n->hport < 0)
+			return KT_TRUE_NODE;
+		return kt_new(t, KT_TERM, (int)i, 0);
+	case FILTER_MODE_IN:
+		if (inet)
+			return (n->value & FILTER_MODE(SOCK_MODE_V4))
+			    ? KT_TRUE_NODE
+			    : KT_FALSE_NODE;
+		if ((n->value & FILTER_MODES_INET6) == FILTER_MODES_INET6)
+			return KT_TRUE_NODE;
+		return kt_modes6(t, n->value, upper);
+	case FILTER_V6ONLY:
+		if (inet)
+			return KT_FALSE_NODE;
+		/* Only an unmapped socket can be v6only. */
+		t->approx = true;
+		return upper ? kt_modes6(t, FILTER_MODE(SOCK_MODE_V6ONLY), true)
+			     : KT_FALSE_NODE;
+	default:
+		return kt_new(t, KT_TERM, (int)i, 0);
+	}
+}
+
+/* ---- layout ---- */
 
 static void
 put_op(uint8_t *at, uint8_t code, int yes, int no)
@@ -141,126 +225,178 @@ put_op(uint8_t *at, uint8_t code, int yes, int no)
 	memcpy(at, &op, sizeof(op));
 }
 
-/* Writes one literal; total is the program length. */
-static void
-put_lit(uint8_t *buf, const struct lit *l, int total)
+/* A host condition: family, prefix and port (-1: any). */
+static int
+put_hostcond(uint8_t *at, int room, uint8_t code, const struct filter_prefix *p,
+    int port)
 {
-	uint8_t *at = buf + l->pos;
-	int clen = cond_len(l), reject = total + 4, no;
+	int alen = p->family == AF_INET ? 4 : p->family == AF_INET6 ? 16 : 0;
+	int len = OP_LEN + HOSTCOND_LEN + alen;
 	struct inet_diag_hostcond hc;
 
-	if (has_jmp(l))
-		no = clen + OP_LEN;
-	else if (l->neg)
-		no = l->end - l->pos;
-	else
-		no = reject - l->pos;
-	put_op(at, l->code, clen, no);
-	if (clen == 2 * OP_LEN) {
-		/* The port rides in the "no" field of a second op. */
-		put_op(at + OP_LEN, 0, 0, l->port);
-	} else {
-		memset(&hc, 0, sizeof(hc));
-		hc.family = l->prefix.family;
-		hc.prefix_len = l->prefix.len;
-		hc.port = -1; /* any port */
-		memcpy(at + OP_LEN, &hc, sizeof(hc));
-		memcpy(at + OP_LEN + HOSTCOND_LEN, l->prefix.addr,
-		    (size_t)(clen - OP_LEN - HOSTCOND_LEN));
-	}
-	if (has_jmp(l)) {
-		int jpos = l->pos + clen;
+	if (len > room)
+		return -E2BIG;
+	put_op(at, code, len, len + 4);
+	memset(&hc, 0, sizeof(hc));
+	hc.family = p->family;
+	hc.prefix_len = p->len;
+	hc.port = port;
+	memcpy(at + OP_LEN, &hc, sizeof(hc));
+	memcpy(at + OP_LEN + HOSTCOND_LEN, p->addr, (size_t)alen);
+	return len;
+}
 
-		put_op(buf + jpos, INET_DIAG_BC_JMP, OP_LEN,
-		    (l->neg ? reject : l->end) - jpos);
+static uint8_t
+port_code(const struct filter_node *n)
+{
+	bool src = n->kind == FILTER_SPORT;
+
+	switch (n->cmp) {
+	case FILTER_GE:
+		return src ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE;
+	case FILTER_LE:
+		return src ? INET_DIAG_BC_S_LE : INET_DIAG_BC_D_LE;
+	case FILTER_EQ:
+	default:
+		return src ? INET_DIAG_BC_S_EQ : INET_DIAG_BC_D_EQ;
 	}
 }
 
-/*
- * The modes, for an AF_INET6 dump.  An AF_INET condition with prefix 0
- * holds on an AF_INET6 socket exactly when its address is IPv4-mapped
- * (inet_diag_bc_run()); an AF_INET6 ::/128 condition, when it is "::".
- */
-static void
-add_modes6(struct prog *p, unsigned int modes)
+/* One term: succeeds by running on, fails by jumping to its end + 4. */
+static int
+put_term(const struct ktree *t, const struct kt *k, uint8_t *at, int room)
 {
 	static const struct filter_prefix any4 = { .family = AF_INET };
 	static const struct filter_prefix wild6 = { .family = AF_INET6,
 		.len = 128 };
-	unsigned int m = modes & FILTER_MODES_INET6;
-	bool mapped = m & FILTER_MODE(SOCK_MODE_MAPPED);
-	bool unmapped =
-	    m & (FILTER_MODE(SOCK_MODE_V6) | FILTER_MODE(SOCK_MODE_V6ONLY));
-	bool dual = m & FILTER_MODE(SOCK_MODE_DUAL);
+	const struct filter_node *n = &t->f->nodes[k->a];
+	uint32_t ifindex;
 
-	if (mapped && unmapped)
-		return;
-	if (mapped) {
-		add_cond(p, INET_DIAG_BC_S_COND, false, &any4);
-		add_cond(p, INET_DIAG_BC_D_COND, false, &any4);
-		if (dual)
-			add_cond(p, INET_DIAG_BC_S_COND, false, &wild6);
-		end_clause(p, true);
-	} else if (unmapped) {
-		/* Neither end mapped: two one-literal clauses. */
-		add_cond(p, INET_DIAG_BC_S_COND, true, &any4);
-		end_clause(p, true);
-		add_cond(p, INET_DIAG_BC_D_COND, true, &any4);
-		end_clause(p, true);
-	} else if (dual) {
-		/* Bound to "::", and no mapped peer (that would be mapped). */
-		add_cond(p, INET_DIAG_BC_S_COND, false, &wild6);
-		end_clause(p, true);
-		add_cond(p, INET_DIAG_BC_D_COND, true, &any4);
-		end_clause(p, true);
+	switch (k->kind) {
+	case KT_S4:
+		/* AF_INET /0 on an AF_INET6 socket: its address is mapped. */
+		return put_hostcond(at, room, INET_DIAG_BC_S_COND, &any4, -1);
+	case KT_D4:
+		return put_hostcond(at, room, INET_DIAG_BC_D_COND, &any4, -1);
+	case KT_S6ANY:
+		return put_hostcond(at, room, INET_DIAG_BC_S_COND, &wild6, -1);
+	default:
+		break;
+	}
+	switch (n->kind) {
+	case FILTER_SRC:
+	case FILTER_DST:
+		return put_hostcond(at, room,
+		    n->kind == FILTER_SRC ? INET_DIAG_BC_S_COND
+					  : INET_DIAG_BC_D_COND,
+		    &n->prefix, n->hport);
+	case FILTER_SPORT:
+	case FILTER_DPORT:
+		if (room < 2 * OP_LEN)
+			return -E2BIG;
+		put_op(at, port_code(n), 2 * OP_LEN, 3 * OP_LEN);
+		/* The port rides in the "no" field of a second op. */
+		put_op(at + OP_LEN, 0, 0, n->port);
+		return 2 * OP_LEN;
+	case FILTER_DEV:
+		if (room < OP_LEN + 4)
+			return -E2BIG;
+		ifindex = n->value;
+		put_op(at, INET_DIAG_BC_DEV_COND, OP_LEN + 4, OP_LEN + 8);
+		memcpy(at + OP_LEN, &ifindex, 4);
+		return OP_LEN + 4;
+	case FILTER_AUTOBOUND:
+	default:
+		if (room < OP_LEN)
+			return -E2BIG;
+		put_op(at, INET_DIAG_BC_AUTO, OP_LEN, 2 * OP_LEN);
+		return OP_LEN;
 	}
 }
 
-static void
-add_prefixes(struct prog *p, uint8_t code, const struct filter_prefix *fp,
-    unsigned int n, int family)
+static uint16_t
+get_no(const uint8_t *op)
 {
-	unsigned int i;
+	uint16_t no;
 
-	/* An IPv6 prefix cannot match an AF_INET socket; leave it out. */
-	for (i = 0; i < n; i++)
-		if (fp[i].family == family || family == AF_INET6)
-			add_cond(p, code, false, &fp[i]);
-	end_clause(p, n > 0);
+	memcpy(&no, op + 2, 2);
+	return no;
+}
+
+static void
+set_no(uint8_t *op, int no)
+{
+	uint16_t v = (uint16_t)no;
+
+	memcpy(op + 2, &v, 2);
+}
+
+/* Writes node k at buf; returns its length or -E2BIG. */
+static int
+put_node(const struct ktree *t, int k, uint8_t *buf, int room)
+{
+	const struct kt *n = &t->n[k];
+	int la, lb, pos;
+
+	switch (n->kind) {
+	case KT_NOT:
+		la = put_node(t, n->a, buf, room);
+		if (la < 0 || la + OP_LEN > room)
+			return -E2BIG;
+		put_op(buf + la, INET_DIAG_BC_JMP, OP_LEN, 2 * OP_LEN);
+		return la + OP_LEN;
+	case KT_OR:
+		la = put_node(t, n->a, buf, room);
+		if (la < 0 || la + OP_LEN > room)
+			return -E2BIG;
+		lb = put_node(t, n->b, buf + la + OP_LEN, room - la - OP_LEN);
+		if (lb < 0)
+			return -E2BIG;
+		put_op(buf + la, INET_DIAG_BC_JMP, OP_LEN, lb + OP_LEN);
+		return la + OP_LEN + lb;
+	case KT_AND:
+		la = put_node(t, n->a, buf, room);
+		if (la < 0)
+			return -E2BIG;
+		lb = put_node(t, n->b, buf + la, room - la);
+		if (lb < 0)
+			return -E2BIG;
+		/* a's failures now fail both; every yes is its op's length. */
+		for (pos = 0; pos < la; pos += buf[pos + 1])
+			if (buf[pos] != INET_DIAG_BC_NOP &&
+			    pos + get_no(buf + pos) == la + 4)
+				set_no(buf + pos, get_no(buf + pos) + lb);
+		return la + lb;
+	default:
+		return put_term(t, n, buf, room);
+	}
 }
 
 int
-bc_compile(const struct filter *f, int family, uint8_t *buf, size_t buflen)
+bc_compile(const struct filter *f, int family, uint8_t *buf, size_t buflen,
+    bool *exact)
 {
-	struct prog p;
-	unsigned int i;
-	int total;
+	struct ktree t;
+	int root, room = buflen > BC_MAX_LEN ? BC_MAX_LEN : (int)buflen;
 
-	memset(&p, 0, sizeof(p));
-	if (!filter_wants_family(f, family))
-		p.never = true;
-	else if (family == AF_INET6 && f->modes != 0)
-		add_modes6(&p, f->modes);
-	for (i = 0; i < f->nsports; i++)
-		add_port(&p, INET_DIAG_BC_S_EQ, f->sports[i]);
-	end_clause(&p, false);
-	for (i = 0; i < f->ndports; i++)
-		add_port(&p, INET_DIAG_BC_D_EQ, f->dports[i]);
-	end_clause(&p, false);
-	add_prefixes(&p, INET_DIAG_BC_S_COND, f->srcs, f->nsrcs, family);
-	add_prefixes(&p, INET_DIAG_BC_D_COND, f->dsts, f->ndsts, family);
-
-	if (p.never) {
+	memset(&t, 0, offsetof(struct ktree, n));
+	t.f = f;
+	t.family = family;
+	kt_new(&t, KT_TRUE, 0, 0);
+	kt_new(&t, KT_FALSE, 0, 0);
+	root = f->has_root ? kt_approx(&t, f->root, true) : KT_TRUE_NODE;
+	if (exact != NULL)
+		*exact = !t.approx;
+	if (t.full)
+		return -E2BIG;
+	if (root == KT_TRUE_NODE)
+		return 0;
+	if (root == KT_FALSE_NODE) {
 		/* One JMP straight past the end: nothing passes. */
-		if (buflen < (size_t)OP_LEN)
+		if (room < OP_LEN)
 			return -E2BIG;
 		put_op(buf, INET_DIAG_BC_JMP, OP_LEN, 2 * OP_LEN);
 		return OP_LEN;
 	}
-	total = layout(&p);
-	if ((size_t)total > buflen)
-		return -E2BIG;
-	for (i = 0; i < (unsigned int)p.n; i++)
-		put_lit(buf, &p.lits[i], total);
-	return total;
+	return put_node(&t, root, buf, room);
 }

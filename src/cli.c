@@ -2,13 +2,16 @@
  * cli.c - argv to struct options (every option; --help)
  *
  * The options follow ss(8) where ss has one: -t -u -4 -6 -l -a -e -n -H -s
- * -p -N and the state names of --state.  As in ss, the last of -l and -a
- * wins, and --state, when given, replaces both.  Filters that can never
- * match (-4 -m dual) are usage errors: saying so beats printing nothing.
+ * -p -N -F, the state names of --state and the FILTER words after the
+ * options (ssfilter.c).  As in ss, the last of -l and -a wins, and
+ * --state, when given, replaces both.  The filter options become one
+ * expression tree with the FILTER; query_check() refuses, after parsing,
+ * a filter that can never match.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
@@ -16,11 +19,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "msg.h"
 
-static const char short_opts[] = ":tu46laenHjhVm:sqpN:MSwA:";
+#include "fmt.h"
+#include "ssfilter.h"
+
+static const char short_opts[] = ":tu46laenHjhVm:sqpN:MSwA:F:";
 
 /* Long options without a short form. */
 enum {
@@ -68,6 +76,7 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "dump-raw", required_argument, NULL, OPT_DUMP_RAW },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "filter-file", required_argument, NULL, 'F' },
 	{ "mptcp", no_argument, NULL, 'M' },
 	{ "sctp", no_argument, NULL, 'S' },
 	{ "raw", no_argument, NULL, 'w' },
@@ -86,6 +95,7 @@ cli_usage(FILE *out)
 	    "                [--dst PREFIX] [--unmap] [-s | --check [-q]]\n"
 	    "                [-N NAME | --all-netns] [--dump-raw FILE | --replay FILE]\n"
 	    "                [-h] [-V] [--metrics[=FILE] [--metrics-listeners=all]]\n"
+	    "                [FILTER | -F FILE]\n"
 	    "List sockets with the mode that tells how IPv4 reaches them: v4, v6,\n"
 	    "v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4 traffic on\n"
 	    "an IPv6 socket).\n"
@@ -114,11 +124,12 @@ cli_usage(FILE *out)
 	    "                    fin-wait-1, fin-wait-2, time-wait, closed, close-wait,\n"
 	    "                    last-ack, listen, closing; connected, synchronized,\n"
 	    "                    bucket, big, all (replaces -l and -a)\n"
-	    "      --sport PORT  local port\n"
-	    "      --dport PORT  peer port\n"
-	    "      --src PREFIX  local address or prefix: 10.0.0.0/8, 2001:db8::/32;\n"
-	    "                    an IPv4 prefix also matches mapped addresses\n"
+	    "      --sport PORT  local port: 22, :22, ssh; a list: 22,80\n"
+	    "      --dport PORT  peer port, likewise\n"
+	    "      --src PREFIX  local address or prefix, maybe with a port: 10.0.0.0/8,\n"
+	    "                    [2001:db8::1]:443; IPv4 also matches mapped addresses\n"
 	    "      --dst PREFIX  peer address or prefix, likewise\n"
+	    "  -F, --filter-file FILE  read the FILTER from FILE (- for stdin)\n"
 	    "      --unmap       print IPv4-mapped addresses as a.b.c.d\n"
 	    "  -s, --summary     counts per protocol, state group and mode, of every\n"
 	    "                    state unless -l, -a or --state narrows it\n"
@@ -141,6 +152,8 @@ cli_usage(FILE *out)
 	    "\n"
 	    "Without -l or -a, connected sockets are listed, as ss does.  Filters\n"
 	    "of one kind are ORed (--sport 22 --sport 80), different kinds ANDed.\n"
+	    "FILTER is ss's language plus mode and v6only terms, ANDed with them:\n"
+	    "  'mode dual and not ( sport = :22 or sport = :https )'\n"
 	    "Exit status: 0 success; 2 any error, or namespaces left out; with\n"
 	    "--check, 1 something matched (even where it could not look\n"
 	    "everywhere), 0 nothing matched and it looked everywhere, 2 otherwise.\n"
@@ -179,25 +192,7 @@ struct quoted {
 static const char *
 quote_n(struct quoted *q, const char *arg, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)arg;
-	char *p = q->s;
-	size_t i;
-
-	for (i = 0; i < n && u[i] != '\0' && i < QUOTE_MAX; i++) {
-		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '\\') {
-			*p++ = (char)u[i];
-			continue;
-		}
-		*p++ = '\\';
-		*p++ = 'x';
-		*p++ = hex[u[i] >> 4];
-		*p++ = hex[u[i] & 0xf];
-	}
-	if (i < n && u[i] != '\0')
-		p = stpcpy(p, "...");
-	*p = '\0';
-	return q->s;
+	return fmt_quote(q->s, arg, n, QUOTE_MAX);
 }
 
 static const char *
@@ -227,83 +222,178 @@ bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 	    err, errlen, "unknown or ambiguous option '%s'", quote(&q, arg));
 }
 
-/* Writes the mode bits as a comma list ("dual,mapped") into buf. */
-static const char *
-modes_text(unsigned int modes, char *buf, size_t len)
-{
-	size_t used = 0;
-	int m;
+/* The filter options, kept in order until -t/-u are known. */
+#define MAX_FILTER_ARGS 64
 
-	buf[0] = '\0';
-	for (m = 0; m < SOCK_MODE_COUNT; m++)
-		if (modes & FILTER_MODE(m))
-			used += (size_t)snprintf(buf + used,
-			    used < len ? len - used : 0, "%s%s",
-			    used > 0 ? "," : "", sock_mode_name(m));
-	return buf;
+struct filter_args {
+	struct {
+		int c;
+		const char *arg;
+	} v[MAX_FILTER_ARGS];
+	unsigned int n;
+	unsigned int modes; /* -m and --dual */
+};
+
+static const char *
+opt_name(int c)
+{
+	return c == OPT_SPORT ? "--sport"
+	    : c == OPT_DPORT  ? "--dport"
+	    : c == OPT_SRC    ? "--src"
+			      : "--dst";
 }
 
-/* One -m, --state, --sport, --dport, --src or --dst argument. */
+/* One value of --sport, --dport, --src or --dst as a term of the tree. */
 static int
-add_filter(struct filter *f, int c, const char *arg, char *err, size_t errlen)
+value_node(int c, const char *arg, const char *proto, struct filter_node *n,
+    char *err, size_t errlen)
 {
-	struct filter_prefix *prefixes = c == OPT_SRC ? f->srcs : f->dsts;
-	unsigned int *nprefixes = c == OPT_SRC ? &f->nsrcs : &f->ndsts;
-	uint16_t *ports = c == OPT_SPORT ? f->sports : f->dports;
-	unsigned int *nports = c == OPT_SPORT ? &f->nsports : &f->ndports;
-	const char *opt = c == OPT_SPORT ? "--sport"
-	    : c == OPT_DPORT		 ? "--dport"
-	    : c == OPT_SRC		 ? "--src"
-					 : "--dst";
-	/* One byte more than quote() shows, so that it knows to add "...". */
-	char bad[QUOTE_MAX + 2];
 	struct quoted q;
 	int ret;
 
+	memset(n, 0, sizeof(*n));
+	if (c == OPT_SPORT || c == OPT_DPORT) {
+		n->kind = c == OPT_SPORT ? FILTER_SPORT : FILTER_DPORT;
+		n->cmp = FILTER_EQ;
+		if (filter_parse_port(arg, proto, &n->port) < 0)
+			return fail(err, errlen,
+			    "%s: '%s' is not a port number (0-65535) or a "
+			    "service name",
+			    opt_name(c), quote(&q, arg));
+		return 0;
+	}
+	n->kind = c == OPT_SRC ? FILTER_SRC : FILTER_DST;
+	ret = filter_parse_host(arg, proto, &n->prefix, &n->hport);
+	if (ret == -ERANGE)
+		return fail(err, errlen,
+		    "%s: '%s': prefix length out of range (0-32 for IPv4, "
+		    "0-128 for IPv6)",
+		    opt_name(c), quote(&q, arg));
+	if (ret == -ENOENT)
+		return fail(err, errlen,
+		    "%s: '%s': bad port (a number 0-65535 or a service name)",
+		    opt_name(c), quote(&q, arg));
+	if (ret < 0)
+		return fail(err, errlen,
+		    "%s: '%s' is not an IPv4 or IPv6 address or prefix",
+		    opt_name(c), quote(&q, arg));
+	return 0;
+}
+
+/* ORs every value of option c (comma lists too) into one term. */
+static int
+kind_tree(struct filter *f, const struct filter_args *fa, int c,
+    const char *proto, char *err, size_t errlen)
+{
+	unsigned int i, count = 0;
+	int tree = -1, ret;
+
+	for (i = 0; i < fa->n; i++) {
+		const char *p = fa->v[i].arg;
+
+		if (fa->v[i].c != c)
+			continue;
+		for (;;) {
+			size_t len = strcspn(p, ",");
+			char buf[128];
+			struct filter_node n;
+			int leaf;
+
+			if (++count > FILTER_MAX)
+				return fail(err, errlen, "%s: more than %d %s",
+				    opt_name(c), FILTER_MAX,
+				    c == OPT_SPORT || c == OPT_DPORT
+					? "ports"
+					: "prefixes");
+			snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
+			if (len >= sizeof(buf))
+				buf[0] = '\0'; /* too long: reported as bad */
+			ret = value_node(c, len >= sizeof(buf) ? p : buf, proto,
+			    &n, err, errlen);
+			if (ret < 0)
+				return ret;
+			leaf = filter_add(f, &n);
+			tree = leaf < 0 || tree < 0
+			    ? leaf
+			    : filter_add_op(f, FILTER_OR, tree, leaf);
+			if (tree < 0)
+				return fail(err, errlen, "too many filters");
+			if (p[len] == '\0')
+				break;
+			p += len + 1;
+		}
+	}
+	return tree;
+}
+
+/*
+ * The options as one expression: the values of one option ORed, the
+ * options ANDed, as they always were; a FILTER is ANDed to it later.
+ */
+static int
+build_filter(struct filter *f, const struct filter_args *fa, const char *proto,
+    char *err, size_t errlen)
+{
+	static const int kinds[] = { OPT_SPORT, OPT_DPORT, OPT_SRC, OPT_DST };
+	struct filter_node n;
+	size_t k;
+	int t;
+
+	if (fa->modes != 0) {
+		memset(&n, 0, sizeof(n));
+		n.kind = FILTER_MODE_IN;
+		n.value = fa->modes;
+		if (filter_and_root(f, filter_add(f, &n)) < 0)
+			return fail(err, errlen, "too many filters");
+	}
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		t = kind_tree(f, fa, kinds[k], proto, err, errlen);
+		if (t == -EINVAL)
+			return t;
+		if (t >= 0 && filter_and_root(f, t) < 0)
+			return fail(err, errlen, "too many filters");
+	}
+	return 0;
+}
+
+/* -m, --state, --sport, --dport, --src or --dst, kept for later. */
+static int
+add_filter(struct options *o, struct filter_args *fa, int c, const char *arg,
+    char *err, size_t errlen)
+{
+	char bad[QUOTE_MAX + 2]; /* one more than quote() shows */
+	struct quoted q;
+
 	switch (c) {
 	case 'm':
-		if (filter_parse_modes(arg, &f->modes, bad, sizeof(bad)) < 0)
+		if (filter_parse_modes(arg, &fa->modes, bad, sizeof(bad)) < 0)
 			return fail(err, errlen,
 			    "-m/--mode: unknown mode '%s' (modes: v4, v6, "
 			    "v6only, dual, mapped)",
 			    quote(&q, bad));
 		return 0;
 	case OPT_STATE:
-		if (filter_parse_states(arg, &f->states, bad, sizeof(bad)) < 0)
+		if (filter_parse_states(
+			arg, &o->filter.states, bad, sizeof(bad)) < 0)
 			return fail(err, errlen,
 			    "--state: unknown state '%s' (ss names: established, "
-			    "listen, time-wait, connected, all...)",
+			    "listen, time-wait, connected, all...; or as the "
+			    "table shows them: ESTAB, LISTEN, UNCONN...)",
 			    quote(&q, bad));
 		return 0;
-	case OPT_SPORT:
-	case OPT_DPORT:
-		if (*nports == FILTER_MAX)
-			return fail(err, errlen, "%s: more than %d ports", opt,
-			    FILTER_MAX);
-		if (filter_parse_port(arg, &ports[*nports]) < 0)
-			return fail(err, errlen,
-			    "%s: '%s' is not a port number (0-65535)", opt,
-			    quote(&q, arg));
-		(*nports)++;
-		return 0;
 	default:
-		if (*nprefixes == FILTER_MAX)
-			return fail(err, errlen, "%s: more than %d prefixes",
-			    opt, FILTER_MAX);
-		ret = filter_parse_prefix(arg, &prefixes[*nprefixes]);
-		if (ret == -ERANGE)
-			return fail(err, errlen,
-			    "%s: '%s': prefix length out of range (0-32 for "
-			    "IPv4, 0-128 for IPv6)",
-			    opt, quote(&q, arg));
-		if (ret < 0)
-			return fail(err, errlen,
-			    "%s: '%s' is not an IPv4 or IPv6 address or prefix",
-			    opt, quote(&q, arg));
-		(*nprefixes)++;
+		if (fa->n == MAX_FILTER_ARGS)
+			return fail(err, errlen, "more than %d filter options",
+			    MAX_FILTER_ARGS);
+		fa->v[fa->n].c = c;
+		fa->v[fa->n].arg = arg;
+		fa->n++;
 		return 0;
 	}
 }
+
+/* -F FILE: at most this much policy. */
+#define FILTER_TEXT_MAX 65536
 
 /* The protocols -A names, in the bits of a mask. */
 enum {
@@ -391,48 +481,119 @@ set_protocols(struct options *o, unsigned int mask, bool audit)
 }
 
 /*
- * Combinations that can never match anything, or make no sense, are
- * usage errors.  by_dual: the modes came from --dual.
+ * Reads -F's FILE ("-": standard input) into buf as one NUL-terminated
+ * text.  A named file is opened without following a terminal or blocking
+ * on a FIFO's writer, and must be a regular file or a FIFO.
  */
 static int
-check_combination(
-    const struct options *o, bool by_dual, char *err, size_t errlen)
+read_filter_file(
+    const char *path, char *buf, size_t len, char *err, size_t errlen)
 {
-	const struct filter *f = &o->filter;
-	const uint32_t listening = (1U << TCP_LISTEN) | (1U << TCP_CLOSE) |
-	    (1U << SOCK_STATE_BOUND_INACTIVE);
-	char modes[64], what[80];
-	uint32_t mode_states = filter_mode_states(f->modes);
+	struct quoted q;
+	struct stat st;
+	size_t used = 0;
+	ssize_t r;
+	int fd = 0, ret = 0;
 
-	if (by_dual)
-		snprintf(what, sizeof(what), "--dual");
-	else
-		snprintf(what, sizeof(what), "-m %s",
-		    modes_text(f->modes, modes, sizeof(modes)));
-	if (o->inet && !o->inet6 && !filter_wants_family(f, AF_INET)) {
-		if (f->modes != 0 &&
-		    (f->modes & FILTER_MODE(SOCK_MODE_V4)) == 0)
+	if (strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return fail(err, errlen, "-F %s: %s", quote(&q, path),
+			    strerror(errno));
+		if (fstat(fd, &st) < 0 ||
+		    !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+			close(fd);
 			return fail(err, errlen,
-			    "-4 and %s can never match: those sockets are "
-			    "AF_INET6 (use -6 or drop -4)",
-			    what);
-		return fail(err, errlen,
-		    "-4 and IPv6 --src/--dst prefixes can never match");
+			    "-F %s: not a regular file or a pipe",
+			    quote(&q, path));
+		}
 	}
-	if (o->inet6 && !o->inet && !filter_wants_family(f, AF_INET6))
+	while (used < len - 1) {
+		r = read(fd, buf + used, len - 1 - used);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = fail(err, errlen, "-F %s: %s", quote(&q, path),
+			    strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+	}
+	if (ret == 0 && used == len - 1)
+		ret = fail(err, errlen, "-F %s: longer than %d bytes",
+		    quote(&q, path), (int)len - 1);
+	if (ret == 0 && memchr(buf, '\0', used) != NULL)
+		ret = fail(
+		    err, errlen, "-F %s: holds a NUL byte", quote(&q, path));
+	if (ret == 0 && used == 0)
+		ret = fail(err, errlen, "-F %s: empty file", quote(&q, path));
+	buf[used] = '\0';
+	if (fd != 0)
+		close(fd);
+	return ret;
+}
+
+/* The FILTER words after the options, joined with spaces, as ss does. */
+static int
+join_args(int argc, char *argv[], int first, char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	size_t used = 0, n;
+	int i;
+
+	buf[0] = '\0';
+	for (i = first; i < argc; i++) {
+		n = strlen(argv[i]);
+		if (used + n + 2 > len)
+			return fail(err, errlen, "filter: longer than %d bytes",
+			    (int)len - 2);
+		if (i > first)
+			buf[used++] = ' ';
+		memcpy(buf + used, argv[i], n + 1);
+		used += n;
+	}
+	return 0;
+}
+
+/* The FILTER argument or -F's file, into o->filter. */
+static int
+parse_expression(struct options *o, int argc, char *argv[], int first,
+    const char *file, const char *proto, char *err, size_t errlen)
+{
+	char text[FILTER_TEXT_MAX];
+	struct ssfilter_error e;
+	struct quoted q;
+	int ret;
+
+	if (file != NULL && first < argc)
 		return fail(err, errlen,
-		    "-6 and %s can never match: v4 sockets are AF_INET", what);
-	if (f->states != 0 && (f->states & mode_states) == 0)
+		    "-F/--filter-file and a FILTER argument cannot be combined "
+		    "(first word: '%s')",
+		    quote(&q, argv[first]));
+	if (file != NULL)
+		ret = read_filter_file(file, text, sizeof(text), err, errlen);
+	else if (first < argc)
+		ret = join_args(
+		    argc, argv, first, text, sizeof(text), err, errlen);
+	else
+		return 0;
+	if (ret < 0)
+		return ret;
+	if (ssfilter_parse(&o->filter, text, proto, &e) == 0)
+		return 0;
+	if (file != NULL)
 		return fail(err, errlen,
-		    "--state and %s can never match: dual and v6only sockets "
-		    "are listening or unconnected",
-		    what);
-	if (f->states == 0 && o->view == CLI_VIEW_CONNECTED &&
-	    (mode_states & ~listening) == 0)
-		return fail(err, errlen,
-		    "%s matches only listening or unconnected sockets: add "
-		    "-l or -a",
-		    what);
+		    "filter file %s: line %u, column %u: %s", quote(&q, file),
+		    e.line, e.column, e.msg);
+	return fail(err, errlen, "filter: column %u: %s", e.column, e.msg);
+}
+
+/* Combinations that make no sense are usage errors. */
+static int
+check_combination(const struct options *o, char *err, size_t errlen)
+{
 	if (o->check && o->summary)
 		return fail(
 		    err, errlen, "--check and -s/--summary cannot be combined");
@@ -480,6 +641,8 @@ cli_parse(
 		.header = true,
 	};
 	bool no_header = false, by_dual = false, by_mode = false;
+	struct filter_args fa;
+	const char *filter_file = NULL, *proto;
 	unsigned int protos = 0;
 	bool view_set = false, listeners_set = false;
 	struct quoted q;
@@ -488,6 +651,7 @@ cli_parse(
 	/* optind = 0 makes glibc start afresh, so tests can call us again. */
 	optind = 0;
 	opterr = 0;
+	memset(&fa, 0, sizeof(fa));
 	while (
 	    (c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		switch (c) {
@@ -559,7 +723,7 @@ cli_parse(
 			by_dual = true;
 			o.view = CLI_VIEW_ALL;
 			view_set = true;
-			o.filter.modes |= FILTER_MODE(SOCK_MODE_DUAL) |
+			fa.modes |= FILTER_MODE(SOCK_MODE_DUAL) |
 			    FILTER_MODE(SOCK_MODE_MAPPED);
 			break;
 		case 'm':
@@ -570,7 +734,7 @@ cli_parse(
 		case OPT_DPORT:
 		case OPT_SRC:
 		case OPT_DST:
-			ret = add_filter(&o.filter, c, optarg, err, errlen);
+			ret = add_filter(&o, &fa, c, optarg, err, errlen);
 			if (ret < 0)
 				return ret;
 			break;
@@ -591,6 +755,12 @@ cli_parse(
 				return fail(err, errlen,
 				    "--dump-raw needs a file name");
 			o.dump_raw = optarg;
+			break;
+		case 'F':
+			if (optarg[0] == '\0')
+				return fail(err, errlen,
+				    "-F/--filter-file needs a file name");
+			filter_file = optarg;
 			break;
 		case OPT_REPLAY:
 			if (optarg[0] == '\0')
@@ -619,9 +789,6 @@ cli_parse(
 			return bad_option(argc, argv, err, errlen, c);
 		}
 	}
-	if (optind < argc)
-		return fail(err, errlen, "unexpected argument '%s'",
-		    quote(&q, argv[optind]));
 	ret = check_metrics(&o, view_set, listeners_set, err, errlen);
 	if (ret < 0)
 		return ret;
@@ -657,7 +824,13 @@ cli_parse(
 		return fail(err, errlen,
 		    "--dual and -m/--mode cannot be combined (--dual is -a -m "
 		    "dual,mapped)");
-	ret = check_combination(&o, by_dual, err, errlen);
+	proto = o.tcp && !o.udp ? "tcp" : o.udp && !o.tcp ? "udp" : NULL;
+	ret = build_filter(&o.filter, &fa, proto, err, errlen);
+	if (ret == 0)
+		ret = parse_expression(
+		    &o, argc, argv, optind, filter_file, proto, err, errlen);
+	if (ret == 0)
+		ret = check_combination(&o, err, errlen);
 	if (ret < 0)
 		return ret;
 	o.header = !no_header;

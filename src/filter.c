@@ -1,17 +1,21 @@
 /*
- * filter.c - parse and match the socket filters (-m, --state, --sport,
- * --dport, --src, --dst)
+ * filter.c - the filter expression tree: building it, parsing the values
+ * of its terms, matching a socket against it (the one user-space
+ * evaluator) and the state analysis query.c narrows with
  *
  * filter_match() must select exactly what the kernel's bytecode (bc.c) and
- * idiag_states select, plus what only user space can see (v6only), so a
- * socket is judged the same whichever side filters it.
+ * idiag_states select, plus what only user space can see (the modes,
+ * v6only), so a socket is judged the same whichever side filters it.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "filter.h"
@@ -23,6 +27,12 @@
 #define V6ONLY_STATES \
 	(STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE) | \
 	    STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
+/*
+ * The states whose sockets have no peer: a listener's and an unconnected
+ * (or bound-inactive) socket's peer port is 0, and every other socket has
+ * one (it has been connected to it).
+ */
+#define PEERLESS_STATES V6ONLY_STATES
 
 struct name_bits {
 	const char *name;
@@ -39,7 +49,9 @@ static const struct name_bits mode_names[] = {
 };
 
 /*
- * ss(8)'s state names and groups.  Request sockets (TCP_NEW_SYN_RECV) are
+ * ss(8)'s state names and groups, and the names the table prints
+ * (sock_state_name(): all of ss's but "estab"), matched in any case so
+ * output can be fed back as input.  Request sockets (TCP_NEW_SYN_RECV) are
  * reported as SYN-RECV, so that name selects both.
  */
 #define S_SYN_RECV \
@@ -50,6 +62,7 @@ static const struct name_bits mode_names[] = {
 
 static const struct name_bits state_names[] = {
 	{ "established", STATE_BIT(TCP_ESTABLISHED) },
+	{ "estab", STATE_BIT(TCP_ESTABLISHED) }, /* as the table prints it */
 	{ "syn-sent", STATE_BIT(TCP_SYN_SENT) },
 	{ "syn-recv", S_SYN_RECV },
 	{ "fin-wait-1", STATE_BIT(TCP_FIN_WAIT1) },
@@ -84,8 +97,8 @@ copy_bad(char *bad, size_t badlen, const char *s, size_t n)
 
 /* Splits list at commas and ORs the bits of each name found in table. */
 static int
-parse_list(const char *list, const struct name_bits *table, uint32_t *bits,
-    char *bad, size_t badlen)
+parse_list(const char *list, const struct name_bits *table, bool anycase,
+    uint32_t *bits, char *bad, size_t badlen)
 {
 	uint32_t acc = 0;
 	const char *p = list;
@@ -96,7 +109,8 @@ parse_list(const char *list, const struct name_bits *table, uint32_t *bits,
 
 		for (nb = table; nb->name != NULL; nb++)
 			if (strlen(nb->name) == n &&
-			    strncmp(nb->name, p, n) == 0)
+			    (anycase ? strncasecmp(nb->name, p, n)
+				     : strncmp(nb->name, p, n)) == 0)
 				break;
 		if (nb->name == NULL) {
 			copy_bad(bad, badlen, p, n);
@@ -118,7 +132,7 @@ filter_parse_modes(
 	uint32_t bits = 0;
 	int ret;
 
-	ret = parse_list(list, mode_names, &bits, bad, badlen);
+	ret = parse_list(list, mode_names, false, &bits, bad, badlen);
 	if (ret == 0)
 		*modes |= bits;
 	return ret;
@@ -128,19 +142,31 @@ int
 filter_parse_states(
     const char *list, uint32_t *states, char *bad, size_t badlen)
 {
-	return parse_list(list, state_names, states, bad, badlen);
+	return parse_list(list, state_names, true, states, bad, badlen);
 }
 
 int
-filter_parse_port(const char *text, uint16_t *port)
+filter_parse_port(const char *text, const char *proto, uint16_t *port)
 {
+	struct servent *se;
 	unsigned long v;
 	int ret;
 
+	if (*text == ':')
+		text++;
 	ret = num_parse_ulong(text, 65535, &v);
-	if (ret == 0)
+	if (ret == 0) {
 		*port = (uint16_t)v;
-	return ret;
+		return 0;
+	}
+	if (ret == -ERANGE || *text == '\0' || strchr(text, ',') != NULL)
+		return ret;
+	/* A service name: the protocol's port, or the first entry's. */
+	se = getservbyname(text, proto);
+	if (se == NULL)
+		return -EINVAL;
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
 }
 
 int
@@ -187,6 +213,84 @@ filter_parse_prefix(const char *text, struct filter_prefix *p)
 	return 0;
 }
 
+/*
+ * "[ADDR]", "[ADDR]/LEN" or "[ADDR/LEN]" (the brackets only for IPv6):
+ * the text without its brackets, into buf.  Returns the length of the
+ * part that was the address, or -EINVAL.
+ */
+static int
+unbracket(const char *text, size_t n, char *buf, size_t buflen)
+{
+	const char *close = memchr(text, ']', n);
+	size_t inner, rest;
+
+	if (close == NULL)
+		return -EINVAL;
+	inner = (size_t)(close - text - 1);
+	rest = n - (size_t)(close - text) - 1;
+	if (inner + rest >= buflen || (rest > 0 && close[1] != '/'))
+		return -EINVAL;
+	memcpy(buf, text + 1, inner);
+	memcpy(buf + inner, close + 1, rest);
+	buf[inner + rest] = '\0';
+	return 0;
+}
+
+int
+filter_parse_host(
+    const char *text, const char *proto, struct filter_prefix *p, int32_t *port)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *colon = strrchr(text, ':'), *addr_end;
+	struct filter_prefix r;
+	uint16_t v = 0;
+	size_t n;
+	int ret;
+
+	/* Where the address ends and a ":PORT" would start. */
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (close == NULL)
+			return -EINVAL;
+		colon = strchr(close, ':');
+	} else if (colon != NULL && strchr(text, ':') != colon) {
+		colon = NULL; /* a bare IPv6 address takes no port */
+	}
+	addr_end = colon != NULL ? colon : text + strlen(text);
+	n = (size_t)(addr_end - text);
+	memset(&r, 0, sizeof(r));
+	if (n == 0 && colon == NULL)
+		return -EINVAL;
+	if (n == 0 || (n == 1 && text[0] == '*')) {
+		r.family = AF_UNSPEC; /* any address */
+	} else {
+		if (text[0] == '[')
+			ret = unbracket(text, n, buf, sizeof(buf));
+		else if (n < sizeof(buf)) {
+			memcpy(buf, text, n);
+			buf[n] = '\0';
+			ret = 0;
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret == 0)
+			ret = filter_parse_prefix(buf, &r);
+		if (ret < 0)
+			return ret;
+	}
+	if (colon != NULL) {
+		if (colon[1] == '\0' ||
+		    filter_parse_port(colon + 1, proto, &v) < 0)
+			return -ENOENT;
+		*port = v;
+	} else {
+		*port = -1;
+	}
+	*p = r;
+	return 0;
+}
+
 /* Compares the first bits bits of a and b. */
 static bool
 bits_equal(const uint8_t *a, const uint8_t *b, unsigned int bits)
@@ -211,6 +315,8 @@ bool
 filter_prefix_match(
     const struct filter_prefix *p, int family, const uint8_t addr[16])
 {
+	if (p->family == AF_UNSPEC)
+		return true;
 	if (p->family == family)
 		return bits_equal(addr, p->addr, p->len);
 	if (p->family == AF_INET && family == AF_INET6)
@@ -226,80 +332,236 @@ filter_mode_states(unsigned int modes)
 	    FILTER_MODE(SOCK_MODE_V6) | FILTER_MODE(SOCK_MODE_MAPPED);
 
 	/* dual and v6only need the v6only flag, reported only there. */
-	if (modes == 0 || (modes & anywhere) != 0)
+	if ((modes & anywhere) != 0)
 		return SOCK_STATES_ALL | STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
-	return V6ONLY_STATES;
+	return (modes & FILTER_MODES_ALL) != 0 ? V6ONLY_STATES : 0;
 }
 
-/* True if some prefix of the list can match a socket of the family. */
-static bool
-prefixes_want_family(const struct filter_prefix *p, unsigned int n, int family)
-{
-	unsigned int i;
+/* ---- building ---- */
 
-	if (n == 0)
-		return true;
-	for (i = 0; i < n; i++)
-		if (p[i].family == family || family == AF_INET6)
-			return true;
-	return false;
+int
+filter_add(struct filter *f, const struct filter_node *node)
+{
+	if (f->n >= FILTER_MAX_NODES)
+		return -ENOSPC;
+	f->nodes[f->n] = *node;
+	return (int)f->n++;
 }
 
-bool
-filter_wants_family(const struct filter *f, int family)
+int
+filter_add_op(struct filter *f, enum filter_kind kind, int a, int b)
 {
-	unsigned int family_modes =
-	    family == AF_INET ? FILTER_MODE(SOCK_MODE_V4) : FILTER_MODES_INET6;
+	struct filter_node n;
 
-	if (f->modes != 0 && (f->modes & family_modes) == 0)
-		return false;
-	return prefixes_want_family(f->srcs, f->nsrcs, family) &&
-	    prefixes_want_family(f->dsts, f->ndsts, family);
+	memset(&n, 0, sizeof(n));
+	n.kind = (uint8_t)kind;
+	n.a = (uint16_t)a;
+	n.b = (uint16_t)(kind == FILTER_NOT ? 0 : b);
+	return filter_add(f, &n);
 }
 
-static bool
-port_in(const uint16_t *ports, unsigned int n, uint16_t port)
+int
+filter_and_root(struct filter *f, int i)
 {
-	unsigned int i;
+	int r = i;
 
-	if (n == 0)
-		return true;
-	for (i = 0; i < n; i++)
-		if (ports[i] == port)
-			return true;
-	return false;
-}
-
-static bool
-addr_in(const struct filter_prefix *p, unsigned int n, int family,
-    const uint8_t addr[16])
-{
-	unsigned int i;
-
-	if (n == 0)
-		return true;
-	for (i = 0; i < n; i++)
-		if (filter_prefix_match(&p[i], family, addr))
-			return true;
-	return false;
+	if (f->has_root) {
+		r = filter_add_op(f, FILTER_AND, (int)f->root, i);
+		if (r < 0)
+			return r;
+	}
+	f->root = (unsigned int)r;
+	f->has_root = true;
+	return 0;
 }
 
 bool
-filter_match(const struct filter *f, const struct sock_entry *sk)
+filter_has(const struct filter *f, enum filter_kind kind)
 {
-	if (f->modes != 0 && (f->modes & FILTER_MODE(sk->mode)) == 0)
-		return false;
-	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
-		return false;
-	return port_in(f->sports, f->nsports, sk->local_port) &&
-	    port_in(f->dports, f->ndports, sk->peer_port) &&
-	    addr_in(f->srcs, f->nsrcs, sk->family, sk->local_addr) &&
-	    addr_in(f->dsts, f->ndsts, sk->family, sk->peer_addr);
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->nodes[i].kind == kind)
+			return true;
+	return false;
 }
 
 bool
 filter_is_empty(const struct filter *f)
 {
-	return f->modes == 0 && f->states == 0 && f->nsports == 0 &&
-	    f->ndports == 0 && f->nsrcs == 0 && f->ndsts == 0;
+	return !f->has_root && f->states == 0;
+}
+
+/* ---- matching ---- */
+
+static bool
+cmp_holds(enum filter_cmp cmp, unsigned int have, unsigned int want)
+{
+	switch (cmp) {
+	case FILTER_GE:
+		return have >= want;
+	case FILTER_LE:
+		return have <= want;
+	case FILTER_EQ:
+	default:
+		return have == want;
+	}
+}
+
+/* The recursion is bounded by FILTER_MAX_NODES (filter_add()). */
+static bool
+eval(const struct filter *f, unsigned int i, const struct sock_entry *sk)
+{
+	const struct filter_node *n = &f->nodes[i];
+	bool src = n->kind == FILTER_SRC;
+
+	switch (n->kind) {
+	case FILTER_AND:
+		return eval(f, n->a, sk) && eval(f, n->b, sk);
+	case FILTER_OR:
+		return eval(f, n->a, sk) || eval(f, n->b, sk);
+	case FILTER_NOT:
+		return !eval(f, n->a, sk);
+	case FILTER_SPORT:
+		return cmp_holds(n->cmp, sk->local_port, n->port);
+	case FILTER_DPORT:
+		return cmp_holds(n->cmp, sk->peer_port, n->port);
+	case FILTER_SRC:
+	case FILTER_DST:
+		if (n->hport >= 0 &&
+		    n->hport != (src ? sk->local_port : sk->peer_port))
+			return false;
+		return filter_prefix_match(&n->prefix, sk->family,
+		    src ? sk->local_addr : sk->peer_addr);
+	case FILTER_DEV:
+		return sk->ifindex == n->value;
+	case FILTER_MODE_IN:
+		return (n->value & FILTER_MODE(sk->mode)) != 0;
+	case FILTER_V6ONLY:
+		return sk->v6only == SOCK_V6ONLY_YES;
+	case FILTER_AUTOBOUND:
+	default:
+		return true;
+	}
+}
+
+bool
+filter_match(const struct filter *f, const struct sock_entry *sk)
+{
+	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
+		return false;
+	return !f->has_root || eval(f, f->root, sk);
+}
+
+/* ---- analysis ---- */
+
+/* Every state a socket can be reported in, bound-inactive included. */
+#define ANY_STATES (SOCK_STATES_ALL | STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
+
+/* The states in which a term may be true (t) and may be false (u). */
+struct tu {
+	uint32_t t, u;
+};
+
+/*
+ * A peer-port condition: listeners and unconnected sockets have peer port
+ * 0, every other socket a port other than 0.
+ */
+static struct tu
+peer_port_states(enum filter_cmp cmp, unsigned int port)
+{
+	const uint32_t peerless = PEERLESS_STATES,
+		       peered = ANY_STATES & ~PEERLESS_STATES;
+	bool zero = cmp_holds(cmp, 0, port);
+	/* Some port in 1..65535 passes, some fails. */
+	bool some = cmp == FILTER_EQ ? port != 0
+	    : cmp == FILTER_GE	     ? true
+				     : port >= 1;
+	bool some_not = cmp == FILTER_EQ ? true
+	    : cmp == FILTER_GE		 ? port >= 2
+					 : port < 65535;
+	struct tu r;
+
+	r.t = (zero ? peerless : 0) | (some ? peered : 0);
+	r.u = (zero ? 0 : peerless) | (some_not ? peered : 0);
+	return r;
+}
+
+static struct tu
+term_states(const struct filter_node *n, int family)
+{
+	const struct tu any = { ANY_STATES, ANY_STATES },
+			never = { 0, ANY_STATES }, always = { ANY_STATES, 0 };
+	unsigned int modes;
+	struct tu r = any;
+
+	switch (n->kind) {
+	case FILTER_DPORT:
+		return peer_port_states(n->cmp, n->port);
+	case FILTER_SRC:
+	case FILTER_DST:
+		if (n->prefix.family == AF_INET6 && family == AF_INET)
+			return never;
+		if (n->kind == FILTER_DST && n->hport >= 0)
+			r.t =
+			    peer_port_states(FILTER_EQ, (unsigned int)n->hport)
+				.t;
+		return r;
+	case FILTER_MODE_IN:
+		modes = n->value &
+		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
+				       : FILTER_MODES_INET6);
+		if (modes == 0)
+			return never;
+		if (modes ==
+		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
+				       : FILTER_MODES_INET6))
+			return always;
+		r.t = filter_mode_states(modes);
+		return r;
+	case FILTER_V6ONLY:
+		if (family == AF_INET)
+			return never;
+		r.t = V6ONLY_STATES;
+		return r;
+	default:
+		return r;
+	}
+}
+
+static struct tu
+tree_states(const struct filter *f, unsigned int i, int family)
+{
+	const struct filter_node *n = &f->nodes[i];
+	struct tu a, b, r;
+
+	switch (n->kind) {
+	case FILTER_NOT:
+		a = tree_states(f, n->a, family);
+		r.t = a.u;
+		r.u = a.t;
+		return r;
+	case FILTER_AND:
+	case FILTER_OR:
+		a = tree_states(f, n->a, family);
+		b = tree_states(f, n->b, family);
+		if (n->kind == FILTER_AND) {
+			r.t = a.t & b.t;
+			r.u = a.u | b.u;
+		} else {
+			r.t = a.t | b.t;
+			r.u = a.u & b.u;
+		}
+		return r;
+	default:
+		return term_states(n, family);
+	}
+}
+
+uint32_t
+filter_states(const struct filter *f, int family)
+{
+	if (!f->has_root)
+		return ANY_STATES;
+	return tree_states(f, f->root, family).t;
 }

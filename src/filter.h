@@ -1,11 +1,14 @@
 /*
- * filter.h - which sockets the user asked for (-m, --dual, --state, --sport,
- * --dport, --src, --dst)
+ * filter.h - which sockets the user asked for: one expression tree for the
+ * ss filter language (ssfilter.c) and the options that become it (-m,
+ * --dual, --state, --sport, --dport, --src, --dst)
  *
- * Pure: parsing and matching only.  Several values of one kind are ORed,
- * different kinds ANDed; an empty kind selects everything.  bc.c compiles
- * the same filter into inet_diag bytecode for the kernel; filter_match() is
- * the user-space twin that decides what the kernel cannot.
+ * Pure: building, parsing values, matching and analysing.  The tree lives
+ * in a bounded arena inside struct filter, so a hostile filter can neither
+ * grow memory nor recursion without bound: FILTER_MAX_NODES nodes, so no
+ * walk of it recurses deeper; the parser also caps the nesting of "(" and
+ * "not" at FILTER_MAX_NEST.  filter_match() is the one user-space evaluator;
+ * bc.c compiles the same tree into inet_diag bytecode for the kernel.
  */
 #ifndef DUALSTAT_FILTER_H
 #define DUALSTAT_FILTER_H
@@ -16,29 +19,77 @@
 
 #include "sock.h"
 
-/* At most this many ports or prefixes of each kind. */
+/* At most this many values of one option (--sport 22 --sport 80...). */
 #define FILTER_MAX 16
+/* The arena: nodes of one tree; how deep "(" and "not" may nest. */
+#define FILTER_MAX_NODES 512
+#define FILTER_MAX_NEST 100
 
-/* The bit of a mode in filter.modes. */
+/* The bit of a mode in a FILTER_MODE node. */
 #define FILTER_MODE(m) (1U << (m))
 #define FILTER_MODES_ALL ((1U << SOCK_MODE_COUNT) - 1)
 /* The modes of AF_INET6 sockets. */
 #define FILTER_MODES_INET6 (FILTER_MODES_ALL & ~FILTER_MODE(SOCK_MODE_V4))
 
 struct filter_prefix {
-	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t family; /* AF_INET, AF_INET6, or AF_UNSPEC for "*" */
 	uint8_t len; /* prefix length in bits */
 	uint8_t addr[16]; /* network byte order; bits past len are zero */
 };
 
-struct filter {
-	unsigned int modes; /* FILTER_MODE() bits; 0: every mode */
-	uint32_t states; /* idiag_states bits; 0: no --state given */
-	uint16_t sports[FILTER_MAX], dports[FILTER_MAX];
-	unsigned int nsports, ndports;
-	struct filter_prefix srcs[FILTER_MAX], dsts[FILTER_MAX];
-	unsigned int nsrcs, ndsts;
+enum filter_kind {
+	FILTER_AND, /* a and b */
+	FILTER_OR, /* a or b */
+	FILTER_NOT, /* not a */
+	FILTER_SPORT, /* local port cmp port */
+	FILTER_DPORT, /* peer port cmp port */
+	FILTER_SRC, /* local address in prefix, and port if port >= 0 */
+	FILTER_DST, /* peer address likewise */
+	FILTER_DEV, /* bound to interface value (an ifindex) */
+	FILTER_AUTOBOUND, /* local port chosen by the kernel (kernel only) */
+	FILTER_MODE_IN, /* mode among the FILTER_MODE() bits of value */
+	FILTER_V6ONLY, /* the kernel reports IPV6_V6ONLY set */
 };
+
+/* Port comparisons the kernel has ops for; the others are their NOTs. */
+enum filter_cmp {
+	FILTER_EQ,
+	FILTER_GE,
+	FILTER_LE,
+};
+
+struct filter_node {
+	uint8_t kind; /* enum filter_kind */
+	uint8_t cmp; /* enum filter_cmp, for SPORT and DPORT */
+	uint16_t port; /* SPORT, DPORT */
+	int32_t hport; /* SRC, DST: the port too, or -1 for any */
+	uint32_t value; /* DEV: ifindex; MODE_IN: mode bits */
+	uint16_t a, b; /* children (AND, OR: a and b; NOT: a) */
+	struct filter_prefix prefix; /* SRC, DST */
+};
+
+struct filter {
+	uint32_t states; /* idiag_states bits; 0: no state given */
+	unsigned int n; /* nodes used */
+	bool has_root; /* false: no expression, every socket passes */
+	unsigned int root; /* the expression's node, when has_root */
+	struct filter_node nodes[FILTER_MAX_NODES];
+};
+
+/*
+ * Adds a copy of node (a leaf, or an operator whose children are already
+ * in f) and returns its index, or -ENOSPC when the arena is full.
+ */
+int filter_add(struct filter *f, const struct filter_node *node);
+
+/* Adds the operator kind over a (and b) and returns as filter_add(). */
+int filter_add_op(struct filter *f, enum filter_kind kind, int a, int b);
+
+/*
+ * Makes f's expression "old expression and node i" (or node i alone).
+ * Returns 0, or as filter_add().
+ */
+int filter_and_root(struct filter *f, int i);
 
 /*
  * Parses a comma list of mode names ("v4,dual") and ORs their bits into
@@ -49,15 +100,22 @@ int filter_parse_modes(
     const char *list, unsigned int *modes, char *bad, size_t badlen);
 
 /*
- * Parses a comma list of ss state names ("established", "listen",
- * "time-wait"...; "connected", "synchronized", "bucket", "big", "all")
- * and ORs their idiag_states bits into *states.  Errors as for modes.
+ * Parses a comma list of state names, any case: ss's ("established",
+ * "listening", "time-wait"...; the groups "connected", "synchronized",
+ * "bucket", "big", "all") and the names the table prints ("ESTAB",
+ * "UNCONN", "SYN-RECV"...), and ORs their idiag_states bits into
+ * *states.  Errors as for modes.
  */
 int filter_parse_states(
     const char *list, uint32_t *states, char *bad, size_t badlen);
 
-/* Parses a decimal port.  Returns 0, -EINVAL (not a number) or -ERANGE. */
-int filter_parse_port(const char *text, uint16_t *port);
+/*
+ * Parses a port: decimal ("22"), or a service name from /etc/services
+ * ("ssh", looked up for proto, "tcp" or "udp", or for either when NULL),
+ * either with a leading ':' as ss writes it.  Returns 0, -EINVAL (neither
+ * a number nor a known service) or -ERANGE (a number past 65535).
+ */
+int filter_parse_port(const char *text, const char *proto, uint16_t *port);
 
 /*
  * Parses "ADDR" or "ADDR/LEN", IPv4 or IPv6; host bits past LEN are
@@ -67,10 +125,20 @@ int filter_parse_port(const char *text, uint16_t *port);
 int filter_parse_prefix(const char *text, struct filter_prefix *p);
 
 /*
+ * Parses an ss host condition: "*", a prefix, "[IPV6]" or "[IPV6]/LEN",
+ * each maybe followed by ":PORT" (an unbracketed IPv6 address takes no
+ * port), or ":PORT" alone.  *port is -1 when none is given.  Returns 0,
+ * -EINVAL or -ERANGE for the address as filter_parse_prefix(), or
+ * -ENOENT for a port that is neither a number nor a known service.
+ */
+int filter_parse_host(const char *text, const char *proto,
+    struct filter_prefix *p, int32_t *port);
+
+/*
  * Returns true if the address of a socket of the given family lies in the
  * prefix.  An IPv4 prefix also matches the IPv4-mapped addresses of
  * AF_INET6 sockets, as the kernel's bytecode does; an IPv6 prefix never
- * matches an AF_INET socket.
+ * matches an AF_INET socket; an AF_UNSPEC one matches everything.
  */
 bool filter_prefix_match(
     const struct filter_prefix *p, int family, const uint8_t addr[16]);
@@ -78,13 +146,24 @@ bool filter_prefix_match(
 /* Returns the idiag_states bits sockets of these modes can be in. */
 uint32_t filter_mode_states(unsigned int modes);
 
-/* Returns false if no socket of the family (AF_INET...) can match. */
-bool filter_wants_family(const struct filter *f, int family);
+/*
+ * Returns the idiag_states bits in which a socket of the family can pass
+ * the expression (not f->states: the caller intersects): 0 when none can.
+ * The analysis behind query narrowing and the "can never match" refusal.
+ */
+uint32_t filter_states(const struct filter *f, int family);
 
-/* Returns true if the classified socket passes every part of the filter. */
+/* Returns true if the expression has a term of this kind. */
+bool filter_has(const struct filter *f, enum filter_kind kind);
+
+/*
+ * Returns true if the classified socket passes f: its states and its
+ * expression.  An autobound term cannot be seen here and counts as true:
+ * the caller leaves such filters to the kernel (see filter_has()).
+ */
 bool filter_match(const struct filter *f, const struct sock_entry *sk);
 
-/* Returns true if the filter selects every socket (no option was given). */
+/* Returns true if the filter selects every socket (nothing was given). */
 bool filter_is_empty(const struct filter *f);
 
 #endif

@@ -210,6 +210,30 @@ fmt_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+char *
+fmt_quote(char *dst, const char *s, size_t n, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	char *p = dst;
+	size_t i;
+
+	for (i = 0; i < n && u[i] != '\0' && i < max; i++) {
+		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '\\') {
+			*p++ = (char)u[i];
+			continue;
+		}
+		*p++ = '\\';
+		*p++ = 'x';
+		*p++ = hex[u[i] >> 4];
+		*p++ = hex[u[i] & 0xf];
+	}
+	if (i < n && u[i] != '\0')
+		p = stpcpy(p, "...");
+	*p = '\0';
+	return dst;
+}
+
 /* U+202A..U+202E and U+2066..U+2069 reorder the text around them. */
 static bool
 is_bidi_control(const unsigned char *u, size_t len)

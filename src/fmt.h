@@ -37,6 +37,14 @@ char *fmt_u32(char *dst, uint32_t v);
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
 
 /*
+ * Writes at most max bytes of s, stopping at its NUL or after n bytes,
+ * for an error message: printable ASCII as it is, every other byte and
+ * '\\' as \xNN, and "..." if s was cut.  dst needs 4 * max + 4 bytes.
+ * Returns dst, NUL-terminated.
+ */
+char *fmt_quote(char *dst, const char *s, size_t n, size_t max);
+
+/*
  * The one rule for untrusted text in every output (table, JSON, metrics,
  * stderr): returns the length (1 to 4) of the character at s, within n
  * bytes, if it can be shown as it is: printable ASCII, or well-formed UTF-8

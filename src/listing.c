@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cpu.h"
 #include "inoset.h"
@@ -60,8 +61,16 @@ listing_plan_init(
 {
 	memset(p, 0, sizeof(*p));
 	p->n = query_plan(opts, loaded, p->steps, &p->bc);
-	/* No filter at all costs nothing per socket. */
-	p->filter = filter_is_empty(&opts->filter) ? NULL : &opts->filter;
+	/*
+	 * No filter at all costs nothing per socket.  A filter with
+	 * autobound is the kernel's alone: user space cannot see the term,
+	 * and query_check() has made sure the kernel's program decides the
+	 * whole expression.
+	 */
+	p->filter = filter_is_empty(&opts->filter) ||
+		filter_has(&opts->filter, FILTER_AUTOBOUND)
+	    ? NULL
+	    : &opts->filter;
 	p->first_only = opts->check && opts->quiet;
 	/* --dump-raw and --replay: the file holds the dumps in turn. */
 	p->cpus =
@@ -566,8 +575,50 @@ run_in_order(struct shared *sh, struct listing_result *res)
 	return ret;
 }
 
+static int
+probe_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return 0;
+}
+
 int
-listing_run_diag(const struct listing_plan *p, struct diag *const d[],
+listing_plan_probe(struct listing_plan *p, const struct source *src)
+{
+	const void *refused[2] = { NULL, NULL }, *ok[2] = { NULL, NULL };
+	size_t i, k;
+	int ret;
+
+	if (p->filter == NULL)
+		return 0;
+	for (i = 0; i < p->n; i++) {
+		struct diag_request probe = p->steps[i];
+
+		if (probe.bytecode == NULL || probe.bytecode == ok[0] ||
+		    probe.bytecode == ok[1])
+			continue;
+		if (probe.bytecode != refused[0] &&
+		    probe.bytecode != refused[1]) {
+			/* No state asked for: the kernel audits the program
+			 * and sends nothing. */
+			probe.states = 0;
+			ret = source_dump(src, &probe, probe_cb, NULL);
+			k = probe.family == AF_INET ? 0 : 1;
+			if (ret != -EINVAL) {
+				ok[k] = probe.bytecode;
+				continue;
+			}
+			refused[k] = probe.bytecode;
+		}
+		p->steps[i].bytecode = NULL;
+		p->steps[i].bytecode_len = 0;
+	}
+	return 0;
+}
+
+int
+listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
     const struct listing_sink *sink, struct listing_result *res)
 {
 	struct shared sh;
@@ -575,11 +626,30 @@ listing_run_diag(const struct listing_plan *p, struct diag *const d[],
 	struct inoset mptcp;
 	unsigned long before = rows_now(sink);
 	bool any_order = sink->collect != NULL || sink->w->ops->any_order;
+	const struct listing_plan *p = plan;
+	struct listing_plan *copy = NULL;
 	int ret;
 
+	/*
+	 * A kernel without one of the program's ops (INET_DIAG_BC_S_EQ and
+	 * DEV_COND came later than the others) refuses it when auditing the
+	 * request (net/ipv4/inet_diag.c, inet_diag_bc_audit()): find out
+	 * first, and list without it (user space filters alone, the same
+	 * rows, only slower).  --dump-raw's recorder is not probed.
+	 */
+	source_init_diag(&src, d[0]);
+	if (plan->filter != NULL) {
+		copy = malloc(sizeof(*copy));
+		if (copy == NULL)
+			return -ENOMEM;
+		*copy = *plan;
+		listing_plan_probe(copy, &src);
+		p = copy;
+	}
 	if (listing_plan_sockets(p) < 2) {
-		source_init_diag(&src, d[0]);
-		return listing_run(p, &src, sink, res);
+		ret = listing_run(p, &src, sink, res);
+		free(copy);
+		return ret;
 	}
 	memset(res, 0, sizeof(*res));
 	memset(&sh, 0, sizeof(sh));
@@ -610,5 +680,6 @@ listing_run_diag(const struct listing_plan *p, struct diag *const d[],
 	pthread_mutex_destroy(&sh.lock);
 	inoset_done(&mptcp);
 	res->rows = rows_now(sink) - before;
+	free(copy);
 	return ret;
 }

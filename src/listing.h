@@ -81,11 +81,21 @@ int listing_run(const struct listing_plan *p, const struct source *src,
     const struct listing_sink *sink, struct listing_result *res);
 
 /*
+ * Asks src, with an empty dump of each program the plan's steps carry (no
+ * state asked for), whether the kernel accepts it, and drops each program
+ * it refuses (-EINVAL) from the steps: user space then filters alone, with
+ * the same result.  Nothing is dropped when the filter is the kernel's
+ * alone (autobound).  Returns 0.
+ */
+int listing_plan_probe(struct listing_plan *p, const struct source *src);
+
+/*
  * The same, from the kernel through d[0..listing_plan_sockets() - 1], all
  * in the namespace to list, the steps at once where it pays: in any order
  * when the sink only counts (a summary, --check -q, -p's inodes), in the
  * plan's order otherwise, with later dumps held in a bounded buffer until
- * their turn.  Returns as listing_run(); d may not be used again after an
+ * their turn; programs the kernel refuses are dropped first
+ * (listing_plan_probe()).  Returns as listing_run(); d may not be used again after an
  * error.
  */
 int listing_run_diag(const struct listing_plan *p, struct diag *const d[],

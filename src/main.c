@@ -427,6 +427,15 @@ main(int argc, char *argv[])
 	open_std_fds();
 	if (cli_parse(argc, argv, &opts, msg, sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s (see dualstat --help)", msg);
+	if (opts.action == CLI_LIST) {
+		ret = query_check(&opts, msg, sizeof(msg));
+		if (ret == -EINVAL)
+			errx(EXIT_ERROR, "%s", msg);
+		if (ret < 0) {
+			errno = -ret;
+			err(EXIT_ERROR, "filter");
+		}
+	}
 	if (opts.action == CLI_HELP) {
 		cli_usage(stdout);
 		return exit_status_of_stdout();

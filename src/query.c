@@ -1,16 +1,24 @@
 /*
  * query.c - turn the options into sock_diag requests (-t -u -M -S -w -A
- * -4 -6 -l -a, and the filters: -m --state --sport --dport --src --dst)
+ * -4 -6 -l -a, and the filter: the FILTER argument, -F, -m --state
+ * --sport --dport --src --dst), and refuse a filter that can never match
  *
  * The kernel does as much of the selecting as it can: a family no socket
- * of which can match is not dumped (-m v4 needs no AF_INET6 dump), the
- * states are narrowed to those the modes can be in (-m dual: LISTEN and
- * CLOSE only), and the rest becomes bytecode (bc.c).  listing.c checks
- * every socket again with filter_match(), which also sees v6only.
+ * of which can match is not dumped (mode v4 needs no AF_INET6 dump), the
+ * states are narrowed to those the expression can hold in (mode dual:
+ * LISTEN and CLOSE only; dport = :22: not those), and the rest becomes
+ * bytecode (bc.c).  listing.c checks every socket again with
+ * filter_match(), which also sees the modes and v6only.  When that
+ * analysis leaves no request to send, query_check() refuses the filter:
+ * an audit must not answer a confident "nothing" to a mistyped policy.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -72,25 +80,35 @@ query_states(enum cli_view view, int protocol)
 	}
 }
 
-/* The states one dump asks for; 0 if none can match. */
+uint32_t
+query_proto_states(int protocol)
+{
+	/*
+	 * A UDP or raw socket is connected (ESTABLISHED) or not (CLOSE);
+	 * the others may be in any state (TCP in CLOSE: bound-inactive).
+	 */
+	if (protocol == IPPROTO_UDP || protocol == IPPROTO_RAW)
+		return STATE_BIT(TCP_ESTABLISHED) | STATE_BIT(TCP_CLOSE);
+	return with_bound_inactive(protocol, SOCK_STATES_ALL);
+}
+
+/* The states asked for, before the filter: --state/state, or the view. */
 static uint32_t
-step_states(const struct options *opts, int protocol, int family)
+asked_states(const struct options *opts, int protocol)
 {
 	const struct filter *f = &opts->filter;
-	unsigned int modes = f->modes;
-	uint32_t states;
 
-	states = f->states != 0 ? with_bound_inactive(protocol, f->states)
-				: query_states(opts->view, protocol);
-	if (modes != 0) {
-		modes &= family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
-					   : FILTER_MODES_INET6;
-		if (modes == 0)
-			return 0;
-		states &=
-		    with_bound_inactive(protocol, filter_mode_states(modes));
-	}
-	return states;
+	return (f->states != 0 ? with_bound_inactive(protocol, f->states)
+			       : query_states(opts->view, protocol)) &
+	    query_proto_states(protocol);
+}
+
+/* The states the filter can hold in, as sent for the protocol. */
+static uint32_t
+filter_states_for(const struct options *opts, int protocol, int family)
+{
+	return with_bound_inactive(
+	    protocol, filter_states(&opts->filter, family));
 }
 
 /* Whether the command line asks for the protocol (-t -u -M -S -w -A). */
@@ -128,13 +146,13 @@ query_plan(const struct options *opts, uint32_t loaded,
 	size_t n = 0, p, f;
 
 	/*
-	 * The program depends on the family alone.  One that does not fit
-	 * (it cannot, within FILTER_MAX) is left out: user space filters
-	 * anyway, so the result is the same, only slower.
+	 * The program depends on the family alone.  One too long for the
+	 * request is left out: user space filters anyway, so the result is
+	 * the same, only slower.
 	 */
 	for (f = 0; f < 2; f++) {
 		len[f] = bc_compile(&opts->filter, families[f], bc->prog[f],
-		    sizeof(bc->prog[f]));
+		    sizeof(bc->prog[f]), NULL);
 		if (len[f] < 0)
 			len[f] = 0;
 	}
@@ -149,9 +167,8 @@ query_plan(const struct options *opts, uint32_t loaded,
 				continue;
 			if (!protos_has(loaded, protocols[p], families[f]))
 				continue;
-			if (!filter_wants_family(&opts->filter, families[f]))
-				continue;
-			states = step_states(opts, protocols[p], families[f]);
+			states = asked_states(opts, protocols[p]) &
+			    filter_states_for(opts, protocols[p], families[f]);
 			if (states == 0)
 				continue;
 			memset(&steps[n], 0, sizeof(steps[n]));
@@ -166,4 +183,123 @@ query_plan(const struct options *opts, uint32_t loaded,
 		}
 	}
 	return n;
+}
+
+static int
+refuse(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* The names of the states in bits, as the table prints them. */
+static const char *
+state_names(uint32_t bits, char *buf, size_t len)
+{
+	const char *prev = "";
+	size_t used = 0;
+	unsigned int s;
+
+	buf[0] = '\0';
+	for (s = 1; s < 32; s++) {
+		const char *name = sock_state_name(s);
+
+		if (!(bits & STATE_BIT(s)) || strcmp(name, prev) == 0)
+			continue;
+		used +=
+		    (size_t)snprintf(buf + used, used < len ? len - used : 0,
+			"%s%s", used > 0 ? ", " : "", name);
+		prev = name;
+	}
+	return buf;
+}
+
+int
+query_check(const struct options *opts, char *err, size_t errlen)
+{
+	static const struct {
+		int protocol;
+		const char *name;
+	} protocols[] = { { IPPROTO_TCP, "tcp" }, { IPPROTO_UDP, "udp" },
+		{ SOCK_IPPROTO_MPTCP, "mptcp" }, { IPPROTO_SCTP, "sctp" },
+		{ IPPROTO_RAW, "raw" } };
+	const struct filter *f = &opts->filter;
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc *bc;
+	uint32_t asked = 0, fam_states = 0, every = 0;
+	char names[200], protos[64] = "";
+	unsigned int i;
+	size_t p;
+	int fam, proto, family;
+
+	bc = malloc(sizeof(*bc));
+	if (bc == NULL)
+		return -ENOMEM;
+	/*
+	 * autobound: the kernel sees it and user space does not, so the
+	 * kernel alone must decide the whole expression.
+	 */
+	if (filter_has(f, FILTER_AUTOBOUND)) {
+		for (fam = AF_INET; fam <= AF_INET6;
+		     fam += AF_INET6 - AF_INET) {
+			bool exact;
+
+			if (bc_compile(f, fam, bc->prog[0], sizeof(bc->prog[0]),
+				&exact) < 0 ||
+			    !exact) {
+				free(bc);
+				return refuse(err, errlen,
+				    "filter: autobound cannot be combined with "
+				    "mode or v6only terms, nor in a filter too "
+				    "long for the kernel (only the kernel sees "
+				    "autobound, only dualstat the modes)");
+			}
+		}
+	}
+	/* Whatever the kernel has loaded: the filter alone is judged. */
+	for (i = 0; protos_nth(i, &proto, &family); i++)
+		every |= protos_bit(proto, family);
+	if (query_plan(opts, every, steps, bc) > 0) {
+		free(bc);
+		return 0;
+	}
+	free(bc);
+
+	/* Nothing to ask for: say why, from the same analysis. */
+	for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
+		if (fam == AF_INET ? opts->inet : opts->inet6)
+			fam_states |= filter_states(f, fam);
+	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {
+		if (!wanted(opts, protocols[p].protocol))
+			continue;
+		asked |= asked_states(opts, protocols[p].protocol);
+		snprintf(protos + strlen(protos),
+		    sizeof(protos) - strlen(protos), "%s%s",
+		    protos[0] != '\0' ? " or " : "", protocols[p].name);
+	}
+	if (fam_states == 0)
+		return refuse(err, errlen,
+		    "the filter can never match: no %s socket passes it",
+		    opts->inet && opts->inet6 ? "AF_INET or AF_INET6"
+			: opts->inet	      ? "AF_INET (-4)"
+					      : "AF_INET6 (-6)");
+	if (asked == 0)
+		return refuse(err, errlen,
+		    "the filter can never match: no %s socket is ever in "
+		    "the states asked for (%s)",
+		    protos, state_names(f->states, names, sizeof(names)));
+	if (f->states != 0)
+		return refuse(err, errlen,
+		    "the filter can never match in the states asked for (%s)",
+		    state_names(asked, names, sizeof(names)));
+	return refuse(err, errlen, "the filter can never match %s",
+	    opts->view == CLI_VIEW_LISTENING ? "the listening sockets -l asks "
+					       "for"
+		: opts->view == CLI_VIEW_ALL ? "any socket"
+					     : "the connected sockets listed "
+					       "by default (add -l or -a)");
 }

@@ -21,6 +21,12 @@
  */
 uint32_t query_states(enum cli_view view, int protocol);
 
+/*
+ * Returns the idiag_states bits a dump of an IPPROTO_* protocol can
+ * return at all.
+ */
+uint32_t query_proto_states(int protocol);
+
 /* Where the steps' bytecode lives: one program per family. */
 struct query_bc {
 	uint8_t prog[2][BC_MAX_LEN];
@@ -37,5 +43,14 @@ struct query_bc {
  */
 size_t query_plan(const struct options *opts, uint32_t loaded,
     struct diag_request steps[QUERY_MAX_STEPS], struct query_bc *bc);
+
+/*
+ * Returns 0 if the options ask for something that can match, or -EINVAL
+ * with one line (no "dualstat:" prefix, no newline) in err saying why
+ * nothing can (-4 'mode dual', -l 'dport = :22', -u --state time-wait),
+ * or why the filter cannot be run (autobound with a mode term), or
+ * -ENOMEM.  The one place such filters are refused.
+ */
+int query_check(const struct options *opts, char *err, size_t errlen);
 
 #endif

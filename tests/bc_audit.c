@@ -29,7 +29,10 @@ bc_audit_op_len(const uint8_t *p, int room)
 	switch (p[0]) {
 	case INET_DIAG_BC_NOP:
 	case INET_DIAG_BC_JMP:
+	case INET_DIAG_BC_AUTO:
 		return 4;
+	case INET_DIAG_BC_DEV_COND:
+		return room >= 8 ? 8 : -1;
 	case INET_DIAG_BC_S_EQ:
 	case INET_DIAG_BC_D_EQ:
 	case INET_DIAG_BC_S_GE:

@@ -1,6 +1,7 @@
 /*
  * check_filter.c - unit tests for the filters (filter.c): parsing of modes,
- * states, ports and prefixes, and the user-space matcher
+ * states, ports, prefixes and host conditions, the user-space matcher, and
+ * the state analysis that narrows requests and refuses filters
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 
 #include "check_suite.h"
 #include "filter.h"
+#include "ssfilter.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define BIT(s) (1U << (s))
@@ -96,10 +98,54 @@ START_TEST(test_states)
 
 	s = 0;
 	ck_assert_int_eq(
-	    filter_parse_states("established,estab", &s, bad, sizeof(bad)),
+	    filter_parse_states("established,estab1", &s, bad, sizeof(bad)),
 	    -EINVAL);
-	ck_assert_str_eq(bad, "estab");
+	ck_assert_str_eq(bad, "estab1");
 	ck_assert_uint_eq(s, 0);
+}
+END_TEST
+
+/* The names the table prints, in any case (issue 11). */
+START_TEST(test_states_as_printed)
+{
+	static const struct {
+		const char *name;
+		uint32_t bits;
+	} cases[] = {
+		{ "LISTEN", BIT(TCP_LISTEN) },
+		{ "ESTAB", BIT(TCP_ESTABLISHED) },
+		{ "estab", BIT(TCP_ESTABLISHED) },
+		{ "UNCONN", BIT(TCP_CLOSE) },
+		{ "TIME-WAIT", BIT(TCP_TIME_WAIT) },
+		{ "SYN-RECV", BIT(TCP_SYN_RECV) | BIT(12) },
+		{ "SYN-SENT", BIT(TCP_SYN_SENT) },
+		{ "FIN-WAIT-1", BIT(TCP_FIN_WAIT1) },
+		{ "FIN-WAIT-2", BIT(TCP_FIN_WAIT2) },
+		{ "CLOSE-WAIT", BIT(TCP_CLOSE_WAIT) },
+		{ "LAST-ACK", BIT(TCP_LAST_ACK) },
+		{ "CLOSING", BIT(TCP_CLOSING) },
+		{ "Listening", BIT(TCP_LISTEN) },
+		{ "Time-Wait", BIT(TCP_TIME_WAIT) },
+	};
+	unsigned int i;
+	char bad[16];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t s = 0;
+
+		ck_assert_msg(filter_parse_states(
+				  cases[i].name, &s, bad, sizeof(bad)) == 0,
+		    "%s refused", cases[i].name);
+		ck_assert_msg(s == cases[i].bits, "%s: %#x", cases[i].name, s);
+		/* And what the table prints is one of them. */
+		if (strcmp(cases[i].name, "Listening") != 0 &&
+		    strcmp(cases[i].name, "Time-Wait") != 0 &&
+		    strcmp(cases[i].name, "estab") != 0) {
+			unsigned int st = (unsigned int)__builtin_ctz(s);
+
+			ck_assert_str_eq(sock_state_name(st), cases[i].name);
+		}
+	}
 }
 END_TEST
 
@@ -108,6 +154,13 @@ static const struct {
 	int ret;
 	uint16_t port;
 } port_cases[] = {
+	{ ":22", 0, 22 },
+	{ ":", -EINVAL, 0 },
+	{ "ssh", 0, 22 }, /* /etc/services (netbase) */
+	{ ":https", 0, 443 },
+	{ "domain", 0, 53 },
+	{ "no-such-service", -EINVAL, 0 },
+	{ "22,80", -EINVAL, 0 },
 	{ "0", 0, 0 },
 	{ "22", 0, 22 },
 	{ "65535", 0, 65535 },
@@ -118,14 +171,13 @@ static const struct {
 	{ "+22", -EINVAL, 0 },
 	{ " 22", -EINVAL, 0 },
 	{ "22x", -EINVAL, 0 },
-	{ "ssh", -EINVAL, 0 },
 	{ "", -EINVAL, 0 },
 };
 
 START_TEST(test_port)
 {
 	uint16_t port = 4242;
-	int ret = filter_parse_port(port_cases[_i].text, &port);
+	int ret = filter_parse_port(port_cases[_i].text, "tcp", &port);
 
 	ck_assert_msg(ret == port_cases[_i].ret, "'%s': %d, want %d",
 	    port_cases[_i].text, ret, port_cases[_i].ret);
@@ -261,7 +313,7 @@ START_TEST(test_mode_states)
 	/* LISTEN, CLOSE and bound-inactive (bit 13, reported as CLOSE). */
 	const uint32_t lc = BIT(TCP_LISTEN) | BIT(TCP_CLOSE) | BIT(13);
 
-	ck_assert_uint_eq(filter_mode_states(0), 0x3ffeU);
+	ck_assert_uint_eq(filter_mode_states(0), 0);
 	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_DUAL)), lc);
 	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V6ONLY)), lc);
 	ck_assert_uint_eq(
@@ -275,29 +327,124 @@ START_TEST(test_mode_states)
 }
 END_TEST
 
-START_TEST(test_wants_family)
+/* Host conditions: ss's "*", brackets, ports. */
+static const struct {
+	const char *text;
+	int ret;
+	int family, len;
+	const char *addr;
+	int port;
+} host_cases[] = {
+	{ "*", 0, AF_UNSPEC, 0, NULL, -1 },
+	{ "*:22", 0, AF_UNSPEC, 0, NULL, 22 },
+	{ ":ssh", 0, AF_UNSPEC, 0, NULL, 22 },
+	{ "10.0.0.0/8", 0, AF_INET, 8, "10.0.0.0", -1 },
+	{ "10.0.0.0/8:22", 0, AF_INET, 8, "10.0.0.0", 22 },
+	{ "10.1.2.3:https", 0, AF_INET, 32, "10.1.2.3", 443 },
+	{ "[::1]", 0, AF_INET6, 128, "::1", -1 },
+	{ "[::1]:443", 0, AF_INET6, 128, "::1", 443 },
+	{ "[2001:db8::]/32", 0, AF_INET6, 32, "2001:db8::", -1 },
+	{ "[2001:db8::/32]:80", 0, AF_INET6, 32, "2001:db8::", 80 },
+	{ "[2001:db8::]/32:80", 0, AF_INET6, 32, "2001:db8::", 80 },
+	/* Unbracketed IPv6 takes no port: the last group is address. */
+	{ "2001:db8::22", 0, AF_INET6, 128, "2001:db8::22", -1 },
+	{ "::ffff:10.0.0.0/104", 0, AF_INET6, 104, "::ffff:10.0.0.0", -1 },
+	{ "10.0.0.0/33", -ERANGE, 0, 0, NULL, 0 },
+	{ "10.0.0.0/8:99999", -ENOENT, 0, 0, NULL, 0 },
+	{ "10.0.0.0/8:", -ENOENT, 0, 0, NULL, 0 },
+	{ "[::1]:nosuch", -ENOENT, 0, 0, NULL, 0 },
+	{ "[::1", -EINVAL, 0, 0, NULL, 0 },
+	{ "[::1]x", -EINVAL, 0, 0, NULL, 0 },
+	{ "", -EINVAL, 0, 0, NULL, 0 },
+	{ "abc", -EINVAL, 0, 0, NULL, 0 },
+	{ "[10.0.0.1]", 0, AF_INET, 32, "10.0.0.1", -1 },
+};
+
+START_TEST(test_host)
+{
+	struct filter_prefix p;
+	int32_t port = 4242;
+	uint8_t want[16] = { 0 };
+	int ret = filter_parse_host(host_cases[_i].text, "tcp", &p, &port);
+
+	ck_assert_msg(ret == host_cases[_i].ret, "'%s': %d, want %d",
+	    host_cases[_i].text, ret, host_cases[_i].ret);
+	if (ret != 0) {
+		ck_assert_int_eq(port, 4242);
+		return;
+	}
+	ck_assert_int_eq(p.family, host_cases[_i].family);
+	ck_assert_int_eq(p.len, host_cases[_i].len);
+	ck_assert_int_eq(port, host_cases[_i].port);
+	if (host_cases[_i].addr != NULL) {
+		ck_assert_int_eq(
+		    inet_pton(p.family, host_cases[_i].addr, want), 1);
+		ck_assert(memcmp(p.addr, want, 16) == 0);
+	}
+}
+END_TEST
+
+static void
+parse(struct filter *f, const char *text)
+{
+	struct ssfilter_error e;
+
+	memset(f, 0, sizeof(f[0]));
+	ck_assert_msg(ssfilter_parse(f, text, NULL, &e) == 0,
+	    "'%s': column %u: %s", text, e.column, e.msg);
+}
+
+/* Bound-inactive TCP sockets (bit 13) are unconnected too. */
+#define LC (BIT(TCP_LISTEN) | BIT(TCP_CLOSE) | BIT(13))
+#define ALL 0x3ffeU
+
+/*
+ * The states an expression can hold in, per family: what query.c asks
+ * for and what decides that a filter can never match.
+ */
+static const struct {
+	const char *text;
+	uint32_t inet, inet6;
+} states_cases[] = {
+	{ "sport = :22", ALL, ALL },
+	/* Listeners and unconnected sockets have peer port 0. */
+	{ "dport = :22", ALL & ~LC, ALL & ~LC },
+	{ "dport = :0", LC, LC },
+	{ "dport != :0", ALL & ~LC, ALL & ~LC },
+	{ "not dport = :22", ALL, ALL },
+	{ "dport >= :1", ALL & ~LC, ALL & ~LC },
+	{ "dport < :1", LC, LC },
+	{ "dport <= :65535", ALL, ALL },
+	{ "dst *:22", ALL & ~LC, ALL & ~LC },
+	{ "mode v4", ALL, 0 },
+	{ "mode dual", 0, LC },
+	{ "mode v6only or mode dual", 0, LC },
+	{ "mode dual or sport = :22", ALL, ALL },
+	{ "mode dual and dport = :22", 0, 0 },
+	{ "mode v4 and mode dual", 0, 0 },
+	{ "not mode v4", 0, ALL },
+	{ "not mode dual", ALL, ALL },
+	{ "not not mode dual", 0, LC },
+	{ "mode mapped", 0, ALL },
+	{ "v6only", 0, LC },
+	{ "not v6only", ALL, ALL },
+	{ "src 2001:db8::/32", 0, ALL },
+	{ "src 10.0.0.0/8", ALL, ALL },
+	{ "not src 2001:db8::/32", ALL, ALL },
+	{ "mode v4,v6,v6only,dual,mapped", ALL, ALL },
+};
+
+START_TEST(test_states_analysis)
 {
 	struct filter f;
 
-	memset(&f, 0, sizeof(f));
-	ck_assert(filter_wants_family(&f, AF_INET));
-	ck_assert(filter_wants_family(&f, AF_INET6));
-	f.modes = BIT(SOCK_MODE_V4);
-	ck_assert(filter_wants_family(&f, AF_INET));
-	ck_assert(!filter_wants_family(&f, AF_INET6));
-	f.modes = BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED);
-	ck_assert(!filter_wants_family(&f, AF_INET));
-	ck_assert(filter_wants_family(&f, AF_INET6));
-	/* IPv4 prefixes can match both (mapped); IPv6 ones only AF_INET6. */
-	f.modes = 0;
-	f.srcs[f.nsrcs++] = prefix("10.0.0.0/8");
-	ck_assert(filter_wants_family(&f, AF_INET));
-	ck_assert(filter_wants_family(&f, AF_INET6));
-	f.dsts[f.ndsts++] = prefix("2001:db8::/32");
-	ck_assert(!filter_wants_family(&f, AF_INET));
-	ck_assert(filter_wants_family(&f, AF_INET6));
-	f.dsts[f.ndsts++] = prefix("192.0.2.0/24");
-	ck_assert(filter_wants_family(&f, AF_INET));
+	parse(&f, states_cases[_i].text);
+	ck_assert_msg(filter_states(&f, AF_INET) == states_cases[_i].inet,
+	    "%s (AF_INET): %#x", states_cases[_i].text,
+	    filter_states(&f, AF_INET));
+	ck_assert_msg(filter_states(&f, AF_INET6) == states_cases[_i].inet6,
+	    "%s (AF_INET6): %#x", states_cases[_i].text,
+	    filter_states(&f, AF_INET6));
 }
 END_TEST
 
@@ -342,7 +489,7 @@ START_TEST(test_match)
 	memset(&f, 0, sizeof(f));
 	ck_assert(filter_match(&f, &l4) && filter_match(&f, &mapped));
 
-	f.modes = BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED);
+	parse(&f, "mode dual,mapped");
 	ck_assert(!filter_match(&f, &l4));
 	ck_assert(filter_match(&f, &dual));
 	ck_assert(!filter_match(&f, &only));
@@ -358,53 +505,70 @@ START_TEST(test_match)
 	ck_assert(filter_match(&f, &req));
 	ck_assert(!filter_match(&f, &mapped));
 
-	/* Ports: ORed within a kind, ANDed across kinds. */
-	memset(&f, 0, sizeof(f));
-	f.sports[f.nsports++] = 22;
-	f.sports[f.nsports++] = 3128;
+	parse(&f, "( sport = :22 or sport = :3128 )");
 	ck_assert(filter_match(&f, &l4) && filter_match(&f, &dual));
 	ck_assert(filter_match(&f, &mapped) && !filter_match(&f, &only));
-	f.dports[f.ndports++] = 40000;
+	parse(&f, "( sport = :22 or sport = :3128 ) and dport = :40000");
 	ck_assert(filter_match(&f, &mapped));
 	ck_assert(!filter_match(&f, &l4) && !filter_match(&f, &req));
 
-	/* An IPv4 --dst finds the IPv4 clients of the dual listener. */
-	memset(&f, 0, sizeof(f));
-	f.dsts[f.ndsts++] = prefix("10.9.0.0/16");
+	/* An IPv4 dst finds the IPv4 clients of the dual listener. */
+	parse(&f, "dst 10.9.0.0/16");
 	ck_assert(filter_match(&f, &mapped));
 	ck_assert(!filter_match(&f, &req) && !filter_match(&f, &v6));
-	f.dsts[f.ndsts++] = prefix("2001:db8::/32");
+	parse(&f, "dst 10.9.0.0/16 or dst 2001:db8::/32");
 	ck_assert(filter_match(&f, &mapped) && filter_match(&f, &v6));
 	ck_assert(!filter_match(&f, &l4));
-	f.srcs[f.nsrcs++] = prefix("10.0.0.1");
+	parse(&f, "( dst 10.9.0.0/16 or dst 2001:db8::/32 ) src 10.0.0.1");
 	ck_assert(filter_match(&f, &mapped) && !filter_match(&f, &v6));
+
+	/* The policy of the README: dual, except on 22 and 443. */
+	parse(&f, "mode dual and not ( sport = :22 or sport = :https )");
+	ck_assert(filter_match(&f, &dual));
+	ck_assert(!filter_match(&f, &only) && !filter_match(&f, &l4));
+	dual.local_port = 443;
+	ck_assert(!filter_match(&f, &dual));
+	/* Ranges, v6only. */
+	parse(&f, "sport < :1024");
+	ck_assert(filter_match(&f, &l4) && !filter_match(&f, &mapped));
+	parse(&f, "sport > :443");
+	ck_assert(!filter_match(&f, &only) && filter_match(&f, &mapped));
+	parse(&f, "v6only");
+	ck_assert(filter_match(&f, &only) && !filter_match(&f, &dual));
+	ck_assert(!filter_match(&f, &l4) && !filter_match(&f, &v6));
 }
 END_TEST
 
-/* Each kind of option alone makes the filter non-empty. */
+/* A state or an expression makes the filter non-empty. */
 START_TEST(test_is_empty)
 {
 	struct filter f;
 
 	memset(&f, 0, sizeof(f));
 	ck_assert(filter_is_empty(&f));
-	f.modes = FILTER_MODE(SOCK_MODE_DUAL);
-	ck_assert(!filter_is_empty(&f));
-	memset(&f, 0, sizeof(f));
 	f.states = 1U << 10;
 	ck_assert(!filter_is_empty(&f));
-	memset(&f, 0, sizeof(f));
-	f.nsports = 1;
+	parse(&f, "sport = :1");
 	ck_assert(!filter_is_empty(&f));
+}
+END_TEST
+
+/* The arena is bounded: filter_add() says when it is full. */
+START_TEST(test_arena)
+{
+	struct filter f;
+	struct filter_node n;
+	int i, last = 0;
+
 	memset(&f, 0, sizeof(f));
-	f.ndports = 1;
-	ck_assert(!filter_is_empty(&f));
-	memset(&f, 0, sizeof(f));
-	f.nsrcs = 1;
-	ck_assert(!filter_is_empty(&f));
-	memset(&f, 0, sizeof(f));
-	f.ndsts = 1;
-	ck_assert(!filter_is_empty(&f));
+	memset(&n, 0, sizeof(n));
+	n.kind = FILTER_V6ONLY;
+	for (i = 0; i < FILTER_MAX_NODES; i++) {
+		last = filter_add(&f, &n);
+		ck_assert_int_eq(last, i);
+	}
+	ck_assert_int_eq(filter_add(&f, &n), -ENOSPC);
+	ck_assert_int_eq(filter_add_op(&f, FILTER_NOT, last, 0), -ENOSPC);
 }
 END_TEST
 
@@ -419,6 +583,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("states");
 	tcase_add_test(tc, test_states);
+	tcase_add_test(tc, test_states_as_printed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ports");
 	tcase_add_loop_test(tc, test_port, 0, N(port_cases));
@@ -432,12 +597,16 @@ main(void)
 	tc = tcase_create("mode_states");
 	tcase_add_test(tc, test_mode_states);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("wants_family");
-	tcase_add_test(tc, test_wants_family);
+	tc = tcase_create("hosts");
+	tcase_add_loop_test(tc, test_host, 0, N(host_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("states_analysis");
+	tcase_add_loop_test(tc, test_states_analysis, 0, N(states_cases));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("match");
 	tcase_add_test(tc, test_match);
 	suite_add_tcase(s, tc);
 	check_add(s, "is_empty", test_is_empty);
+	check_add(s, "arena", test_arena);
 	return check_run(s);
 }

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,6 +17,7 @@
 #include "check_suite.h"
 #include "protos.h"
 #include "query.h"
+#include "ssfilter.h"
 #include "sock.h"
 
 START_TEST(test_states)
@@ -76,10 +79,20 @@ END_TEST
 
 #define LISTEN_CLOSE ((1U << 10) | (1U << 7))
 
+static void
+parse(struct options *o, const char *text)
+{
+	struct ssfilter_error e;
+
+	memset(&o->filter, 0, sizeof(o->filter));
+	ck_assert_msg(ssfilter_parse(&o->filter, text, NULL, &e) == 0, "%s: %s",
+	    text, e.msg);
+}
+
 /* The filters narrow families and states and bring bytecode. */
 START_TEST(test_plan_filters)
 {
-	struct options o = { .tcp = true,
+	static struct options o = { .tcp = true,
 		.udp = true,
 		.inet = true,
 		.inet6 = true,
@@ -88,45 +101,44 @@ START_TEST(test_plan_filters)
 	struct query_bc bc;
 	size_t i;
 
-	/* -m v4: no AF_INET6 dump, no program. */
-	o.filter.modes = 1U << SOCK_MODE_V4;
+	/* mode v4: no AF_INET6 dump, no program. */
+	parse(&o, "mode v4");
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET);
 		ck_assert_ptr_null(steps[i].bytecode);
-		/* TCP first, with bound-inactive sockets (bit 13). */
-		ck_assert_uint_eq(steps[i].states, i == 0 ? 0x3ffe : 0x1ffe);
 	}
+	/* TCP with bound-inactive sockets (bit 13); UDP is ESTAB or CLOSE. */
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
+	ck_assert_uint_eq(steps[1].states, (1U << 1) | (1U << 7));
 
-	/* -m dual: AF_INET6 only, LISTEN and CLOSE only, a program. */
-	o.filter.modes = 1U << SOCK_MODE_DUAL;
+	/* mode dual: AF_INET6 only, LISTEN and CLOSE only, a program. */
+	parse(&o, "mode dual");
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+	/* TCP: LISTEN, CLOSE and bound-inactive; UDP: no LISTEN. */
+	ck_assert_uint_eq(steps[0].states, LISTEN_CLOSE | (1U << 13));
+	ck_assert_uint_eq(steps[1].states, 1U << 7);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET6);
-		ck_assert_uint_eq(
-		    steps[i].states, LISTEN_CLOSE | (i == 0 ? 1U << 13 : 0));
 		ck_assert_ptr_eq(steps[i].bytecode, bc.prog[1]);
 		ck_assert_uint_eq(steps[i].bytecode_len, 48);
 	}
-	/* -l -t -m dual: the view narrows it further. */
+	/* -l -t mode dual: the view narrows it further. */
 	o.udp = false;
 	o.view = CLI_VIEW_LISTENING;
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 1);
 	ck_assert_uint_eq(steps[0].states, 1U << 10);
 	o.udp = true;
 
-	/* -m dual,mapped: every state (mapped ones are anywhere). */
+	/* mode dual,mapped: every state (mapped ones are anywhere). */
 	o.view = CLI_VIEW_ALL;
-	o.filter.modes |= 1U << SOCK_MODE_MAPPED;
+	parse(&o, "mode dual,mapped");
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	ck_assert_uint_eq(steps[0].states, 0x3ffe);
-	ck_assert_uint_eq(steps[1].states, 0x1ffe);
 
-	/* --state replaces the view; an IPv6 --src drops AF_INET. */
-	memset(&o.filter, 0, sizeof(o.filter));
+	/* --state replaces the view; an IPv6 src drops AF_INET. */
+	parse(&o, "src 2001:db8::/32");
 	o.filter.states = 1U << 1;
-	o.filter.nsrcs = 1;
-	o.filter.srcs[0].family = AF_INET6;
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(steps[i].family, AF_INET6);
@@ -134,18 +146,37 @@ START_TEST(test_plan_filters)
 		ck_assert_ptr_nonnull(steps[i].bytecode);
 	}
 
-	/* --sport: a program for each family, the same for both protocols. */
-	memset(&o.filter, 0, sizeof(o.filter));
-	o.filter.sports[o.filter.nsports++] = 22;
+	/* sport: a program for each family, the same for both protocols. */
+	parse(&o, "sport = :22");
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
 	ck_assert_ptr_eq(steps[0].bytecode, bc.prog[0]);
 	ck_assert_ptr_eq(steps[1].bytecode, bc.prog[1]);
 	ck_assert_ptr_eq(steps[2].bytecode, bc.prog[0]);
 	ck_assert_uint_eq(steps[0].bytecode_len, 8);
 
-	/* -m v6only in the default view: nothing can match. */
-	memset(&o.filter, 0, sizeof(o.filter));
-	o.filter.modes = 1U << SOCK_MODE_V6ONLY;
+	/* A peer port: no listeners asked for. */
+	parse(&o, "dport = :22");
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	ck_assert_uint_eq(steps[0].states, 0x1ffe & ~LISTEN_CLOSE);
+	ck_assert_uint_eq(steps[2].states, 1U << 1);
+
+	/* Too long a program: none, user space filters alone. */
+	{
+		char text[8192] = "src ::1";
+		int k;
+
+		for (k = 0; k < 150; k++)
+			snprintf(text + strlen(text),
+			    sizeof(text) - strlen(text), " or src 2001:db8::%x",
+			    k);
+		parse(&o, text);
+		ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 2);
+		ck_assert_ptr_null(steps[0].bytecode);
+		ck_assert_int_eq(steps[0].family, AF_INET6);
+	}
+
+	/* mode v6only in the default view: nothing can match. */
+	parse(&o, "mode v6only");
 	o.view = CLI_VIEW_CONNECTED;
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 0);
 }
@@ -208,6 +239,87 @@ START_TEST(test_plan_loaded)
 }
 END_TEST
 
+/*
+ * Filters that can never match are refused, from the same analysis
+ * (issue 9; issue 11: -l --dport 22, --dport 0 without -l, -u --state
+ * time-wait, mode v4 and mode dual, -4 -m dual; -t --state unconn can
+ * match since issue 12: bound-inactive TCP sockets are CLOSE).
+ */
+static const struct {
+	const char *argv[8];
+	const char *message; /* NULL: accepted */
+} refusals[] = {
+	{ { "-l", "--dport", "22", NULL },
+	    "the filter can never match the listening sockets -l asks for" },
+	{ { "-l", "dport", "=", ":22", NULL },
+	    "the filter can never match the listening sockets -l asks for" },
+	{ { "--dport", "0", NULL },
+	    "the filter can never match the connected sockets listed by "
+	    "default (add -l or -a)" },
+	{ { "-u", "--state", "time-wait", NULL },
+	    "the filter can never match: no udp socket is ever in the states "
+	    "asked for (TIME-WAIT)" },
+	/* Bound-inactive TCP sockets are reported in CLOSE (issue 12). */
+	{ { "-t", "--state", "unconn", NULL }, NULL },
+	{ { "-u", "-l", "--state", "listen", NULL },
+	    "the filter can never match: no udp socket is ever in the states "
+	    "asked for (LISTEN)" },
+	{ { "-a", "mode v4 and mode dual", NULL },
+	    "the filter can never match: no AF_INET or AF_INET6 socket passes "
+	    "it" },
+	{ { "-4", "-m", "dual", "-l", NULL },
+	    "the filter can never match: no AF_INET (-4) socket passes it" },
+	{ { "--dual", "-4", NULL },
+	    "the filter can never match: no AF_INET (-4) socket passes it" },
+	{ { "-6", "-m", "v4", NULL },
+	    "the filter can never match: no AF_INET6 (-6) socket passes it" },
+	{ { "-4", "--src", "2001:db8::/32", NULL },
+	    "the filter can never match: no AF_INET (-4) socket passes it" },
+	{ { "-m", "dual", NULL },
+	    "the filter can never match the connected sockets listed by "
+	    "default (add -l or -a)" },
+	{ { "--state", "established", "-m", "dual", NULL },
+	    "the filter can never match in the states asked for (ESTAB)" },
+	{ { "-a", "sport = :1 and v6only and autobound", NULL },
+	    "filter: autobound cannot be combined with mode or v6only terms, "
+	    "nor in a filter too long for the kernel (only the kernel sees "
+	    "autobound, only dualstat the modes)" },
+	/* What can match is accepted. */
+	{ { "-l", "--sport", "22", NULL }, NULL },
+	{ { "--dport", "22", NULL }, NULL },
+	{ { "-l", "--dport", "0", NULL }, NULL },
+	{ { "-t", "--state", "time-wait", NULL }, NULL },
+	{ { "-u", "--state", "unconn", NULL }, NULL },
+	{ { "-a", "mode v4 or mode dual", NULL }, NULL },
+	{ { "-6", "-l", "-m", "dual", NULL }, NULL },
+	{ { "-l", "not dport = :22", NULL }, NULL },
+	{ { "-a", "autobound and sport >= :1024", NULL }, NULL },
+};
+
+START_TEST(test_refusals)
+{
+	char *argv[10], err[320] = "";
+	struct options o;
+	int argc = 0, ret;
+
+	argv[argc++] = (char *)"dualstat";
+	while (refusals[_i].argv[argc - 1] != NULL) {
+		argv[argc] = (char *)refusals[_i].argv[argc - 1];
+		argc++;
+	}
+	argv[argc] = NULL;
+	ck_assert_msg(
+	    cli_parse(argc, argv, &o, err, sizeof(err)) == 0, "%s", err);
+	ret = query_check(&o, err, sizeof(err));
+	if (refusals[_i].message == NULL) {
+		ck_assert_msg(ret == 0, "case %d refused: %s", _i, err);
+		return;
+	}
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert_str_eq(err, refusals[_i].message);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -216,6 +328,13 @@ main(void)
 	check_add(s, "states", test_states);
 	check_add(s, "plan", test_plan);
 	check_add(s, "plan with filters", test_plan_filters);
+	{
+		TCase *tc = tcase_create("refusals");
+
+		tcase_add_loop_test(tc, test_refusals, 0,
+		    (int)(sizeof(refusals) / sizeof(refusals[0])));
+		suite_add_tcase(s, tc);
+	}
 	check_add(s, "plan of loaded protocols", test_plan_loaded);
 	return check_run(s);
 }

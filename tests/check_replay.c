@@ -337,6 +337,104 @@ START_TEST(test_filter_in_user_space)
 }
 END_TEST
 
+/*
+ * A kernel that refuses the program (one without an op bc.c uses) answers
+ * -EINVAL before sending any socket: listing_plan_probe() finds out with
+ * an empty dump and drops the program, and user space filters alone,
+ * with the same rows (issue 9).
+ */
+struct old_kernel {
+	struct source inner;
+	int refused; /* requests with a program, refused */
+};
+
+static int
+old_kernel_dump(
+    void *impl, const struct diag_request *req, diag_msg_cb cb, void *data)
+{
+	struct old_kernel *k = impl;
+
+	if (req->bytecode != NULL) {
+		k->refused++;
+		return -EINVAL;
+	}
+	return source_dump(&k->inner, req, cb, data);
+}
+
+static void
+run_old_kernel(const char *const args[], struct run *r, int *refused)
+{
+	static const struct source_ops ops = { .dump = old_kernel_dump };
+	char *argv[8];
+	struct rawbuf rb;
+	struct options opts;
+	struct out_opts oo = { .header = true };
+	struct old_kernel k = { .refused = 0 };
+	struct source src = { .ops = &ops, .impl = &k };
+	struct listing_plan plan;
+	struct listing_sink sink = { 0 };
+	struct writer w;
+	struct replay *rp;
+	FILE *in, *out;
+	char err[128];
+	int argc = 0;
+
+	argv[argc++] = (char *)"dualstat";
+	while (args[argc - 1] != NULL) {
+		argv[argc] = (char *)args[argc - 1];
+		argc++;
+	}
+	argv[argc] = NULL;
+	memset(r, 0, sizeof(*r));
+	ck_assert_int_eq(cli_parse(argc, argv, &opts, err, sizeof(err)), 0);
+	build_valid(&rb);
+	in = fmemopen(rb.data, rb.len, "r");
+	rp = replay_new(in, r->msg, sizeof(r->msg));
+	ck_assert_ptr_nonnull(rp);
+	replay_source_init(&k.inner, rp);
+	out = open_memstream(&r->out, &r->outlen);
+	json_init(&w, out, &oo);
+	ck_assert_int_eq(writer_begin(&w), 0);
+	sink.w = &w;
+	listing_plan_init(&plan, &opts, replay_protocols(rp));
+	ck_assert_int_eq(listing_plan_probe(&plan, &src), 0);
+	r->ret = listing_run(&plan, &src, &sink, &r->res);
+	ck_assert_int_eq(writer_end(&w, &done), 0);
+	fclose(out);
+	replay_free(rp);
+	fclose(in);
+	*refused = k.refused;
+}
+
+START_TEST(test_fallback_without_program)
+{
+	static const char *const dual[] = { "-j", "-a", "mode dual", NULL };
+	static const char *const not_dual[] = { "-j", "-a", "not mode dual",
+		NULL };
+	static const char *const autob[] = { "-j", "-a", "autobound", NULL };
+	struct run r;
+	int refused;
+
+	run_old_kernel(dual, &r, &refused);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_int_eq(refused, 1); /* the AF_INET6 program, probed once */
+	ck_assert_uint_eq(r.res.rows, 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"local_port\":3128,"));
+	run_free(&r);
+	/* No program at all: nothing to fall back from. */
+	run_old_kernel(not_dual, &r, &refused);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_int_eq(refused, 0);
+	ck_assert_uint_eq(r.res.rows, 3);
+	run_free(&r);
+	/* autobound is the kernel's alone: no fallback, the error stays. */
+	run_old_kernel(autob, &r, &refused);
+	ck_assert_int_eq(r.ret, -EINVAL);
+	ck_assert_int_eq(refused, 1);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_missing_protocol)
 {
 	struct rawbuf rb;
@@ -917,6 +1015,7 @@ main(void)
 	check_add(s, "plan", test_plan);
 	check_add(s, "filtered", test_filtered);
 	check_add(s, "filter_in_user_space", test_filter_in_user_space);
+	check_add(s, "fallback_without_program", test_fallback_without_program);
 	check_add(s, "missing_protocol", test_missing_protocol);
 	check_add(s, "refused", test_refused);
 	check_add(s, "foreign", test_foreign);

@@ -34,7 +34,7 @@ check "dualstat: unknown option '-x' $hint" -x
 check "dualstat: unknown option '-z' $hint" -tz
 check "dualstat: unknown or ambiguous option '--bogus' $hint" --bogus
 check "dualstat: option '--json' takes no argument $hint" --json=1
-check "dualstat: unexpected argument 'state' $hint" state listening
+check "dualstat: filter: column 7: unknown state 'listen1' (ss names: established, listening, time-wait, connected, all...; or as the table shows them: ESTAB, LISTEN, UNCONN...) $hint" state listen1
 check "dualstat: -H/--no-header and -j/--json cannot be combined $hint" -jH
 check "dualstat: -N/--netns and --all-netns cannot be combined $hint" \
 	-N blue --all-netns
@@ -51,32 +51,67 @@ check "dualstat: --dst: '::ffff:1.2.3.4/200': $range $hint" \
 	--dst ::ffff:1.2.3.4/200
 check "dualstat: --src: 'abc' is not an IPv4 or IPv6 address or prefix $hint" \
 	--src abc
-check "dualstat: --sport: '65536' is not a port number (0-65535) $hint" \
+check "dualstat: --sport: '65536' is not a port number (0-65535) or a service name $hint" \
 	--sport 65536
-check "dualstat: --dport: '-1' is not a port number (0-65535) $hint" \
+check "dualstat: --dport: '-1' is not a port number (0-65535) or a service name $hint" \
 	--dport=-1
 check "dualstat: -m/--mode: unknown mode 'dual6' (modes: v4, v6, v6only, dual, mapped) $hint" \
 	-m v4,dual6
-check "dualstat: --state: unknown state 'estab' (ss names: established, listen, time-wait, connected, all...) $hint" \
-	--state estab
+check "dualstat: --state: unknown state 'estab1' (ss names: established, listen, time-wait, connected, all...; or as the table shows them: ESTAB, LISTEN, UNCONN...) $hint" \
+	--state estab1
 # A long bad name is shown whole up to 64 bytes, then cut with "...",
 # as every other quoted argument is (it was cut at 31 bytes, silently).
 a40=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 a64=$a40$(printf '%24s' '' | tr ' ' b)
 check "dualstat: -m/--mode: unknown mode '$a40' (modes: v4, v6, v6only, dual, mapped) $hint" \
 	-m "v4,$a40"
-check "dualstat: --state: unknown state '$a64...' (ss names: established, listen, time-wait, connected, all...) $hint" \
+check "dualstat: --state: unknown state '$a64...' (ss names: established, listen, time-wait, connected, all...; or as the table shows them: ESTAB, LISTEN, UNCONN...) $hint" \
 	--state "listen,${a64}cc"
-check "dualstat: -4 and -m dual can never match: those sockets are AF_INET6 (use -6 or drop -4) $hint" \
+# Filters that can never match (issues 9 and 11): refused from one
+# analysis, before any socket is opened.
+check "dualstat: the filter can never match: no AF_INET (-4) socket passes it" \
 	-4 -m dual -l
-check "dualstat: -4 and --dual can never match: those sockets are AF_INET6 (use -6 or drop -4) $hint" \
+check "dualstat: the filter can never match: no AF_INET (-4) socket passes it" \
 	--dual -4
-check "dualstat: -6 and -m v4 can never match: v4 sockets are AF_INET $hint" \
+check "dualstat: the filter can never match: no AF_INET6 (-6) socket passes it" \
 	-6 -m v4
-check "dualstat: -m dual matches only listening or unconnected sockets: add -l or -a $hint" \
+check "dualstat: the filter can never match the connected sockets listed by default (add -l or -a)" \
 	-m dual
+check "dualstat: the filter can never match the listening sockets -l asks for" \
+	-l --dport 22
+check "dualstat: the filter can never match the listening sockets -l asks for" \
+	--check -l 'dport = :22'
+check "dualstat: the filter can never match the connected sockets listed by default (add -l or -a)" \
+	--dport 0
+check "dualstat: the filter can never match: no udp socket is ever in the states asked for (TIME-WAIT)" \
+	-u --state time-wait
+check "dualstat: the filter can never match: no udp socket is ever in the states asked for (LISTEN)" \
+	-u --state listen
+check "dualstat: the filter can never match: no AF_INET or AF_INET6 socket passes it" \
+	--check -a 'mode v4 and mode dual'
+# A FILTER that does not parse: the token and its column.
+check "dualstat: filter: column 22: expected a port after 'sport =' $hint" \
+	-l 'mode dual and sport ='
+check "dualstat: filter: column 9: 'nosuch-svc' is neither a port number nor a service name $hint" \
+	'sport = nosuch-svc'
+printf '# policy\nmode dual and\n  not ( sport = :22 or\n' >"$out.policy"
+check "dualstat: filter file $out.policy: line 4, column 1: expected a term, not the end $hint" \
+	-l -F "$out.policy"
+: >"$out.policy"
+check "dualstat: -F $out.policy: empty file $hint" -l -F "$out.policy"
+rm -f "$out.policy"
 check "dualstat: --check and -s/--summary cannot be combined $hint" \
 	--check -s
+# The names the table prints are state names (issue 11): accepted, and
+# (without root) refused only later, for the socket, not as a state.
+for state in LISTEN ESTAB UNCONN TIME-WAIT SYN-RECV Time-Wait; do
+	"$DUALSTAT" --state "$state" --check -q -N dualstat-no-such-ns \
+		>/dev/null 2>"$err"
+	if grep -q 'unknown state' "$err"; then
+		echo "FAIL: --state $state refused: $(cat "$err")"
+		fail=1
+	fi
+done
 # A namespace argument with a newline and an escape stays on one line.
 check "dualstat: network namespace /nonexistent/a\\nb\\x1b[2J: No such file or directory" \
 	-N "$(printf '/nonexistent/a\nb\033[2J')"

@@ -14,7 +14,10 @@
  *     unfiltered output filtered afterwards);
  * and where ss has the same filter, ss selects the same sockets.  Every
  * kind of bytecode program bc_compile() emits is sent to the kernel, which
- * must accept it.
+ * must accept it.  Then random FILTER expressions (issue 9): 300 in ss's
+ * own terms, given to both ss -H and dualstat -H and compared socket by
+ * socket with each other and with this test's evaluator; 150 with mode
+ * and v6only terms, compared with the -a -j listing filtered here.
  */
 #include "config.h"
 
@@ -31,6 +34,7 @@
 #include "diag.h"
 #include "filter.h"
 #include "itest.h"
+#include "ssfilter.h"
 
 /* One socket of the population, as its making defines it. */
 struct sk {
@@ -147,6 +151,9 @@ run_ip(const char *const argv[])
 
 /* ---- this test's own matcher ---- */
 
+struct gen;
+static bool eval(const struct gen *g, const struct sk *s);
+
 #define MAXV 3
 /* Ports are kept plus one in struct fcase, so that 0 can mean "unused". */
 #define P(port) ((int)(port) + 1)
@@ -158,6 +165,7 @@ struct fcase {
 	const char *proto, *family; /* NULL: any */
 	int sports[MAXV], dports[MAXV]; /* P(port); 0: unused */
 	const char *srcs[MAXV], *dsts[MAXV];
+	const struct gen *expr; /* a FILTER, judged by eval() below */
 };
 
 static bool
@@ -243,7 +251,8 @@ selects(const struct fcase *c, const struct sk *s)
 	    (c->modes == NULL || in_list(c->modes, s->mode)) &&
 	    (c->states == NULL || in_list(c->states, s->state)) &&
 	    port_ok(c->sports, s->lport) && port_ok(c->dports, s->pport) &&
-	    addr_ok(c->srcs, s->laddr) && addr_ok(c->dsts, s->paddr);
+	    addr_ok(c->srcs, s->laddr) && addr_ok(c->dsts, s->paddr) &&
+	    (c->expr == NULL || eval(c->expr, s));
 }
 
 /* ---- running dualstat ---- */
@@ -263,12 +272,12 @@ args_text(const char *const args[], char *buf, size_t len)
 static char *
 run_json(const char *const args[], const char *what)
 {
-	const char *argv[20];
+	const char *argv[40];
 	char *out, *err;
 	size_t i;
 	int status;
 
-	for (i = 0; args[i] != NULL; i++)
+	for (i = 0; args[i] != NULL && i < 37; i++)
 		argv[i] = args[i];
 	argv[i++] = "-j";
 	argv[i] = NULL;
@@ -507,47 +516,49 @@ ok_cb(const struct nlmsghdr *nlh, void *data)
 static void
 check_kernel_accepts(void)
 {
-	static const char *const specs[][3] = {
-		/* modes, sport/dport, src/dst */
-		{ "mapped", NULL, NULL },
-		{ "dual", NULL, NULL },
-		{ "dual,mapped", NULL, NULL },
-		{ "v6", NULL, NULL },
-		{ "v6only,dual", NULL, NULL },
-		{ "v4", NULL, NULL }, /* on AF_INET6: the reject-all JMP */
-		{ NULL, "22", NULL },
-		{ NULL, NULL, "10.0.0.0/8" },
-		{ NULL, NULL, "2001:db8::/32" },
-		{ "dual,mapped", "22", "::ffff:10.0.0.0/104" },
+	/* Every op and layout bc.c emits, and the mode approximations. */
+	static const char *const specs[] = {
+		"mode mapped",
+		"mode dual",
+		"mode dual,mapped",
+		"mode v6",
+		"mode v6only,dual",
+		"mode v6,v6only",
+		"mode v4", /* on AF_INET6: the reject-all JMP */
+		"not mode dual and sport = :22",
+		"v6only or dport = :22",
+		"sport = :22 and dport = :22",
+		"sport >= :1024 or sport <= :22",
+		"dport > :1024 and dport < :2000",
+		"not ( sport != :22 or not dport = :0 )",
+		"src 10.0.0.0/8 or dst 10.0.0.0/8",
+		"src 2001:db8::/32 or dst 2001:db8::/32",
+		"src [::ffff:10.0.0.0/104]:22 and dst *:0",
+		"src [::1]:22 or dst 127.0.0.1:22",
+		"dev lo or not dev lo",
+		"autobound",
+		"not autobound and sport >= :1",
+		"mode dual,mapped and ( sport = :22 or src ::ffff:10.0.0.0/104 )",
 	};
 	struct diag *d = diag_new();
 	uint8_t bc[BC_MAX_LEN];
 	size_t i, kinds = 0;
-	char bad[16];
 	int family, proto;
 
 	if (d == NULL)
 		itest_fatal("diag_new: %s", strerror(errno));
 	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		struct filter f;
+		static struct filter f;
+		struct ssfilter_error e;
 
 		memset(&f, 0, sizeof(f));
-		if (specs[i][0] != NULL &&
-		    filter_parse_modes(specs[i][0], &f.modes, bad, sizeof(bad)))
-			itest_fatal("modes %s", specs[i][0]);
-		if (specs[i][1] != NULL) {
-			filter_parse_port(specs[i][1], &f.sports[f.nsports++]);
-			filter_parse_port(specs[i][1], &f.dports[f.ndports++]);
-		}
-		if (specs[i][2] != NULL) {
-			filter_parse_prefix(specs[i][2], &f.srcs[f.nsrcs++]);
-			filter_parse_prefix(specs[i][2], &f.dsts[f.ndsts++]);
-		}
+		if (ssfilter_parse(&f, specs[i], NULL, &e) != 0)
+			itest_fatal("%s: %s", specs[i], e.msg);
 		for (family = AF_INET; family <= AF_INET6;
 		     family += AF_INET6 - AF_INET) {
 			struct diag_request req = { .family = (uint8_t)family,
 				.states = 0x1ffe };
-			int len = bc_compile(&f, family, bc, sizeof(bc));
+			int len = bc_compile(&f, family, bc, sizeof(bc), NULL);
 
 			if (len <= 0)
 				continue;
@@ -561,17 +572,399 @@ check_kernel_accepts(void)
 				    proto == 0 ? IPPROTO_TCP : IPPROTO_UDP;
 				ret = diag_dump(d, &req, ok_cb, NULL);
 				itest_check(ret == 0,
-				    "kernel refused the program for %s %s %s "
+				    "kernel refused the program for '%s' "
 				    "(family %d, %d bytes): %s",
-				    specs[i][0] ? specs[i][0] : "-",
-				    specs[i][1] ? specs[i][1] : "-",
-				    specs[i][2] ? specs[i][2] : "-", family,
-				    len, strerror(-ret));
+				    specs[i], family, len, strerror(-ret));
 			}
 		}
 	}
-	itest_check(kinds >= 15, "only %zu programs sent", kinds);
+	itest_check(kinds >= 30, "only %zu programs sent", kinds);
 	diag_free(d);
+}
+
+/* ---- random FILTER expressions: against ss, and with mode terms ---- */
+
+enum gen_kind {
+	G_AND,
+	G_OR,
+	G_NOT,
+	G_SPORT,
+	G_DPORT,
+	G_SRC,
+	G_DST,
+	G_MODE,
+	G_V6ONLY
+};
+
+struct gen {
+	enum gen_kind kind;
+	int op; /* ports: 0 =, 1 !=, 2 <, 3 >, 4 <=, 5 >= */
+	unsigned int port; /* ports; SRC/DST: 0 any, else the port + 1 */
+	const char *prefix; /* SRC/DST: NULL for "*" */
+	unsigned int modes; /* bits in the order of mode_names[] */
+	struct gen *a, *b;
+};
+
+static const char *const mode_names[] = { "v4", "v6", "v6only", "dual",
+	"mapped" };
+static const char *const port_ops[] = { "=", "!=", "<", ">", "<=", ">=" };
+/* IPv6 in brackets, as ss wants it. */
+static const char *const prefixes[] = { "10.0.0.0/8", "127.0.0.1", "10.1.2.3",
+	"0.0.0.0/0", "[::/0]", "[::]", "[::1]", "[2001:db8::/32]",
+	"[2001:db8::1]", "[::ffff:127.0.0.0/104]", "127.0.0.0/8" };
+static uint16_t gen_ports[MAX_SK * 2 + 4];
+static size_t ngen_ports;
+
+#define GEN_MAX 48
+
+struct gen_pool {
+	struct gen g[GEN_MAX];
+	int n;
+};
+
+static struct gen *
+gen_tree(struct gen_pool *p, int depth, bool user_terms)
+{
+	struct gen *g = &p->g[p->n++];
+	int r = rand() % 100;
+
+	memset(g, 0, sizeof(*g));
+	if (depth > 0 && p->n < GEN_MAX - 6 && r < 45) {
+		g->kind = r < 20 ? G_AND : r < 38 ? G_OR : G_NOT;
+		g->a = gen_tree(p, depth - 1, user_terms);
+		if (g->kind != G_NOT)
+			g->b = gen_tree(p, depth - 1, user_terms);
+		return g;
+	}
+	r = rand() % (user_terms ? 100 : 70);
+	g->kind = r < 20 ? G_SPORT
+	    : r < 40	 ? G_DPORT
+	    : r < 55	 ? G_SRC
+	    : r < 70	 ? G_DST
+	    : r < 90	 ? G_MODE
+			 : G_V6ONLY;
+	g->op = rand() % 6;
+	g->port = gen_ports[(size_t)rand() % ngen_ports];
+	if (g->kind == G_SRC || g->kind == G_DST) {
+		g->prefix = rand() % 5 == 0
+		    ? NULL
+		    : prefixes[(size_t)rand() %
+			  (sizeof(prefixes) / sizeof(prefixes[0]))];
+		/* With a port now and then. */
+		g->port = rand() % 3 == 0 ? g->port + 1 : 0;
+		if (g->prefix == NULL && g->port == 0)
+			g->port = 1; /* "*:0" */
+	}
+	g->modes = 1U + (unsigned int)rand() % 31;
+	return g;
+}
+
+static void
+gen_app(char *buf, size_t len, const char *text)
+{
+	size_t used = strlen(buf);
+
+	snprintf(buf + used, len - used, "%s", text);
+}
+
+/* Writes g as ss filter text (words ss knows too). */
+static void
+gen_text(const struct gen *g, char *buf, size_t len)
+{
+	char t[96];
+	size_t m;
+	bool first = true;
+
+	switch (g->kind) {
+	case G_AND:
+	case G_OR:
+		gen_app(buf, len, "( ");
+		gen_text(g->a, buf, len);
+		gen_app(buf, len,
+		    g->kind == G_OR ? (rand() % 2 ? " or " : " || ")
+				    : (rand() % 2 ? " and " : " "));
+		gen_text(g->b, buf, len);
+		gen_app(buf, len, " )");
+		return;
+	case G_NOT:
+		gen_app(buf, len, rand() % 2 ? "not " : "! ");
+		gen_text(g->a, buf, len);
+		return;
+	case G_SPORT:
+	case G_DPORT:
+		snprintf(t, sizeof(t), "%s %s :%u",
+		    g->kind == G_SPORT ? "sport" : "dport", port_ops[g->op],
+		    g->port);
+		break;
+	case G_SRC:
+	case G_DST:
+		if (g->port != 0)
+			snprintf(t, sizeof(t), "%s %s:%u",
+			    g->kind == G_SRC ? "src" : "dst",
+			    g->prefix != NULL ? g->prefix : "*", g->port - 1);
+		else
+			snprintf(t, sizeof(t), "%s %s",
+			    g->kind == G_SRC ? "src" : "dst",
+			    g->prefix != NULL ? g->prefix : "*");
+		break;
+	case G_MODE:
+		snprintf(t, sizeof(t), "mode ");
+		for (m = 0; m < 5; m++)
+			if (g->modes & (1U << m)) {
+				snprintf(t + strlen(t), sizeof(t) - strlen(t),
+				    "%s%s", first ? "" : ",", mode_names[m]);
+				first = false;
+			}
+		break;
+	default:
+		snprintf(t, sizeof(t), "v6only");
+		break;
+	}
+	gen_app(buf, len, t);
+}
+
+static bool
+port_cmp(int op, unsigned int have, unsigned int want)
+{
+	switch (op) {
+	case 0:
+		return have == want;
+	case 1:
+		return have != want;
+	case 2:
+		return have < want;
+	case 3:
+		return have > want;
+	case 4:
+		return have <= want;
+	default:
+		return have >= want;
+	}
+}
+
+/* The test's evaluator, on the socket as the test made it. */
+static bool
+eval(const struct gen *g, const struct sk *s)
+{
+	const char *addr;
+	size_t m;
+
+	switch (g->kind) {
+	case G_AND:
+		return eval(g->a, s) && eval(g->b, s);
+	case G_OR:
+		return eval(g->a, s) || eval(g->b, s);
+	case G_NOT:
+		return !eval(g->a, s);
+	case G_SPORT:
+		return port_cmp(g->op, s->lport, g->port);
+	case G_DPORT:
+		return port_cmp(g->op, s->pport, g->port);
+	case G_MODE:
+		for (m = 0; m < 5; m++)
+			if ((g->modes & (1U << m)) &&
+			    strcmp(s->mode, mode_names[m]) == 0)
+				return true;
+		return false;
+	case G_V6ONLY:
+		/* Listeners on "::" with v6only, or on a specific address. */
+		return strcmp(s->mode, "v6only") == 0;
+	default:
+		break;
+	}
+	addr = g->kind == G_SRC ? s->laddr : s->paddr;
+	if (g->port != 0 &&
+	    g->port - 1 != (g->kind == G_SRC ? s->lport : s->pport))
+		return false;
+	if (g->prefix != NULL && g->prefix[0] == '[') {
+		char bare[64];
+
+		snprintf(bare, sizeof(bare), "%.*s", (int)strlen(g->prefix) - 2,
+		    g->prefix + 1);
+		return prefix_has(bare, addr);
+	}
+	return g->prefix == NULL || prefix_has(g->prefix, addr);
+}
+
+static bool eval_all(const struct sk *s, const char *text);
+
+/* Splits a filter text into words, as a shell would pass it to ss. */
+static size_t
+split_words(char *text, const char *argv[], size_t max)
+{
+	char *save = NULL, *t;
+	size_t n = 0;
+
+	for (t = strtok_r(text, " ", &save); t != NULL && n < max;
+	     t = strtok_r(NULL, " ", &save))
+		argv[n++] = t;
+	return n;
+}
+
+/*
+ * dualstat -a -H FILTER and ss -tuanH FILTER must list the same sockets,
+ * and the test's evaluator too; a refused filter must be one nothing can
+ * pass.  Returns the number of rows.
+ */
+static size_t
+check_random_ss(const char *text)
+{
+	char copy[4096], *out, *err, *ds, *dserr;
+	const char *ss_argv[256] = { "ss", "-tuanH" };
+	const char *ds_argv[256] = { "-a", "-H" };
+	size_t n, i, k, ss_rows = 0, ds_rows = 0, want = 0;
+	int status;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	n = split_words(copy, ss_argv + 2, 250);
+	ss_argv[n + 2] = NULL;
+	for (i = 0; i < n; i++)
+		ds_argv[i + 2] = ss_argv[i + 2];
+	ds_argv[n + 2] = NULL;
+	for (i = 0; i < npop; i++) {
+		pop[i].seen = 0;
+		if (eval_all(&pop[i], text))
+			want++;
+	}
+	if (itest_run_prog(ss_argv, &out, &err) != 0) {
+		itest_check(false, "ss '%s' failed: %s", text, err);
+		return 0;
+	}
+	status = itest_run(ds_argv, &ds, &dserr);
+	if (status == 2 && strstr(dserr, "can never match") != NULL) {
+		itest_check(want == 0 && out[0] == '\0',
+		    "'%s' refused, but %zu sockets match: %s", text, want,
+		    dserr);
+		goto done;
+	}
+	itest_check(
+	    status == 0, "dualstat -a '%s': exit %d: %s", text, status, dserr);
+	for (k = 0; k < 2; k++) {
+		const char *list = k == 0 ? out : ds;
+		size_t lines = itest_count_lines(list);
+
+		for (i = 0; i < lines; i++) {
+			char line[512], *tok[8], *save = NULL, *t;
+			size_t len, ntok = 0;
+			const char *l = itest_line(list, i, &len);
+			struct sk *s;
+
+			if (l == NULL || len >= sizeof(line))
+				continue;
+			memcpy(line, l, len);
+			line[len] = '\0';
+			for (t = strtok_r(line, " \t", &save);
+			     t != NULL && ntok < 8;
+			     t = strtok_r(NULL, " \t", &save))
+				tok[ntok++] = t;
+			if (ntok < 5)
+				continue;
+			/* ss: Netid State Recv-Q Send-Q Local Peer;
+			 * dualstat: Proto State Mode Local Peer. */
+			s = find(tok[0], ss_port(tok[ntok - 2]),
+			    ss_port(tok[ntok - 1]));
+			if (!itest_check(
+				s != NULL, "'%s': unknown row %s", text, l))
+				continue;
+			s->seen |= 1 << k;
+			if (k == 0)
+				ss_rows++;
+			else
+				ds_rows++;
+		}
+	}
+	for (i = 0; i < npop; i++) {
+		bool w = eval_all(&pop[i], text);
+
+		itest_check(pop[i].seen == (w ? 3 : 0),
+		    "'%s': %s %s %s:%u -> %s:%u (%s): ss %s, dualstat %s, "
+		    "test %s",
+		    text, pop[i].proto, pop[i].state, pop[i].laddr,
+		    pop[i].lport, pop[i].paddr, pop[i].pport, pop[i].mode,
+		    pop[i].seen & 1 ? "lists it" : "not",
+		    pop[i].seen & 2 ? "lists it" : "not",
+		    w ? "wants it" : "not");
+	}
+	itest_check(ss_rows == ds_rows, "'%s': ss %zu rows, dualstat %zu", text,
+	    ss_rows, ds_rows);
+done:
+	free(out);
+	free(err);
+	free(ds);
+	free(dserr);
+	return want;
+}
+
+/* The expression under test, for eval_all(). */
+static const struct gen *current;
+
+static bool
+eval_all(const struct sk *s, const char *text)
+{
+	(void)text;
+	return eval(current, s);
+}
+
+static void
+check_random(const char *all)
+{
+	struct gen_pool pool;
+	char text[4096];
+	size_t i, k, nonempty = 0;
+
+	for (i = 0; i < npop; i++) {
+		gen_ports[ngen_ports++] = pop[i].lport;
+		gen_ports[ngen_ports++] = pop[i].pport;
+	}
+	gen_ports[ngen_ports++] = 1024;
+	gen_ports[ngen_ports++] = 65535;
+	srand(9);
+	/* ss's own terms, against ss. */
+	for (k = 0; k < 300; k++) {
+		memset(&pool, 0, sizeof(pool));
+		current = gen_tree(&pool, 1 + rand() % 4, false);
+		text[0] = '\0';
+		gen_text(current, text, sizeof(text));
+		if (check_random_ss(text) > 0)
+			nonempty++;
+	}
+	itest_check(
+	    nonempty >= 100, "only %zu of 300 ss filters matched", nonempty);
+	/* With mode and v6only terms, against -a -j filtered here. */
+	for (k = 0; k < 150; k++) {
+		struct fcase c;
+		const char *argv[260];
+		char *out, *err;
+		size_t n, want = 0;
+		int status;
+
+		memset(&pool, 0, sizeof(pool));
+		memset(&c, 0, sizeof(c));
+		current = gen_tree(&pool, 1 + rand() % 4, true);
+		text[0] = '\0';
+		gen_text(current, text, sizeof(text));
+		c.expr = current;
+		for (i = 0; i < npop; i++)
+			want += eval(current, &pop[i]);
+		argv[0] = "-a";
+		argv[1] = text;
+		argv[2] = NULL;
+		if (want > 0) {
+			c.args[0] = "-a";
+			c.args[1] = text;
+			check_case(&c, all);
+			continue;
+		}
+		/* Nothing matches: refused (exit 2) or an empty list. */
+		status = itest_run(argv, &out, &err);
+		n = itest_count_lines(out);
+		itest_check(
+		    (status == 0 && n == 1) || (status == 2 && out[0] == '\0'),
+		    "'%s': nothing matches, but exit %d and %zu lines", text,
+		    status, n);
+		free(out);
+		free(err);
+	}
 }
 
 /* ---- --unmap, -s, --check ---- */
@@ -877,6 +1270,7 @@ main(void)
 		    itest_count_lines(all), npop);
 		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 			check_case(&cases[i], all);
+		check_random(all);
 		free(all);
 
 		check_summary(&cases[0], 0);
