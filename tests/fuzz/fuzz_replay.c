@@ -104,6 +104,7 @@ fuzz_listing(struct replay *rp, const char *view)
 	if (replay_check_plan(rp, plan.steps, plan.n, &bad) < 0)
 		return;
 	json_init(&w, devnull, &oo);
+	replay_source_init(&src, rp);
 	writer_begin(&w);
 	sink.w = &w;
 	ret = listing_run(&plan, &src, &sink, &res);
