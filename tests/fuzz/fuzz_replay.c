@@ -33,6 +33,8 @@
 
 /* A listing told it was complete, as scope.c tells it. */
 static const struct out_status done = { .complete = true };
+/* The namespace of a plain run: no name. */
+static const struct out_netns plain_ns = { .bindv6only = -1 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,8 +72,14 @@ fuzz_datagram(const uint8_t *data, size_t size)
 	if (size > sizeof(dgram))
 		return;
 	memcpy(dgram, data, size);
+	/* The writers are used as scope.c uses them: begun, one namespace,
+	 * ended (the table keeps its block of rows in between). */
 	table_init(&ctx.table, devnull, &oo);
 	json_init(&ctx.json, devnull, &oo);
+	writer_begin(&ctx.table);
+	writer_begin(&ctx.json);
+	writer_netns_begin(&ctx.table, &plain_ns);
+	writer_netns_begin(&ctx.json, &plain_ns);
 	/* The protocol only labels rows; take it from the input. */
 	ctx.protocol = size > 0 && (data[0] & 1) ? IPPROTO_UDP : IPPROTO_TCP;
 	/* The walk demands one seq and portid of every message: those of
@@ -79,6 +87,10 @@ fuzz_datagram(const uint8_t *data, size_t size)
 	if (size >= sizeof(struct nlmsghdr))
 		diag_walk(dgram, size, ((struct nlmsghdr *)dgram)->nlmsg_seq,
 		    ((struct nlmsghdr *)dgram)->nlmsg_pid, row_cb, &ctx);
+	writer_netns_end(&ctx.table, &done);
+	writer_netns_end(&ctx.json, &done);
+	writer_end(&ctx.table, &done);
+	writer_end(&ctx.json, &done);
 }
 
 static void
@@ -106,8 +118,10 @@ fuzz_listing(struct replay *rp, const char *view)
 	json_init(&w, devnull, &oo);
 	replay_source_init(&src, rp);
 	writer_begin(&w);
+	writer_netns_begin(&w, &plain_ns);
 	sink.w = &w;
 	ret = listing_run(&plan, &src, &sink, &res);
+	writer_netns_end(&w, &done);
 	writer_end(&w, &done);
 	if (ret == -EBADMSG)
 		abort(); /* replay_new() let a malformed file through */
