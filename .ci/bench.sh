@@ -9,7 +9,7 @@
 # namespace can be made (exit 77 from run.sh), it says so and passes, as
 # the integration tests skip.
 set -eu
-make tests/bench/popgen tests/bench/rawfloor tests/bench/benchtime
+make bench-tools
 rc=0
 BENCH_BUILDDIR=$PWD bash tests/bench/run.sh --smoke || rc=$?
 if [ "$rc" = 77 ]; then
