@@ -24,11 +24,17 @@ check_json() {
 }
 
 ## Churn: thousands of connections opened and closed while we list.
-pop_start churn 30
+# relpop closes its listeners when its time is up: give it far more than
+# the listings take (it is stopped after them), and check that it was
+# still there after each listing, or a slow machine reads as a listener
+# missing from a listing.
+pop_start churn 600
 runs=0
 while [ "$runs" -lt 15 ]; do
 	rc=0
 	timeout 60 "$DUALSTAT" -a -j >"$T/churn.json" 2>"$T/err" || rc=$?
+	pop_alive ||
+		fail "churn: the population ended before listing $((runs + 1))"
 	[ "$rc" -ne 124 ] || fail "churn: dualstat did not end in 60 s"
 	[ "$rc" -eq 0 ] || fail "churn: exit $rc: $(cat "$T/err")"
 	[ ! -s "$T/err" ] || fail "churn: stderr: $(cat "$T/err")"

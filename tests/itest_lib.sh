@@ -40,6 +40,15 @@ pop_start() {
 	[ "$line" = ready ] || fail "relpop $* did not start"
 }
 
+# pop_alive: the population has not exited (an exited one is a zombie
+# until pop_stop reaps it, which kill -0 cannot tell apart).
+pop_alive() {
+	local stat
+	stat=$(cat "/proc/$POP_PID/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
 pop_stop() {
 	local pid=$POP_PID fd=${POP[1]}
 	exec {fd}>&-
