@@ -100,8 +100,8 @@ itest_enter_netns(void)
 	close(fd);
 }
 
-static socklen_t
-make_addr(const char *addr, uint16_t port, struct sockaddr_storage *ss)
+socklen_t
+itest_sockaddr(const char *addr, uint16_t port, struct sockaddr_storage *ss)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
@@ -147,7 +147,7 @@ itest_bind_dev(
     int type, const char *addr, uint16_t port, int v6only, const char *dev)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_addr(addr, port, &ss);
+	socklen_t len = itest_sockaddr(addr, port, &ss);
 	int fd = new_socket(ss.ss_family, type, v6only);
 
 	if (dev != NULL &&
@@ -165,7 +165,7 @@ int
 itest_connect_v6only(int type, const char *addr, uint16_t port, int v6only)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_addr(addr, port, &ss);
+	socklen_t len = itest_sockaddr(addr, port, &ss);
 	int fd, i;
 
 	/*
@@ -196,7 +196,7 @@ void
 itest_wait_route(const char *addr)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_addr(addr, 9, &ss);
+	socklen_t len = itest_sockaddr(addr, 9, &ss);
 	int i, fd, ret = -1, error = 0;
 
 	/* A UDP connect() only looks the route up; nothing is sent. */

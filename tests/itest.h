@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* Exit status automake reads as "skipped". */
 #define ITEST_SKIP 77
@@ -30,6 +31,13 @@ unsigned int itest_failures(void);
 
 /* Ends the test: prints a summary, exits 0 or 1. */
 void itest_finish(const char *name) __attribute__((noreturn));
+
+/*
+ * Fills *ss with addr (IPv4 or IPv6, numeric) and port; returns its length.
+ * itest_fatal() on an address that is neither.
+ */
+socklen_t itest_sockaddr(
+    const char *addr, uint16_t port, struct sockaddr_storage *ss);
 
 /* Like itest_check(false, ...) followed by exit(1): for setup failures. */
 void itest_fatal(const char *fmt, ...)

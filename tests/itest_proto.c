@@ -46,27 +46,18 @@ skip(const char *part, const char *why)
 static int
 bound(int proto, const char *addr, uint16_t port, int v6only, bool listens)
 {
-	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in s4 = { .sin_family = AF_INET };
-	bool v6 = strchr(addr, ':') != NULL;
+	struct sockaddr_storage ss;
+	socklen_t len = itest_sockaddr(addr, port, &ss);
 	int fd, one = 1;
 
-	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, proto);
+	fd = socket(ss.ss_family, SOCK_STREAM, proto);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (v6 && v6only >= 0 &&
+	if (ss.ss_family == AF_INET6 && v6only >= 0 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)))
 		itest_fatal("IPV6_V6ONLY: %s", strerror(errno));
-	if (v6) {
-		inet_pton(AF_INET6, addr, &s6.sin6_addr);
-		s6.sin6_port = htons(port);
-	} else {
-		inet_pton(AF_INET, addr, &s4.sin_addr);
-		s4.sin_port = htons(port);
-	}
-	if ((v6 ? bind(fd, (struct sockaddr *)&s6, sizeof(s6))
-		: bind(fd, (struct sockaddr *)&s4, sizeof(s4))) < 0)
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
 		itest_fatal("bind %s: %s", addr, strerror(errno));
 	if (listens && listen(fd, 16) < 0)
 		itest_fatal("listen: %s", strerror(errno));
@@ -77,22 +68,13 @@ bound(int proto, const char *addr, uint16_t port, int v6only, bool listens)
 static int
 mptcp_connect(const char *addr, uint16_t port)
 {
-	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in s4 = { .sin_family = AF_INET };
-	bool v6 = strchr(addr, ':') != NULL;
-	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, MPTCP);
+	struct sockaddr_storage ss;
+	socklen_t len = itest_sockaddr(addr, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_STREAM, MPTCP);
 
 	if (fd < 0)
 		itest_fatal("MPTCP socket: %s", strerror(errno));
-	if (v6) {
-		inet_pton(AF_INET6, addr, &s6.sin6_addr);
-		s6.sin6_port = htons(port);
-	} else {
-		inet_pton(AF_INET, addr, &s4.sin_addr);
-		s4.sin_port = htons(port);
-	}
-	if ((v6 ? connect(fd, (struct sockaddr *)&s6, sizeof(s6))
-		: connect(fd, (struct sockaddr *)&s4, sizeof(s4))) < 0)
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
 		itest_fatal("connect %s: %s", addr, strerror(errno));
 	return fd;
 }
