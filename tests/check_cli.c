@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check_sock.h"
 #include "check_suite.h"
 #include "cli.h"
 #include "ssfilter.h"
@@ -348,45 +349,26 @@ static const struct {
 	    true, false, false, true, true },
 };
 
-/* Sockets to tell filters apart by. */
-static struct sock_entry
-sock(int family, int state, int v6only, const char *local, uint16_t lport,
-    const char *peer, uint16_t pport)
-{
-	struct sock_entry sk;
-
-	memset(&sk, 0, sizeof(sk));
-	sk.family = (uint8_t)family;
-	sk.protocol = 6;
-	sk.state = (uint8_t)state;
-	sk.v6only = (int8_t)v6only;
-	ck_assert_int_eq(inet_pton(family, local, sk.local_addr), 1);
-	ck_assert_int_eq(inet_pton(family, peer, sk.peer_addr), 1);
-	sk.local_port = lport;
-	sk.peer_port = pport;
-	sock_classify(&sk);
-	return sk;
-}
-
 /* Do f and g select the same sockets, among a varied few? */
 static void
 check_same(const struct filter *f, const struct filter *g, const char *what)
 {
 	struct sock_entry sks[] = {
-		sock(AF_INET, TCP_LISTEN, -1, "0.0.0.0", 22, "0.0.0.0", 0),
-		sock(AF_INET, TCP_ESTABLISHED, -1, "10.1.2.3", 80, "10.9.9.9",
-		    40000),
-		sock(AF_INET, TCP_ESTABLISHED, -1, "192.0.2.1", 22, "10.0.0.9",
-		    0),
-		sock(AF_INET6, TCP_LISTEN, 0, "::", 22, "::", 0),
-		sock(AF_INET6, TCP_LISTEN, 0, "::", 443, "::", 0),
-		sock(AF_INET6, TCP_LISTEN, 1, "::", 80, "::", 0),
-		sock(AF_INET6, TCP_LISTEN, -1, "::1", 22, "::", 0),
-		sock(AF_INET6, TCP_ESTABLISHED, -1, "::ffff:10.0.0.1", 22,
+		check_sock(
+		    AF_INET, TCP_LISTEN, -1, "0.0.0.0", 22, "0.0.0.0", 0),
+		check_sock(AF_INET, TCP_ESTABLISHED, -1, "10.1.2.3", 80,
+		    "10.9.9.9", 40000),
+		check_sock(AF_INET, TCP_ESTABLISHED, -1, "192.0.2.1", 22,
+		    "10.0.0.9", 0),
+		check_sock(AF_INET6, TCP_LISTEN, 0, "::", 22, "::", 0),
+		check_sock(AF_INET6, TCP_LISTEN, 0, "::", 443, "::", 0),
+		check_sock(AF_INET6, TCP_LISTEN, 1, "::", 80, "::", 0),
+		check_sock(AF_INET6, TCP_LISTEN, -1, "::1", 22, "::", 0),
+		check_sock(AF_INET6, TCP_ESTABLISHED, -1, "::ffff:10.0.0.1", 22,
 		    "::ffff:10.9.9.9", 40000),
-		sock(AF_INET6, TCP_ESTABLISHED, -1, "2001:db8::1", 80,
+		check_sock(AF_INET6, TCP_ESTABLISHED, -1, "2001:db8::1", 80,
 		    "2001:db8::2", 40000),
-		sock(AF_INET6, TCP_CLOSE, 0, "::", 53, "::", 0),
+		check_sock(AF_INET6, TCP_CLOSE, 0, "::", 53, "::", 0),
 	};
 	size_t i;
 
@@ -560,7 +542,7 @@ START_TEST(test_filters_differ)
 	static struct filter g;
 	int argc = make_argv(args, argv);
 	bool differ;
-	struct sock_entry sk = sock(AF_INET6, TCP_ESTABLISHED, -1,
+	struct sock_entry sk = check_sock(AF_INET6, TCP_ESTABLISHED, -1,
 	    "::ffff:10.0.0.1", 22, "::ffff:10.9.9.9", 40000);
 
 	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);

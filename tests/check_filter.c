@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check_sock.h"
 #include "check_suite.h"
 #include "filter.h"
 #include "ssfilter.h"
@@ -448,40 +449,20 @@ START_TEST(test_states_analysis)
 }
 END_TEST
 
-/* A classified socket. */
-static struct sock_entry
-sock(int family, int state, int v6only, const char *local, uint16_t lport,
-    const char *peer, uint16_t pport)
-{
-	struct sock_entry sk;
-
-	memset(&sk, 0, sizeof(sk));
-	sk.family = (uint8_t)family;
-	sk.protocol = 6;
-	sk.state = (uint8_t)state;
-	sk.v6only = (int8_t)v6only;
-	ck_assert_int_eq(inet_pton(family, local, sk.local_addr), 1);
-	ck_assert_int_eq(inet_pton(family, peer, sk.peer_addr), 1);
-	sk.local_port = lport;
-	sk.peer_port = pport;
-	sock_classify(&sk);
-	return sk;
-}
-
 START_TEST(test_match)
 {
-	struct sock_entry l4 = sock(AF_INET, TCP_LISTEN, -1, "0.0.0.0", 22,
-			      "0.0.0.0", 0),
-			  dual = sock(
+	struct sock_entry l4 = check_sock(AF_INET, TCP_LISTEN, -1, "0.0.0.0",
+			      22, "0.0.0.0", 0),
+			  dual = check_sock(
 			      AF_INET6, TCP_LISTEN, 0, "::", 3128, "::", 0),
-			  only =
-			      sock(AF_INET6, TCP_LISTEN, 1, "::", 443, "::", 0),
-			  mapped = sock(AF_INET6, TCP_ESTABLISHED, -1,
+			  only = check_sock(
+			      AF_INET6, TCP_LISTEN, 1, "::", 443, "::", 0),
+			  mapped = check_sock(AF_INET6, TCP_ESTABLISHED, -1,
 			      "::ffff:10.0.0.1", 3128, "::ffff:10.9.9.9",
 			      40000),
-			  v6 = sock(AF_INET6, TCP_ESTABLISHED, -1,
+			  v6 = check_sock(AF_INET6, TCP_ESTABLISHED, -1,
 			      "2001:db8::1", 443, "2001:db8::2", 50000),
-			  req = sock(AF_INET6, TCP_SYN_RECV, -1,
+			  req = check_sock(AF_INET6, TCP_SYN_RECV, -1,
 			      "::ffff:10.0.0.1", 3128, "::ffff:10.1.1.1",
 			      40001);
 	struct filter f;
