@@ -38,6 +38,10 @@ struct diag {
 	uint32_t seq;
 	diag_tap_cb tap;
 	void *tap_data;
+	/* diag_ifname()'s last answer: the rows bound to one device (a VRF,
+	 * say) come in runs, and each would ask the kernel again. */
+	unsigned int if_index; /* 0: none yet */
+	char if_name[IF_NAMESIZE];
 	uint8_t buf[DIAG_RECV_SIZE] __attribute__((aligned(8)));
 };
 
@@ -116,12 +120,18 @@ diag_ifname(struct diag *d, unsigned int index, char *name)
 {
 	struct ifreq ifr;
 
+	if (index != 0 && index == d->if_index) {
+		memcpy(name, d->if_name, IF_NAMESIZE);
+		return 0;
+	}
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_ifindex = (int)index;
 	if (ioctl(mnl_socket_get_fd(d->nl), SIOCGIFNAME, &ifr) < 0)
 		return -errno;
 	memcpy(name, ifr.ifr_name, IF_NAMESIZE);
 	name[IF_NAMESIZE - 1] = '\0';
+	memcpy(d->if_name, name, IF_NAMESIZE);
+	d->if_index = index;
 	return 0;
 }
 

@@ -60,7 +60,9 @@ int diag_dump(
  * interface index in the socket's network namespace: SIOCGIFNAME on the
  * sock_diag socket, which the kernel answers for the namespace the socket
  * was created in (net/socket.c, sock_do_ioctl(), dev_ioctl() with
- * sock_net()).  Returns 0 or -errno (-ENODEV: no such interface).
+ * sock_net()).  The last answer is kept and given again for the same
+ * index, without asking, for the rest of the run.  Returns 0 or -errno
+ * (-ENODEV: no such interface).  Not for two threads at once.
  */
 int diag_ifname(struct diag *d, unsigned int index, char *name);
 
