@@ -599,6 +599,10 @@ check_combination(const struct options *o, char *err, size_t errlen)
 		    err, errlen, "--check and -s/--summary cannot be combined");
 	if (o->quiet && !o->check)
 		return fail(err, errlen, "-q/--quiet needs --check");
+	if (o->replay != NULL && filter_needs_owners(&o->filter))
+		return fail(err, errlen,
+		    "--replay and the pid and process filter terms cannot be "
+		    "combined (a replay has no processes)");
 	if (o->processes && (o->summary || o->quiet))
 		return fail(err, errlen, "-p/--processes shows nothing with %s",
 		    o->summary ? "-s/--summary" : "-q/--quiet");

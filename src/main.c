@@ -462,7 +462,8 @@ main(int argc, char *argv[])
 	} else if (opts.dump_raw != NULL) {
 		open_record(&opts, sc.d[0], sc.protos, &rf);
 	}
-	if (opts.processes)
+	/* A pid or process term needs the owners as -p finds them. */
+	if (opts.processes || filter_needs_owners(&opts.filter))
 		pm = find_owners(&opts, &sc, &pst);
 	/* Only the listing is recorded: a replay answers each request from
 	 * the next section, and -p's first pass asks the same ones. */

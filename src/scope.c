@@ -301,7 +301,8 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
     const struct out_netns *ns, struct writer *w, struct procmap *collect,
     const struct procmap *procs)
 {
-	struct out_row base = { .procs = procs };
+	/* The owners are shown with -p; a filter may need them alone. */
+	struct out_row base = { .procs = s->opts->processes ? procs : NULL };
 	struct listing_sink sink = { .w = w,
 		.collect = collect,
 		.base = &base,
@@ -396,6 +397,7 @@ scope_list(struct scope *s, struct writer *w, const struct procmap *m)
 		res->listing.write_err = ret;
 		return ret;
 	}
+	s->plan.owners = m;
 	ret = pass(s, w, NULL, m);
 	status_of(&res->listing, ret, &st);
 	st.ns_total = res->ns_total;

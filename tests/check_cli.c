@@ -98,10 +98,10 @@ static const struct {
 	/* Words after the options are the FILTER. */
 	{ { "listen", NULL },
 	    "filter: column 1: unknown term 'listen' (terms: sport, dport, "
-	    "src, dst, dev, autobound, mode, v6only)" },
+	    "src, dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, user, pid, process)" },
 	{ { "-a", "--", "-l", NULL },
 	    "filter: column 1: unknown term '-l' (terms: sport, dport, src, "
-	    "dst, dev, autobound, mode, v6only)" },
+	    "dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, user, pid, process)" },
 	{ { "-j", "-H", NULL },
 	    "-H/--no-header and -j/--json cannot be combined" },
 	{ { "", NULL }, "filter: column 1: empty filter" },
@@ -221,7 +221,7 @@ static const struct {
 	{ { "--x\033[2J", NULL }, "unknown or ambiguous option '--x\\x1b[2J'" },
 	{ { "\xff\xfe", NULL },
 	    "filter: column 1: unknown term '\\xff\\xfe' (terms: sport, "
-	    "dport, src, dst, dev, autobound, mode, v6only)" },
+	    "dport, src, dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, user, pid, process)" },
 	{ { "src", "a\\b", NULL },
 	    "filter: column 5: 'a\\x5cb' is not an address, prefix or '*' "
 	    "(IPv6 with a port goes in brackets: [::1]:22)" },
