@@ -145,10 +145,10 @@ emit_row(struct writer *w, const struct out_row *row)
 	qns[0] = '\0';
 	if (w->ns.name != NULL)
 		fmt_quote(qns, w->ns.name, strlen(w->ns.name), 64);
-	snprintf(f->note, sizeof(f->note), "%s %s%s%s:%u %s%s%s",
+	snprintf(f->note, sizeof(f->note), "%s %s%s%s:%u%s%s%s%s",
 	    output_proto_name(sk->protocol), family == AF_INET6 ? "[" : "",
-	    addr, family == AF_INET6 ? "]" : "", sk->local_port, q,
-	    qns[0] != '\0' ? " netns " : "", qns);
+	    addr, family == AF_INET6 ? "]" : "", sk->local_port,
+	    q[0] != '\0' ? " " : "", q, qns[0] != '\0' ? " netns " : "", qns);
 	return 0;
 }
 
