@@ -80,11 +80,14 @@ cgroup_id(const char *path, uint64_t *id)
 	ret = cgroup_root(root, sizeof(root));
 	if (ret < 0)
 		return ret;
-	if (path[0] != '/' || strstr(path, "/../") != NULL ||
+	/* Relative or not, the path is under the root, as ss takes it;
+	 * ".." cannot climb out of it. */
+	if (strcmp(path, "..") == 0 || strncmp(path, "../", 3) == 0 ||
+	    strstr(path, "/../") != NULL ||
 	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
 		return -ENOENT;
-	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
-	    sizeof(full))
+	if ((size_t)snprintf(full, sizeof(full), "%s%s%s", root,
+		path[0] == '/' ? "" : "/", path) >= sizeof(full))
 		return -ENAMETOOLONG;
 	if (stat(full, &st) < 0)
 		return -errno;

@@ -27,7 +27,8 @@ int cgroup_root(char *root, size_t len);
 
 /*
  * Finds the id of the cgroup PATH (relative to the cgroup v2 root, as ss
- * takes it: "/system.slice/sshd.service"; "/" is the root cgroup).
+ * takes it: "/system.slice/sshd.service", or without the first '/'; "/"
+ * is the root cgroup; ".." never leaves the root).
  * Returns 0, -ENODEV without cgroup v2, -ENOENT or -ENOTDIR for a path
  * that is no cgroup, or another -errno.
  */

@@ -158,6 +158,42 @@ release other
 same "cgroup and uid" "$(ports "cgroup /$N-b and uid 0")" \
 	"$(printf 'tcp 7002\ntcp 7003')"
 
+## Seams: the terms under -N, --all-netns, -p, --dump-raw/--replay,
+## --metrics, --check, and with a dump failing half-way.
+want_b=$(printf 'tcp 7002\ntcp 7003\ntcp 7031')
+same "-N" "$(ports -N "${held_pid[b]}" "cgroup /$N-b")" "$want_b"
+# Every namespace of the host: ours holds the only sockets in our cgroup.
+same "--all-netns" "$("$DUALSTAT" -l -H --all-netns "cgroup /$N-b" \
+	2>/dev/null | awk '{ n = split($5, a, ":"); print $2, a[n] }' | sort)" \
+	"$want_b"
+"$DUALSTAT" -l -H -p "cgroup /$N-b and process sockpop" >"$T/p" 2>/dev/null
+[ "$(grep -c 'users:(("sockpop",pid=' "$T/p")" -eq 3 ] ||
+	fail "-p with owner terms: $(cat "$T/p")"
+# A recording keeps each socket's cgroup id: a replay answers alike.
+"$DUALSTAT" -l --dump-raw "$T/raw" >/dev/null 2>&1 || fail "--dump-raw"
+same "--replay" "$(ports --replay "$T/raw" "cgroup /$N-b or uid 65534")" \
+	"$want_b"
+expect_error 2 "replay and the pid and process filter terms cannot be" \
+	"$DUALSTAT" -l --replay "$T/raw" 'process sockpop'
+"$DUALSTAT" -l --metrics "cgroup /$N-b" >"$T/metrics" 2>"$T/err" ||
+	fail "--metrics with a cgroup term: $(cat "$T/err")"
+grep -q '^dualstat_sockets{.*mode="dual".*} 1$' "$T/metrics" ||
+	fail "--metrics with a cgroup term: $(grep '^dualstat_sockets' "$T/metrics")"
+# A dump that fails half-way is not "nothing found", whichever pass of a
+# process term it hits (the first, which finds the candidates, or the
+# listing).
+if command -v strace >/dev/null; then
+	for when in 1 2 3 4; do
+		rc=0
+		strace -f -o /dev/null -e trace=recvmsg \
+			-e inject=recvmsg:error=EIO:when=$when \
+			"$DUALSTAT" --check -q -l 'process dsowner-none' \
+			>/dev/null 2>&1 || rc=$?
+		[ "$rc" -eq 2 ] ||
+			fail "a dump failing at recvmsg $when: exit $rc, want 2"
+	done
+fi
+
 # --emit-policy: the baseline accepts what runs now.
 "$DUALSTAT" -l --dual --emit-policy >"$T/policy" 2>"$T/err" ||
 	fail "--emit-policy: $(cat "$T/err")"
