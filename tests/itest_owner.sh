@@ -20,6 +20,10 @@ fi
 N=dualstat-itest-$$
 mkdir "$CG/$N-a.service" 2>/dev/null || skip "cannot make a cgroup in $CG"
 mkdir "$CG/$N-a.service/sub" "$CG/$N-b" "$CG/$N-c.service"
+# A container as podman's systemd driver lays it out (netns.c labels it
+# podman:ID12), with an id of this run's own.
+CID=$(printf '%s' "$N" | sha256sum | cut -c1-64)
+mkdir "$CG/$N-machine.slice" "$CG/$N-machine.slice/libpod-$CID.scope"
 
 # hold NAME CGROUP [RUNAS...] -- SPEC...: sockpop SPEC... in CGROUP (a
 # path under $CG), maybe run through RUNAS (setpriv ...), its stdin a FIFO
@@ -63,7 +67,8 @@ cleanup() {
 	local k
 	for k in "${!held_fd[@]}"; do release "$k"; done
 	rmdir "$CG/$N-a.service/sub" "$CG/$N-a.service" "$CG/$N-b" \
-		"$CG/$N-c.service" 2>/dev/null || true
+		"$CG/$N-c.service" "$CG/$N-machine.slice/libpod-$CID.scope" \
+		"$CG/$N-machine.slice" 2>/dev/null || true
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -129,6 +134,15 @@ expect_error 2 "no cgroup '/$N-none' on this host" \
 check_status 0 -l "unit? $N-none"
 check_status 1 -l "unit? $N-none or unit $N-a"
 
+# container ID: its label, its 12-digit id, or the whole id.
+hold ctr "$N-machine.slice/libpod-$CID.scope" -- tcp-dual:[::]:7041
+same "container label" "$(ports "container podman:${CID:0:12}")" "tcp 7041"
+same "container id12" "$(ports "container ${CID:0:12}")" "tcp 7041"
+same "container id" "$(ports "container $CID")" "tcp 7041"
+expect_error 2 "no container '0000dead0000' on this host" \
+	"$DUALSTAT" -l 'container 0000dead0000'
+check_status 0 -l 'container? 0000dead0000'
+
 # uid N, user NAME: the socket's owner as the kernel reports it.
 same "user nobody" "$(ports 'user nobody')" "tcp 7031"
 same "uid 65534" "$(ports "uid $(id -u nobody)")" "tcp 7031"
@@ -144,7 +158,7 @@ POPOTHER=${held_pid[other]}
 same "pid" "$(ports "pid $POPOTHER")" "tcp 7004"
 same "process" "$(ports 'process dsowner-other')" "tcp 7004"
 same "process" "$(ports 'process sockpop and sport >= 7000')" \
-	"$(printf 'tcp 7001\ntcp 7002\ntcp 7003\ntcp 7021\ntcp 7031\nudp 7011')"
+	"$(printf 'tcp 7001\ntcp 7002\ntcp 7003\ntcp 7021\ntcp 7031\ntcp 7041\nudp 7011')"
 same "not process" "$(ports "cgroup /$N-b and not process sockpop")" \
 	"tcp 7004"
 check_status 1 -l 'process dsowner-other'
@@ -201,6 +215,8 @@ grep -q "unit? $N-a.service	# tcp \[::\]:7001 sockpop (pid " "$T/policy" ||
 	fail "no unit exception for :7001: $(cat "$T/policy")"
 grep -q "process sockpop and sport = :7002	# tcp \[::\]:7002 sockpop" \
 	"$T/policy" || fail "no process exception for :7002: $(cat "$T/policy")"
+grep -q "container? podman:${CID:0:12}	# tcp \[::\]:7041 sockpop" \
+	"$T/policy" || fail "no container exception for :7041: $(cat "$T/policy")"
 check_status 0 -l --dual -F "$T/policy"
 # Something new, under a new service: found.
 hold c "$N-c.service" -- tcp-dual:[::]:7005
@@ -232,7 +248,7 @@ POP=$T/bin/$evil hold evil "$N-b" -- tcp-dual:[::]:7006
 	fail "--emit-policy: $(cat "$T/err")"
 grep -q '^	or sport = :7006	# tcp \[::\]:7006 x\\x0a) or (# (pid ' \
 	"$T/policy2" || fail "the name is not escaped: $(cat -A "$T/policy2")"
-[ "$(grep -c . "$T/policy2")" -eq 6 ] ||
+[ "$(grep -c . "$T/policy2")" -eq 7 ] ||
 	fail "the policy has more lines than findings: $(cat -A "$T/policy2")"
 check_status 0 -l --dual -F "$T/policy2"
 release evil
