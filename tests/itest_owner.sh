@@ -30,7 +30,7 @@ mkdir "$CG/$N-machine.slice" "$CG/$N-machine.slice/libpod-$CID.scope"
 # held open here until release NAME closes it.
 declare -A held_pid held_fd
 hold() {
-	local name=$1 cg=$2 fd i
+	local name=$1 cg=$2 fd
 	local -a runas=()
 	shift 2
 	while [ "$1" != -- ]; do
@@ -50,7 +50,7 @@ hold() {
 	held_pid[$name]=$!
 	exec {fd}>"$T/$name.in"
 	held_fd[$name]=$fd
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q '^ready' "$T/$name.out" && return 0
 		sleep 0.05
 	done
@@ -97,9 +97,9 @@ check_status() {
 		fail "--check -q $*: exit $rc, want $want: $(cat "$T/err")"
 }
 
-hold a "$N-a.service" -- tcp-dual:[::]:7001 udp:127.0.0.1:7011
+hold a "$N-a.service" -- "tcp-dual:[::]:7001" udp:127.0.0.1:7011
 hold asub "$N-a.service/sub" -- tcp:127.0.0.1:7021
-hold b "$N-b" -- tcp-dual:[::]:7002 tcp-v6only:[::]:7003
+hold b "$N-b" -- "tcp-dual:[::]:7002" "tcp-v6only:[::]:7003"
 hold nob "$N-b" setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
 	tcp:127.0.0.1:7031
 
@@ -135,7 +135,7 @@ check_status 0 -l "unit? $N-none"
 check_status 1 -l "unit? $N-none or unit $N-a"
 
 # container ID: its label, its 12-digit id, or the whole id.
-hold ctr "$N-machine.slice/libpod-$CID.scope" -- tcp-dual:[::]:7041
+hold ctr "$N-machine.slice/libpod-$CID.scope" -- "tcp-dual:[::]:7041"
 same "container label" "$(ports "container podman:${CID:0:12}")" "tcp 7041"
 same "container id12" "$(ports "container ${CID:0:12}")" "tcp 7041"
 same "container id" "$(ports "container $CID")" "tcp 7041"
@@ -153,7 +153,7 @@ expect_error 2 "no user 'dualstat-no-such-user' on this host" \
 check_status 0 -l 'user? dualstat-no-such-user'
 
 # process NAME, pid N: the owners as -p finds them, without -p.
-POP=$T/bin/dsowner-other hold other "$N-b" -- tcp-dual:[::]:7004
+POP=$T/bin/dsowner-other hold other "$N-b" -- "tcp-dual:[::]:7004"
 POPOTHER=${held_pid[other]}
 same "pid" "$(ports "pid $POPOTHER")" "tcp 7004"
 same "process" "$(ports 'process dsowner-other')" "tcp 7004"
@@ -219,20 +219,20 @@ grep -q "container? podman:${CID:0:12}	# tcp \[::\]:7041 sockpop" \
 	"$T/policy" || fail "no container exception for :7041: $(cat "$T/policy")"
 check_status 0 -l --dual -F "$T/policy"
 # Something new, under a new service: found.
-hold c "$N-c.service" -- tcp-dual:[::]:7005
+hold c "$N-c.service" -- "tcp-dual:[::]:7005"
 check_status 1 -l --dual -F "$T/policy"
 release c
 check_status 0 -l --dual -F "$T/policy"
 # The excepted service moves to another port: still accepted.
 release a
-hold a "$N-a.service" -- tcp-dual:[::]:7101
+hold a "$N-a.service" -- "tcp-dual:[::]:7101"
 check_status 0 -l --dual -F "$T/policy"
 # The process excepted with its port moves: found.
 release b
-hold b "$N-b" -- tcp-dual:[::]:7102
+hold b "$N-b" -- "tcp-dual:[::]:7102"
 check_status 1 -l --dual -F "$T/policy"
 release b
-hold b "$N-b" -- tcp-dual:[::]:7002
+hold b "$N-b" -- "tcp-dual:[::]:7002"
 check_status 0 -l --dual -F "$T/policy"
 # The excepted service stops: the policy still reads ("unit?").
 release a
@@ -243,7 +243,7 @@ check_status 0 -l --dual -F "$T/policy"
 evil=$'x\n) or (#'
 cp "$SOCKPOP" "$T/bin/$evil"
 chmod 755 "$T/bin/$evil"
-POP=$T/bin/$evil hold evil "$N-b" -- tcp-dual:[::]:7006
+POP=$T/bin/$evil hold evil "$N-b" -- "tcp-dual:[::]:7006"
 "$DUALSTAT" -l --dual --emit-policy >"$T/policy2" 2>"$T/err" ||
 	fail "--emit-policy: $(cat "$T/err")"
 grep -q '^	or sport = :7006	# tcp \[::\]:7006 x\\x0a) or (# (pid ' \
@@ -252,6 +252,6 @@ grep -q '^	or sport = :7006	# tcp \[::\]:7006 x\\x0a) or (# (pid ' \
 	fail "the policy has more lines than findings: $(cat -A "$T/policy2")"
 check_status 0 -l --dual -F "$T/policy2"
 release evil
-hold evil2 "$N-b" -- tcp-dual:[::]:7006
+hold evil2 "$N-b" -- "tcp-dual:[::]:7006"
 check_status 0 -l --dual -F "$T/policy2"
 echo "PASS: owner terms and --emit-policy"
