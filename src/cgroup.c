@@ -119,7 +119,6 @@ static int
 walk_dir(struct walk *w, size_t len, uint64_t id, unsigned int depth)
 {
 	struct dirent *de;
-	struct stat st;
 	DIR *d;
 	int ret, fd;
 
@@ -148,12 +147,9 @@ walk_dir(struct walk *w, size_t len, uint64_t id, unsigned int depth)
 		}
 		w->path[len] = '/';
 		memcpy(w->path + len + 1, de->d_name, n + 1);
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
-		    0) {
-			w->path[len] = '\0';
-			continue; /* gone since readdir() */
-		}
-		ret = walk_dir(w, len + 1 + n, (uint64_t)st.st_ino, depth + 1);
+		/* kernfs reports the node's id as d_ino, as it does as
+		 * st_ino (fs/kernfs/dir.c, kernfs_fop_readdir()). */
+		ret = walk_dir(w, len + 1 + n, (uint64_t)de->d_ino, depth + 1);
 		w->path[len] = '\0';
 		if (ret != 0)
 			break;
