@@ -206,6 +206,15 @@ kt_approx(struct ktree *t, unsigned int i, bool upper)
 		t->approx = true;
 		return upper ? kt_modes6(t, FILTER_MODE(SOCK_MODE_V6ONLY), true)
 			     : KT_FALSE_NODE;
+	case FILTER_UID:
+	case FILTER_PID:
+	case FILTER_PROCESS:
+		/* No uid op in the kernel's bytecode, and no process: may
+		 * be either, so true above and false below. */
+		t->approx = true;
+		return upper ? KT_TRUE_NODE : KT_FALSE_NODE;
+	case FILTER_NOTHING:
+		return KT_FALSE_NODE;
 	default:
 		return kt_new(t, KT_TERM, (int)i, 0);
 	}
@@ -298,6 +307,15 @@ put_term(const struct ktree *t, const struct kt *k, uint8_t *at, int room)
 		/* The port rides in the "no" field of a second op. */
 		put_op(at + OP_LEN, 0, 0, n->port);
 		return 2 * OP_LEN;
+	case FILTER_CGROUP:
+		/* The id rides after the op, as a u64 in host order
+		 * (INET_DIAG_BC_CGROUP_COND, Linux 5.9+; an older kernel
+		 * refuses the program and user space filters alone). */
+		if (room < OP_LEN + 8)
+			return -E2BIG;
+		put_op(at, INET_DIAG_BC_CGROUP_COND, OP_LEN + 8, OP_LEN + 12);
+		memcpy(at + OP_LEN, &n->id, 8);
+		return OP_LEN + 8;
 	case FILTER_DEV:
 		if (room < OP_LEN + 4)
 			return -E2BIG;

@@ -45,6 +45,7 @@ enum {
 	OPT_REPLAY,
 	OPT_METRICS,
 	OPT_METRICS_LISTENERS,
+	OPT_EMIT_POLICY,
 };
 
 static const struct option long_opts[] = {
@@ -83,6 +84,7 @@ static const struct option long_opts[] = {
 	{ "query", required_argument, NULL, 'A' },
 	{ "metrics", optional_argument, NULL, OPT_METRICS },
 	{ "metrics-listeners", required_argument, NULL, OPT_METRICS_LISTENERS },
+	{ "emit-policy", no_argument, NULL, OPT_EMIT_POLICY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -95,6 +97,7 @@ cli_usage(FILE *out)
 	    "                [--dst PREFIX] [--unmap] [-s | --check [-q]]\n"
 	    "                [-N NAME | --all-netns] [--dump-raw FILE | --replay FILE]\n"
 	    "                [-h] [-V] [--metrics[=FILE] [--metrics-listeners=all]]\n"
+	    "                [--emit-policy]\n"
 	    "                [FILTER | -F FILE]\n"
 	    "List sockets with the mode that tells how IPv4 reaches them: v4, v6,\n"
 	    "v6only, dual (IPv6 socket taking IPv4 too) or mapped (IPv4 traffic on\n"
@@ -147,6 +150,8 @@ cli_usage(FILE *out)
 	    "                    --state), to stdout or written atomically to FILE\n"
 	    "      --metrics-listeners=dual|all  dualstat_listener_info for dual\n"
 	    "                    listeners only (default) or for every listener\n"
+	    "      --emit-policy print a policy file (a FILTER for -F) that accepts\n"
+	    "                    what is listed now, by service, process or port\n"
 	    "  -h, --help        this text\n"
 	    "  -V, --version     version\n"
 	    "\n"
@@ -599,6 +604,20 @@ check_combination(const struct options *o, char *err, size_t errlen)
 		    err, errlen, "--check and -s/--summary cannot be combined");
 	if (o->quiet && !o->check)
 		return fail(err, errlen, "-q/--quiet needs --check");
+	if (o->emit_policy &&
+	    (o->summary || o->check || o->json || o->metrics ||
+		o->replay != NULL))
+		return fail(err, errlen,
+		    "--emit-policy and %s cannot be combined",
+		    o->summary	     ? "-s/--summary"
+			: o->check   ? "--check"
+			: o->json    ? "-j/--json"
+			: o->metrics ? "--metrics"
+				     : "--replay (it names processes)");
+	if (o->replay != NULL && filter_needs_owners(&o->filter))
+		return fail(err, errlen,
+		    "--replay and the pid and process filter terms cannot be "
+		    "combined (a replay has no processes)");
 	if (o->processes && (o->summary || o->quiet))
 		return fail(err, errlen, "-p/--processes shows nothing with %s",
 		    o->summary ? "-s/--summary" : "-q/--quiet");
@@ -702,6 +721,9 @@ cli_parse(
 			break;
 		case 'p':
 			o.processes = true;
+			break;
+		case OPT_EMIT_POLICY:
+			o.emit_policy = true;
 			break;
 		case 'N':
 			if (optarg[0] == '\0')

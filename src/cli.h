@@ -38,6 +38,7 @@ struct options {
 	bool check; /* --check: exit 1 if anything matched */
 	bool quiet; /* -q: with --check, print nothing */
 	bool processes; /* -p: owning processes */
+	bool emit_policy; /* --emit-policy: a policy file (emit.h) */
 	const char *netns; /* -N: a name under /run/netns or a path, or NULL */
 	bool all_netns; /* --all-netns */
 	const char *dump_raw; /* --dump-raw FILE: record replies, or NULL */

@@ -20,6 +20,7 @@
 
 #include "filter.h"
 #include "num.h"
+#include "owner.h"
 
 #define STATE_BIT(s) SOCK_STATE_BIT(s)
 
@@ -408,49 +409,93 @@ cmp_holds(enum filter_cmp cmp, unsigned int have, unsigned int want)
 	}
 }
 
+/* The owners of the socket being decided, or none known (o NULL). */
+struct owners {
+	const struct filter_owner *o;
+	size_t n;
+};
+
+static enum filter_answer
+yes_no(bool b)
+{
+	return b ? FILTER_YES : FILTER_NO;
+}
+
 /* The recursion is bounded by FILTER_MAX_NODES (filter_add()). */
-static bool
-eval(const struct filter *f, unsigned int i, const struct sock_entry *sk)
+static enum filter_answer
+eval(const struct filter *f, unsigned int i, const struct sock_entry *sk,
+    const struct owners *ow)
 {
 	const struct filter_node *n = &f->nodes[i];
 	bool src = n->kind == FILTER_SRC;
+	enum filter_answer a, b;
 
 	switch (n->kind) {
 	case FILTER_AND:
-		return eval(f, n->a, sk) && eval(f, n->b, sk);
+		a = eval(f, n->a, sk, ow);
+		if (a == FILTER_NO)
+			return a;
+		b = eval(f, n->b, sk, ow);
+		return b == FILTER_NO ? b : a == FILTER_YES ? b : a;
 	case FILTER_OR:
-		return eval(f, n->a, sk) || eval(f, n->b, sk);
+		a = eval(f, n->a, sk, ow);
+		if (a == FILTER_YES)
+			return a;
+		b = eval(f, n->b, sk, ow);
+		return b == FILTER_YES ? b : a == FILTER_NO ? b : a;
 	case FILTER_NOT:
-		return !eval(f, n->a, sk);
+		a = eval(f, n->a, sk, ow);
+		return a == FILTER_MAYBE ? a : yes_no(a == FILTER_NO);
 	case FILTER_SPORT:
-		return cmp_holds(n->cmp, sk->local_port, n->port);
+		return yes_no(cmp_holds(n->cmp, sk->local_port, n->port));
 	case FILTER_DPORT:
-		return cmp_holds(n->cmp, sk->peer_port, n->port);
+		return yes_no(cmp_holds(n->cmp, sk->peer_port, n->port));
 	case FILTER_SRC:
 	case FILTER_DST:
 		if (n->hport >= 0 &&
 		    n->hport != (src ? sk->local_port : sk->peer_port))
-			return false;
-		return filter_prefix_match(&n->prefix, sk->family,
-		    src ? sk->local_addr : sk->peer_addr);
+			return FILTER_NO;
+		return yes_no(filter_prefix_match(&n->prefix, sk->family,
+		    src ? sk->local_addr : sk->peer_addr));
 	case FILTER_DEV:
-		return sk->ifindex == n->value;
+		return yes_no(sk->ifindex == n->value);
 	case FILTER_MODE_IN:
-		return (n->value & FILTER_MODE(sk->mode)) != 0;
+		return yes_no((n->value & FILTER_MODE(sk->mode)) != 0);
 	case FILTER_V6ONLY:
-		return sk->v6only == SOCK_V6ONLY_YES;
+		return yes_no(sk->v6only == SOCK_V6ONLY_YES);
+	case FILTER_CGROUP:
+	case FILTER_UID:
+	case FILTER_PID:
+	case FILTER_PROCESS:
+	case FILTER_NOTHING:
+		return owner_decide(n, sk, ow->o, ow->n);
 	case FILTER_AUTOBOUND:
 	default:
-		return true;
+		return FILTER_YES;
 	}
+}
+
+enum filter_answer
+filter_decide(const struct filter *f, const struct sock_entry *sk,
+    const struct filter_owner *o, size_t n)
+{
+	struct owners ow = { o, n };
+
+	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
+		return FILTER_NO;
+	return !f->has_root ? FILTER_YES : eval(f, f->root, sk, &ow);
 }
 
 bool
 filter_match(const struct filter *f, const struct sock_entry *sk)
 {
-	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
-		return false;
-	return !f->has_root || eval(f, f->root, sk);
+	return filter_decide(f, sk, NULL, 0) != FILTER_NO;
+}
+
+bool
+filter_needs_owners(const struct filter *f)
+{
+	return filter_has(f, FILTER_PID) || filter_has(f, FILTER_PROCESS);
 }
 
 /* ---- analysis ---- */

@@ -49,6 +49,12 @@ enum filter_kind {
 	FILTER_AUTOBOUND, /* local port chosen by the kernel (kernel only) */
 	FILTER_MODE_IN, /* mode among the FILTER_MODE() bits of value */
 	FILTER_V6ONLY, /* the kernel reports IPV6_V6ONLY set */
+	/* Who holds the socket (owner.h): */
+	FILTER_CGROUP, /* its cgroup v2 id is id (kernel and user space) */
+	FILTER_UID, /* its owner's uid is value (user space) */
+	FILTER_PID, /* process value holds it (user space, owners) */
+	FILTER_PROCESS, /* a process named name holds it (likewise) */
+	FILTER_NOTHING, /* never holds: a "may be absent" name not found */
 };
 
 /* Port comparisons the kernel has ops for; the others are their NOTs. */
@@ -63,9 +69,11 @@ struct filter_node {
 	uint8_t cmp; /* enum filter_cmp, for SPORT and DPORT */
 	uint16_t port; /* SPORT, DPORT */
 	int32_t hport; /* SRC, DST: the port too, or -1 for any */
-	uint32_t value; /* DEV: ifindex; MODE_IN: mode bits */
+	uint32_t value; /* DEV: ifindex; MODE_IN: mode bits; UID, PID */
 	uint16_t a, b; /* children (AND, OR: a and b; NOT: a) */
 	struct filter_prefix prefix; /* SRC, DST */
+	uint64_t id; /* CGROUP */
+	char name[16]; /* PROCESS: the comm, NUL-terminated */
 };
 
 struct filter {
@@ -159,9 +167,37 @@ bool filter_has(const struct filter *f, enum filter_kind kind);
 /*
  * Returns true if the classified socket passes f: its states and its
  * expression.  An autobound term cannot be seen here and counts as true:
- * the caller leaves such filters to the kernel (see filter_has()).
+ * the caller leaves such filters to the kernel (see filter_has()).  A
+ * pid or process term counts as "maybe" (filter_decide() with no
+ * owners), and a socket that maybe passes passes.
  */
 bool filter_match(const struct filter *f, const struct sock_entry *sk);
+
+/* One process holding a socket; comm is untrusted, not NUL-terminated. */
+struct filter_owner {
+	int pid;
+	const char *comm;
+	size_t comm_len;
+};
+
+enum filter_answer {
+	FILTER_NO,
+	FILTER_YES,
+	FILTER_MAYBE,
+};
+
+/*
+ * Decides f for the classified socket held by the n owners o (n may be 0:
+ * nobody was found holding it), or, with o NULL, before its owners are
+ * known: then the pid and process terms are "maybe" and so may be the
+ * answer (three-valued: "not maybe" is maybe, "no and maybe" is no, "yes
+ * or maybe" is yes).  With o given the answer is never FILTER_MAYBE.
+ */
+enum filter_answer filter_decide(const struct filter *f,
+    const struct sock_entry *sk, const struct filter_owner *o, size_t n);
+
+/* Returns true if f has a pid or process term (it needs the owners). */
+bool filter_needs_owners(const struct filter *f);
 
 /* Returns true if the filter selects every socket (nothing was given). */
 bool filter_is_empty(const struct filter *f);

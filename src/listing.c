@@ -83,6 +83,36 @@ listing_plan_sockets(const struct listing_plan *p)
 	return p->cpus >= 2 && p->n >= 2 ? p->n : 1;
 }
 
+/* Owners of one socket a pid or process term is decided on, at most. */
+#define OWNERS_MAX 64
+
+/*
+ * Decides the filter on a socket: with the owners when the answer
+ * depends on them and they are known, otherwise "maybe" passes (-p's
+ * first pass then collects the socket, so its owners are looked up).
+ */
+static bool
+passes(const struct listing_plan *p, const struct sock_entry *sk)
+{
+	struct filter_owner o[OWNERS_MAX];
+	struct procmap_owner po;
+	struct procmap_iter it;
+	enum filter_answer a;
+	size_t n = 0;
+
+	a = filter_decide(p->filter, sk, NULL, 0);
+	if (a != FILTER_MAYBE || p->owners == NULL)
+		return a != FILTER_NO;
+	procmap_lookup(p->owners, sk->inode, &it);
+	while (n < OWNERS_MAX && procmap_next(&it, &po)) {
+		o[n].pid = po.pid;
+		o[n].comm = po.comm;
+		o[n].comm_len = po.comm_len;
+		n++;
+	}
+	return filter_decide(p->filter, sk, o, n) == FILTER_YES;
+}
+
 /*
  * Parses one reply; returns 1 if the filters let it through, 0, -errno.
  * An MPTCP socket is added to mptcp; a TCP socket found there is a
@@ -106,7 +136,7 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 	}
 	sock_classify(sk);
 	/* What the kernel could not filter (v6only, above all). */
-	return p->filter == NULL || filter_match(p->filter, sk);
+	return p->filter == NULL || passes(p, sk);
 }
 
 /* Hands one socket to the sink; returns 0 or -errno. */

@@ -37,6 +37,9 @@ struct listing_plan {
 	size_t n;
 	struct query_bc bc; /* the steps' bytecode */
 	const struct filter *filter; /* what the kernel cannot test; NULL */
+	/* The owners the filter's pid and process terms are decided on
+	 * (scope_list()); NULL: not known yet, those terms pass. */
+	const struct procmap *owners;
 	bool first_only; /* --check -q: the first match answers */
 	unsigned int cpus; /* how many dumps may run at once */
 };

@@ -17,9 +17,11 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "emit.h"
 #include "file.h"
 #include "netns.h"
 #include "outfile.h"
@@ -129,6 +131,34 @@ find_owners(
 		err(EXIT_ERROR, "-p: reading %s", NETNS_PROC_ROOT);
 	}
 	return pm;
+}
+
+/*
+ * --emit-policy's first line: when, where and by which command line the
+ * policy was written (emit.c escapes it).
+ */
+static const char *
+policy_header(char *buf, size_t len, int argc, char *argv[])
+{
+	char host[256] = "?", when[32] = "?";
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t n;
+	int i;
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	if (gmtime_r(&now, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(buf, len, "dualstat policy written %s on host %s by dualstat",
+	    when, host);
+	for (i = 1; i < argc; i++) {
+		n = strlen(buf);
+		if (n + 2 >= len)
+			break;
+		snprintf(buf + n, len - n, " %s", argv[i]);
+	}
+	return buf;
 }
 
 /* --dump-raw and --replay: the files, and what must be closed after. */
@@ -421,7 +451,7 @@ main(int argc, char *argv[])
 	struct outfile *mf = NULL;
 	FILE *out = stdout;
 	const struct scope_result *res = &sc.res;
-	char msg[320];
+	char msg[320], header[1024];
 	int ret;
 
 	open_std_fds();
@@ -462,7 +492,9 @@ main(int argc, char *argv[])
 	} else if (opts.dump_raw != NULL) {
 		open_record(&opts, sc.d[0], sc.protos, &rf);
 	}
-	if (opts.processes)
+	/* A pid or process term needs the owners as -p finds them. */
+	if (opts.processes || opts.emit_policy ||
+	    filter_needs_owners(&opts.filter))
 		pm = find_owners(&opts, &sc, &pst);
 	/* Only the listing is recorded: a replay answers each request from
 	 * the next section, and -p's first pass asks the same ones. */
@@ -487,6 +519,9 @@ main(int argc, char *argv[])
 		null_init(&w, stdout, &oo);
 	else if (opts.summary)
 		summary_init(&w, stdout, &oo);
+	else if (opts.emit_policy)
+		emit_init(&w, stdout, &oo,
+		    policy_header(header, sizeof(header), argc, argv));
 	else if (opts.json)
 		json_init(&w, stdout, &oo);
 	else

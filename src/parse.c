@@ -4,8 +4,8 @@
  * The kernel's reply is a struct inet_diag_msg followed by netlink
  * attributes (include/uapi/linux/inet_diag.h).  dualstat asks for no
  * extensions (idiag_ext = 0), so the attributes are those the kernel always
- * adds; those read are INET_DIAG_SKV6ONLY and, for SCTP, INET_DIAG_LOCALS
- * and INET_DIAG_PEERS.  Unknown attributes are skipped, so newer kernels
+ * adds; those read are INET_DIAG_SKV6ONLY, INET_DIAG_CGROUP_ID and, for
+ * SCTP, INET_DIAG_LOCALS and INET_DIAG_PEERS.  Unknown attributes are skipped, so newer kernels
  * do not break older dualstat builds.
  */
 #include "config.h"
@@ -24,6 +24,7 @@
 /* What parse_attrs() found: payloads point into the message. */
 struct attrs {
 	int8_t v6only;
+	uint64_t cgroup_id; /* 0: absent */
 	const unsigned char *locals, *peers; /* NULL: absent */
 	size_t nlocals, npeers; /* addresses in each */
 };
@@ -45,10 +46,11 @@ addr_count(const struct nlattr *attr)
 }
 
 /*
- * Reads INET_DIAG_SKV6ONLY, INET_DIAG_LOCALS and INET_DIAG_PEERS into *a.
- * Returns 0, or -EBADMSG if an attribute does not fit in the message,
- * bytes too few for an attribute are left at its end, SKV6ONLY's payload
- * is not exactly one byte, or an address list is not whole addresses.
+ * Reads INET_DIAG_SKV6ONLY, INET_DIAG_CGROUP_ID, INET_DIAG_LOCALS and
+ * INET_DIAG_PEERS into *a.  Returns 0, or -EBADMSG if an attribute does
+ * not fit in the message, bytes too few for an attribute are left at its
+ * end, SKV6ONLY's payload is not exactly one byte (CGROUP_ID's eight), or
+ * an address list is not whole addresses.
  *
  * The walk is written out here rather than done with libmnl's
  * mnl_attr_for_each(): that makes four library calls per attribute,
@@ -75,6 +77,13 @@ parse_attrs(const struct nlmsghdr *nlh, size_t offset, struct attrs *a)
 				return -EBADMSG;
 			a->v6only =
 			    p[NLA_HDRLEN] ? SOCK_V6ONLY_YES : SOCK_V6ONLY_NO;
+			break;
+		case INET_DIAG_CGROUP_ID:
+			/* Sent for full sockets on kernels since 5.7
+			 * (inet_diag_msg_attrs_fill()). */
+			if (attr->nla_len != NLA_HDRLEN + 8)
+				return -EBADMSG;
+			memcpy(&a->cgroup_id, p + NLA_HDRLEN, 8);
 			break;
 		case INET_DIAG_LOCALS:
 		case INET_DIAG_PEERS:
@@ -214,6 +223,7 @@ sock_parse(const struct nlmsghdr *nlh, int protocol, struct sock_entry *out)
 	sk->protocol = (uint16_t)protocol;
 	sk->state = msg->idiag_state;
 	sk->v6only = a.v6only;
+	sk->cgroup_id = a.cgroup_id;
 	sk->mode = SOCK_MODE_V6;
 	sk->nlocal = sk->npeer = 0;
 	sk->local_port = ntohs(msg->id.idiag_sport);

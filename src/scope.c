@@ -301,7 +301,12 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
     const struct out_netns *ns, struct writer *w, struct procmap *collect,
     const struct procmap *procs)
 {
-	struct out_row base = { .procs = procs };
+	/* The owners are shown with -p (and named by --emit-policy); a
+	 * filter may need them alone. */
+	struct out_row base = {
+		.procs =
+		    s->opts->processes || s->opts->emit_policy ? procs : NULL
+	};
 	struct listing_sink sink = { .w = w,
 		.collect = collect,
 		.base = &base,
@@ -372,6 +377,9 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 int
 scope_collect(struct scope *s, struct procmap *m)
 {
+	bool first_only;
+	int ret;
+
 	/*
 	 * Listing every socket with no filter, the first pass would only
 	 * learn that every socket is wanted: the scan records the owners
@@ -381,7 +389,13 @@ scope_collect(struct scope *s, struct procmap *m)
 		procmap_want_all(m);
 		return 0;
 	}
-	return pass(s, NULL, m, NULL);
+	/* --check -q with a pid or process term: the first socket that
+	 * may match is not the answer, every one must be collected. */
+	first_only = s->plan.first_only;
+	s->plan.first_only = false;
+	ret = pass(s, NULL, m, NULL);
+	s->plan.first_only = first_only;
+	return ret;
 }
 
 int
@@ -396,6 +410,7 @@ scope_list(struct scope *s, struct writer *w, const struct procmap *m)
 		res->listing.write_err = ret;
 		return ret;
 	}
+	s->plan.owners = m;
 	ret = pass(s, w, NULL, m);
 	status_of(&res->listing, ret, &st);
 	st.ns_total = res->ns_total;

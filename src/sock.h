@@ -55,6 +55,10 @@ struct sock_entry {
 	 * close), request sockets, connections not yet accepted. */
 	uint32_t inode;
 	uint32_t uid;
+	/* The cgroup v2 id of the socket (INET_DIAG_CGROUP_ID: the inode
+	 * of its cgroup directory), 0 when not reported: sockets that are
+	 * not full ones, kernels before 5.7. */
+	uint64_t cgroup_id;
 	uint32_t ifindex; /* bound device, 0 if none */
 	enum sock_mode mode; /* filled in by sock_classify() */
 	/* idiag_rqueue, idiag_wqueue: queued bytes; for a listener, the

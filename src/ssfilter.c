@@ -19,7 +19,10 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "cgroup.h"
 #include "fmt.h"
+#include "num.h"
+#include "owner.h"
 #include "ssfilter.h"
 
 enum tok_type {
@@ -407,12 +410,160 @@ parse_mode_term(struct parser *p, const struct tok *kw)
 	return finish(p, kw, &n, ne);
 }
 
+/* ---- who holds the socket (owner.h) ---- */
+
+/* The words, and whether "WORD?" may name something absent. */
+static const struct {
+	const char *word;
+	enum filter_kind kind;
+	bool absent_ok;
+	const char *what;
+} owner_words[] = {
+	{ "cgroup", FILTER_CGROUP, true, "a cgroup path" },
+	{ "unit", FILTER_CGROUP, true, "a unit name" },
+	{ "container", FILTER_CGROUP, true, "a container ID" },
+	{ "user", FILTER_UID, true, "a user name" },
+	{ "uid", FILTER_UID, false, "a uid" },
+	{ "pid", FILTER_PID, false, "a pid" },
+	{ "process", FILTER_PROCESS, false, "a process name" },
+};
+
+/* The owner_words[] row of kw ("unit", "unit?"), or -1. */
+static int
+owner_word(const struct tok *kw, bool *absent_ok)
+{
+	size_t i, n = kw->len;
+
+	*absent_ok = n > 1 && kw->s[n - 1] == '?';
+	if (*absent_ok)
+		n--;
+	for (i = 0; i < sizeof(owner_words) / sizeof(owner_words[0]); i++)
+		if (strlen(owner_words[i].word) == n &&
+		    strncmp(owner_words[i].word, kw->s, n) == 0)
+			return *absent_ok && !owner_words[i].absent_ok ? -1
+								       : (int)i;
+	return -1;
+}
+
+/* Adds "id1 or id2 or ..." for the cgroups of a unit or container. */
+static int
+add_cgroups(
+    struct parser *p, const struct tok *kw, const struct owner_cgroups *c)
+{
+	struct filter_node n;
+	size_t k;
+	int i = -1, j;
+
+	memset(&n, 0, sizeof(n));
+	n.kind = FILTER_CGROUP;
+	for (k = 0; k < c->n; k++) {
+		n.id = c->id[k];
+		j = add_node(p, kw, &n);
+		if (j >= 0 && i >= 0)
+			j = add(p, kw, filter_add_op(p->f, FILTER_OR, i, j));
+		if (j < 0)
+			return j;
+		i = j;
+	}
+	return i;
+}
+
+/*
+ * cgroup PATH, unit NAME, container ID, user NAME (each also with '?':
+ * may be absent), uid N, pid N, process NAME; each may take = or !=.
+ */
+static int
+parse_owner_term(struct parser *p, const struct tok *kw, int row, bool maybe)
+{
+	struct owner_cgroups c = { .n = 0 };
+	bool set = strcmp(owner_words[row].word, "unit") == 0 ||
+	    strcmp(owner_words[row].word, "container") == 0;
+	const char *w = owner_words[row].word;
+	struct filter_node n;
+	struct quoted qq;
+	bool ne = parse_eq(p, kw);
+	char buf[4096];
+	unsigned long v;
+	uint32_t uid;
+	int i, ret = 0;
+
+	if (p->failed)
+		return -EINVAL;
+	if (!word_text(p, buf, sizeof(buf), owner_words[row].what))
+		return -EINVAL;
+	memset(&n, 0, sizeof(n));
+	n.kind = (uint8_t)owner_words[row].kind;
+	if (strcmp(w, "uid") == 0 || strcmp(w, "pid") == 0) {
+		ret = num_parse_ulong(
+		    buf, w[0] == 'u' ? 4294967294UL : 4194304UL, &v);
+		if (ret < 0 || (w[0] == 'p' && v == 0)) {
+			fail(p, &p->cur, "'%s' is not a %s (a number, %s)",
+			    q(&qq, &p->cur), w,
+			    w[0] == 'u' ? "0-4294967294" : "1-4194304");
+			return -EINVAL;
+		}
+		n.value = (uint32_t)v;
+	} else if (strcmp(w, "process") == 0) {
+		if (strlen(buf) >= sizeof(n.name)) {
+			fail(p, &p->cur,
+			    "process name '%s' is longer than the kernel's "
+			    "15 bytes (TASK_COMM_LEN)",
+			    q(&qq, &p->cur));
+			return -EINVAL;
+		}
+		memcpy(n.name, buf, strlen(buf) + 1);
+	} else if (strcmp(w, "user") == 0) {
+		ret = owner_user_uid(buf, &uid);
+		n.value = uid;
+	} else if (strcmp(w, "cgroup") == 0) {
+		ret = cgroup_id(buf, &n.id);
+		if (ret == -ENOTDIR)
+			ret = -ENOENT;
+	} else {
+		ret = w[0] == 'u' ? owner_unit_cgroups(buf, &c)
+				  : owner_container_cgroups(buf, &c);
+	}
+	if (ret == -ENOENT && maybe) {
+		n.kind = FILTER_NOTHING;
+		ret = 0;
+	} else if (ret == -ENOENT) {
+		fail(p, &p->cur,
+		    "no %s '%s' on this host (write '%s?' for one that may "
+		    "be absent)",
+		    strcmp(w, "cgroup") == 0 ? "cgroup" : w, q(&qq, &p->cur),
+		    w);
+		return -EINVAL;
+	} else if (ret == -ENODEV) {
+		fail(p, &p->cur,
+		    "'%s' needs cgroup v2, and this host has no cgroup2 "
+		    "hierarchy mounted",
+		    w);
+		return -EINVAL;
+	} else if (ret == -E2BIG) {
+		fail(p, &p->cur, "'%s %s' stands for more than %d cgroups", w,
+		    q(&qq, &p->cur), OWNER_MAX_CGROUPS);
+		return -EINVAL;
+	} else if (ret < 0) {
+		fail(p, &p->cur, "'%s %s': %s", w, q(&qq, &p->cur),
+		    strerror(-ret));
+		return -EINVAL;
+	}
+	if (set && n.kind == FILTER_CGROUP) {
+		i = add_cgroups(p, kw, &c);
+		next(p);
+		return ne ? add_not(p, kw, i) : i;
+	}
+	return finish(p, kw, &n, ne);
+}
+
 static int
 parse_term(struct parser *p)
 {
 	struct tok kw = p->cur;
 	struct filter_node n;
 	struct quoted qq;
+	bool maybe;
+	int owner;
 
 	memset(&n, 0, sizeof(n));
 	if (kw.type != T_WORD) {
@@ -428,6 +579,9 @@ parse_term(struct parser *p)
 		return parse_dev_term(p, &kw);
 	if (tok_is(&kw, "mode"))
 		return parse_mode_term(p, &kw);
+	owner = owner_word(&kw, &maybe);
+	if (owner >= 0)
+		return parse_owner_term(p, &kw, owner, maybe);
 	if (tok_is(&kw, "autobound") || tok_is(&kw, "v6only")) {
 		n.kind =
 		    tok_is(&kw, "v6only") ? FILTER_V6ONLY : FILTER_AUTOBOUND;
@@ -439,7 +593,8 @@ parse_term(struct parser *p)
 	else
 		fail(p, &kw,
 		    "unknown term '%s' (terms: sport, dport, src, dst, dev, "
-		    "autobound, mode, v6only)",
+		    "autobound, mode, v6only, cgroup, unit, container, uid, "
+		    "user, pid, process)",
 		    q(&qq, &kw));
 	return -EINVAL;
 }

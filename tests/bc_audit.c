@@ -33,6 +33,9 @@ bc_audit_op_len(const uint8_t *p, int room)
 		return 4;
 	case INET_DIAG_BC_DEV_COND:
 		return room >= 8 ? 8 : -1;
+	case INET_DIAG_BC_CGROUP_COND:
+		/* The op and a u64 id (valid_cgroupcond()). */
+		return room >= 12 ? 12 : -1;
 	case INET_DIAG_BC_S_EQ:
 	case INET_DIAG_BC_D_EQ:
 	case INET_DIAG_BC_S_GE:

@@ -32,6 +32,7 @@
 #include "bc_audit.h"
 #include "check_suite.h"
 #include "filter.h"
+#include "owner.h"
 #include "ssfilter.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -53,6 +54,11 @@
 #define ADDR4(a, b, c, d) (a), (b), (c), (d)
 #define ZERO4 0, 0, 0, 0
 #define ZERO16 ZERO4, ZERO4, ZERO4, ZERO4
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define U64(v) U16((v)&0xffff), U16(((v) >> 16) & 0xffff), 0, 0, 0, 0
+#else
+#define U64(v) 0, 0, 0, 0, U16(((v) >> 16) & 0xffff), U16((v)&0xffff)
+#endif
 
 enum {
 	NOP = INET_DIAG_BC_NOP,
@@ -143,6 +149,13 @@ run(const uint8_t *bc, int len, const struct sock_entry *sk)
 		case D_LE:
 			yes = sk->peer_port <= bc_audit_no(op + 4);
 			break;
+		case INET_DIAG_BC_CGROUP_COND: {
+			uint64_t id;
+
+			memcpy(&id, op + 4, 8);
+			yes = sk->cgroup_id == id;
+			break;
+		}
 		case DEV: {
 			uint32_t ifindex;
 
@@ -183,6 +196,8 @@ START_TEST(test_validator_rejects)
 		{ { OP(99, 4, 8) }, 4 },
 		/* truncated condition */
 		{ { OP(S_COND, 12, 16), HOSTCOND(AF_INET6, 0) }, 12 },
+		/* a cgroup id cut short */
+		{ { OP(INET_DIAG_BC_CGROUP_COND, 8, 12), 1, 0, 0, 0 }, 8 },
 		/* prefix longer than the address */
 		{ { OP(S_COND, 16, 20), HOSTCOND(AF_INET, 33), 0, 0, 0, 0 },
 		    16 },
@@ -257,10 +272,37 @@ static const struct sock_spec socks[] = {
 	    V6 },
 };
 
+/*
+ * Who holds socket i, by a rule of the test's own: sockets without an
+ * owner (TIME-WAIT, SYN-RECV) have none, uid 0 and no cgroup, as the
+ * kernel reports them; the others cgroup 100 + i % 3, uid 0 or 1000,
+ * and one process (none for every fifth).
+ */
+static const char *const comms[] = { "sshd", "nginx", "java" };
+
+static bool
+spec_owned(int i)
+{
+	return socks[i].state != TCP_TIME_WAIT &&
+	    socks[i].state != TCP_SYN_RECV;
+}
+
+static size_t
+spec_owners(int i, struct filter_owner *o)
+{
+	if (!spec_owned(i) || i % 5 == 4)
+		return 0;
+	o->pid = 100 + i % 3;
+	o->comm = comms[i % 3];
+	o->comm_len = strlen(o->comm);
+	return 1;
+}
+
 static struct sock_entry
 make_sock(const struct sock_spec *s)
 {
 	struct sock_entry sk;
+	int i = (int)(s - socks);
 
 	memset(&sk, 0, sizeof(sk));
 	sk.family = (uint8_t)s->family;
@@ -272,6 +314,11 @@ make_sock(const struct sock_spec *s)
 	sk.local_port = s->lport;
 	sk.peer_port = s->pport;
 	sk.ifindex = s->ifindex;
+	if (spec_owned(i)) {
+		sk.cgroup_id = 100 + (uint64_t)(i % 3);
+		sk.uid = i % 2 == 0 ? 0 : 1000;
+		sk.inode = 5000 + (uint32_t)i;
+	}
 	sock_classify(&sk);
 	ck_assert_int_eq(sk.mode, s->mode);
 	return sk;
@@ -293,7 +340,29 @@ parse(struct filter *f, const char *text)
 static bool
 has_user_terms(const struct filter *f)
 {
-	return filter_has(f, FILTER_MODE_IN) || filter_has(f, FILTER_V6ONLY);
+	return filter_has(f, FILTER_MODE_IN) || filter_has(f, FILTER_V6ONLY) ||
+	    filter_has(f, FILTER_UID) || filter_needs_owners(f);
+}
+
+/*
+ * The parser resolves cgroup paths on the host; the tests write "pid
+ * 10000NN" and make those nodes "cgroup id NN", keeping the parser's
+ * tree.
+ */
+#define CGROUP_PID 1000000
+
+static void
+pids_to_cgroups(struct filter *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->nodes[i].kind == FILTER_PID &&
+		    f->nodes[i].value >= CGROUP_PID) {
+			f->nodes[i].kind = FILTER_CGROUP;
+			f->nodes[i].id = f->nodes[i].value - CGROUP_PID;
+			f->nodes[i].value = 0;
+		}
 }
 
 /*
@@ -329,16 +398,29 @@ check_program(const struct filter *f, const char *what,
 		}
 		for (si = 0; si < N(socks); si++) {
 			struct sock_entry sk = make_sock(&socks[si]);
+			struct filter_owner o;
+			size_t no = spec_owners(si, &o);
+			enum filter_answer before, after;
 			bool got, should;
 
 			if (sk.family != families[fi])
 				continue;
 			got = len == 0 || run(bc, len, &sk);
-			should = want != NULL ? want(arg, &sk)
-					      : filter_match(f, &sk);
+			/* Decided with the owners, and before they are
+			 * known: "maybe", or the same answer. */
+			after = filter_decide(f, &sk, &o, no);
+			before = filter_decide(f, &sk, NULL, 0);
+			ck_assert_int_ne(after, FILTER_MAYBE);
+			ck_assert_msg(before == FILTER_MAYBE || before == after,
+			    "%s: socket %d: %d before the owners, %d after",
+			    what, si, before, after);
+			ck_assert(
+			    filter_match(f, &sk) == (before != FILTER_NO));
+			should =
+			    want != NULL ? want(arg, &sk) : after == FILTER_YES;
 			if (want != NULL)
-				ck_assert_msg(filter_match(f, &sk) == should,
-				    "%s: socket %d: filter_match %d, naive %d",
+				ck_assert_msg((after == FILTER_YES) == should,
+				    "%s: socket %d: filter_decide %d, naive %d",
 				    what, si, !should, should);
 			ck_assert_msg(got || !should,
 			    "%s: socket %d (%s:%u -> %s:%u, %s): the program "
@@ -397,6 +479,19 @@ static const char *const filters[] = {
 	"dev lo",
 	"not dev lo and dport != :0",
 	"src [2001:db8::]/32:443",
+	/* who holds it: pid 10000NN is cgroup NN (pids_to_cgroups()) */
+	"pid 1000100",
+	"pid 1000100 or pid 1000102",
+	"mode dual and not ( pid 1000100 or sport = :22 )",
+	"uid 0",
+	"not uid 1000 and sport = :53",
+	"user root",
+	"pid 101",
+	"process nginx",
+	"mode dual and not ( process nginx or pid 1000102 and sport = :53 )",
+	"not ( process java or uid 1000 ) and dport != :0",
+	"process nginx and sport = :3128 or not process sshd and pid 1000101",
+	"pid != 1000101 or uid = 1000",
 };
 
 START_TEST(test_table)
@@ -404,6 +499,7 @@ START_TEST(test_table)
 	struct filter f;
 
 	parse(&f, filters[_i]);
+	pids_to_cgroups(&f);
 	check_program(&f, filters[_i], NULL, NULL);
 }
 END_TEST
@@ -448,7 +544,11 @@ enum gen_kind {
 	G_DST,
 	G_MODE,
 	G_V6ONLY,
-	G_DEV
+	G_DEV,
+	G_CGROUP,
+	G_UID,
+	G_PID,
+	G_PROCESS
 };
 
 /* The test's own tree, and the text it is written out as. */
@@ -531,13 +631,17 @@ gen_tree(struct gen_pool *p, int depth)
 		return g;
 	}
 	r = rand() % 100;
-	g->kind = r < 20 ? G_SPORT
-	    : r < 40	 ? G_DPORT
-	    : r < 58	 ? G_SRC
-	    : r < 74	 ? G_DST
-	    : r < 88	 ? G_MODE
-	    : r < 94	 ? G_V6ONLY
-			 : G_DEV;
+	g->kind = r < 16 ? G_SPORT
+	    : r < 30	 ? G_DPORT
+	    : r < 44	 ? G_SRC
+	    : r < 56	 ? G_DST
+	    : r < 66	 ? G_MODE
+	    : r < 71	 ? G_V6ONLY
+	    : r < 75	 ? G_DEV
+	    : r < 85	 ? G_CGROUP
+	    : r < 90	 ? G_UID
+	    : r < 95	 ? G_PID
+			 : G_PROCESS;
 	g->cmp = rand() % N(cmps);
 	switch (g->kind) {
 	case G_SPORT:
@@ -554,6 +658,25 @@ gen_tree(struct gen_pool *p, int depth)
 		p->user = true;
 		break;
 	case G_V6ONLY:
+		p->user = true;
+		break;
+	case G_CGROUP:
+		g->value = 99 + rand() % 5; /* 100-102 are held, 99, 103 not */
+		g->cmp = rand() % 3 == 0 ? 3 : 0;
+		break;
+	case G_UID:
+		g->value = rand() % 3 == 0 ? 4242 : rand() % 2 ? 1000 : 0;
+		g->cmp = rand() % 3 == 0 ? 3 : 0;
+		p->user = true;
+		break;
+	case G_PID:
+		g->value = 99 + rand() % 5;
+		g->cmp = rand() % 3 == 0 ? 3 : 0;
+		p->user = true;
+		break;
+	case G_PROCESS:
+		g->value = rand() % 4; /* comms[], or "bash" */
+		g->cmp = rand() % 3 == 0 ? 3 : 0;
 		p->user = true;
 		break;
 	default:
@@ -623,6 +746,22 @@ gen_text(const struct gen *g, char *buf, size_t len)
 	case G_V6ONLY:
 		app(buf, len, "v6only");
 		return;
+	case G_CGROUP:
+		app(buf, len, "pid %s%d", cmps[g->cmp].op == 1 ? "!= " : "",
+		    CGROUP_PID + g->value);
+		return;
+	case G_UID:
+		app(buf, len, "uid %s%d", cmps[g->cmp].op == 1 ? "!= " : "",
+		    g->value);
+		return;
+	case G_PID:
+		app(buf, len, "pid %s%d", cmps[g->cmp].op == 1 ? "!= " : "",
+		    g->value);
+		return;
+	case G_PROCESS:
+		app(buf, len, "process %s%s", cmps[g->cmp].op == 1 ? "!= " : "",
+		    g->value < 3 ? comms[g->value] : "bash");
+		return;
 	default:
 		app(buf, len, "dev %slo", cmps[g->cmp].op == 1 ? "!= " : "");
 		return;
@@ -654,10 +793,21 @@ naive(const struct gen *g, const struct sock_spec *s)
 {
 	uint8_t want[16], have[16];
 	const char *addr;
-	int port, len, i;
-	bool r;
+	int port, len, i, si = (int)(s - socks);
+	bool r, ne = cmps[g->cmp].op == 1;
 
 	switch (g->kind) {
+	case G_CGROUP:
+		return ne != (spec_owned(si) && 100 + si % 3 == g->value);
+	case G_UID:
+		return ne !=
+		    (spec_owned(si) && (si % 2 == 0 ? 0 : 1000) == g->value);
+	case G_PID:
+		return ne !=
+		    (spec_owned(si) && si % 5 != 4 && 100 + si % 3 == g->value);
+	case G_PROCESS:
+		return ne !=
+		    (spec_owned(si) && si % 5 != 4 && si % 3 == g->value);
 	case G_AND:
 		return naive(g->a, s) && naive(g->b, s);
 	case G_OR:
@@ -753,6 +903,7 @@ START_TEST(test_random)
 		text[0] = '\0';
 		gen_text(na.g, text, sizeof(text));
 		parse(&f, text);
+		pids_to_cgroups(&f);
 		ck_assert(pool.user == has_user_terms(&f));
 		check_program(&f, text, naive_cb, &na);
 	}
@@ -936,6 +1087,45 @@ START_TEST(test_bytes_host_port)
 }
 END_TEST
 
+START_TEST(test_bytes_cgroup)
+{
+	static const uint8_t want[] = {
+		/* 0: CGROUP_COND; no: skip the JMP, to 16 */
+		OP(INET_DIAG_BC_CGROUP_COND, 12, 16),
+		/* 4: the id, a u64 in host order */
+		U64(0x1234),
+		/* 12: JMP to the end (24) */
+		OP(JMP, 4, 12),
+		/* 16: S_EQ 22; no: reject (28) */
+		OP(S_EQ, 8, 12),
+		PORT(22),
+	};
+	static const uint8_t nothing[] = {
+		/* 0: JMP past the end (8): nothing passes */
+		OP(JMP, 4, 8),
+	};
+	struct filter f;
+	uint8_t bc[BC_MAX_LEN];
+	int len, i;
+
+	parse(&f, "pid 1004660 or sport = :22");
+	pids_to_cgroups(&f);
+	len = bc_compile(&f, AF_INET6, bc, sizeof(bc), NULL);
+	ck_assert_int_eq(len, N(want));
+	for (i = 0; i < len; i++)
+		ck_assert_msg(bc[i] == want[i], "byte %d: %#x, want %#x", i,
+		    bc[i], want[i]);
+	ck_assert_ptr_null(bc_audit(bc, len));
+	/* Terms the kernel cannot see: no program (above), or none
+	 * under "not" (below). */
+	check_bytes("uid 0 and process sshd and pid 7", AF_INET6, NULL, 0);
+	check_bytes("not uid 0 and not process sshd", AF_INET, NULL, 0);
+	/* A name written with '?' and not found never holds. */
+	check_bytes(
+	    "user? dualstat-no-such-user-19", AF_INET, nothing, N(nothing));
+}
+END_TEST
+
 START_TEST(test_limits)
 {
 	struct filter f;
@@ -987,6 +1177,7 @@ main(void)
 	tcase_add_test(tc, test_bytes_dual);
 	tcase_add_test(tc, test_bytes_not_dual);
 	tcase_add_test(tc, test_bytes_host_port);
+	tcase_add_test(tc, test_bytes_cgroup);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("evaluate");
 	tcase_add_loop_test(tc, test_table, 0, N(filters));

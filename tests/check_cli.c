@@ -98,10 +98,10 @@ static const struct {
 	/* Words after the options are the FILTER. */
 	{ { "listen", NULL },
 	    "filter: column 1: unknown term 'listen' (terms: sport, dport, "
-	    "src, dst, dev, autobound, mode, v6only)" },
+	    "src, dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, user, pid, process)" },
 	{ { "-a", "--", "-l", NULL },
 	    "filter: column 1: unknown term '-l' (terms: sport, dport, src, "
-	    "dst, dev, autobound, mode, v6only)" },
+	    "dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, user, pid, process)" },
 	{ { "-j", "-H", NULL },
 	    "-H/--no-header and -j/--json cannot be combined" },
 	{ { "", NULL }, "filter: column 1: empty filter" },
@@ -199,6 +199,33 @@ static const struct {
 	    "filter: column 7: expected an address after 'src'" },
 	{ { "mode < dual", NULL },
 	    "filter: column 6: 'mode' takes = or !=, not '<'" },
+	/* Who holds the socket: names that are not there, bad numbers. */
+	{ { "user", "dualstat-no-such-user-19", NULL },
+	    "filter: column 6: no user 'dualstat-no-such-user-19' on this "
+	    "host (write 'user?' for one that may be absent)" },
+	{ { "uid -1", NULL },
+	    "filter: column 5: '-1' is not a uid (a number, 0-4294967294)" },
+	{ { "uid 4294967295", NULL },
+	    "filter: column 5: '4294967295' is not a uid (a number, "
+	    "0-4294967294)" },
+	{ { "pid 0", NULL },
+	    "filter: column 5: '0' is not a pid (a number, 1-4194304)" },
+	{ { "process", "a-name-of-16-chr", NULL },
+	    "filter: column 9: process name 'a-name-of-16-chr' is longer than "
+	    "the kernel's 15 bytes (TASK_COMM_LEN)" },
+	{ { "uid? 0", NULL },
+	    "filter: column 1: unknown term 'uid?' (terms: sport, dport, src, "
+	    "dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, "
+	    "user, pid, process)" },
+	{ { "process <", "x", NULL },
+	    "filter: column 9: 'process' takes = or !=, not '<'" },
+	{ { "--emit-policy", "--check", NULL },
+	    "--emit-policy and --check cannot be combined" },
+	{ { "--emit-policy", "-j", NULL },
+	    "--emit-policy and -j/--json cannot be combined" },
+	{ { "--replay", "/x", "process sshd", NULL },
+	    "--replay and the pid and process filter terms cannot be combined "
+	    "(a replay has no processes)" },
 	{ { "-F", "/x", "sport = :22", NULL },
 	    "-F/--filter-file and a FILTER argument cannot be combined (first "
 	    "word: 'sport = :22')" },
@@ -221,7 +248,7 @@ static const struct {
 	{ { "--x\033[2J", NULL }, "unknown or ambiguous option '--x\\x1b[2J'" },
 	{ { "\xff\xfe", NULL },
 	    "filter: column 1: unknown term '\\xff\\xfe' (terms: sport, "
-	    "dport, src, dst, dev, autobound, mode, v6only)" },
+	    "dport, src, dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, user, pid, process)" },
 	{ { "src", "a\\b", NULL },
 	    "filter: column 5: 'a\\x5cb' is not an address, prefix or '*' "
 	    "(IPv6 with a port goes in brackets: [::1]:22)" },

@@ -76,6 +76,29 @@ START_TEST(test_inet)
 }
 END_TEST
 
+/* INET_DIAG_CGROUP_ID: a u64, after INET_DIAG_PAD as the kernel sends it
+ * (nla_put_u64_64bit()); absent, 0; any other length, malformed. */
+START_TEST(test_cgroup_id)
+{
+	struct nlmsghdr *nlh;
+	struct sock_entry sk;
+	uint32_t four = 7;
+
+	nlh = build(AF_INET6, 10, "::", 80, "::", 0, 0);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_TCP, &sk), 0);
+	ck_assert_uint_eq(sk.cgroup_id, 0);
+	mnl_attr_put(nlh, INET_DIAG_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, INET_DIAG_CGROUP_ID, 0x100000000002aULL);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_TCP, &sk), 0);
+	ck_assert_uint_eq(sk.cgroup_id, 0x100000000002aULL);
+	ck_assert_int_eq(sk.v6only, SOCK_V6ONLY_NO);
+
+	nlh = build(AF_INET6, 10, "::", 80, "::", 0, 0);
+	mnl_attr_put(nlh, INET_DIAG_CGROUP_ID, sizeof(four), &four);
+	ck_assert_int_eq(sock_parse(nlh, IPPROTO_TCP, &sk), -EBADMSG);
+}
+END_TEST
+
 START_TEST(test_inet6_v6only)
 {
 	static const struct {
@@ -440,6 +463,7 @@ main(void)
 	Suite *s = suite_create("parse");
 
 	check_add(s, "AF_INET", test_inet);
+	check_add(s, "cgroup id", test_cgroup_id);
 	check_add(s, "AF_INET6 v6only", test_inet6_v6only);
 	check_add(s, "mapped", test_mapped);
 	check_add(s, "unknown attributes", test_unknown_attributes);

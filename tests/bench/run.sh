@@ -175,6 +175,48 @@ if has_option -l 'sport = :1'; then
 		"$dualstat" -a "$filter"
 	add "ss -tuan FILTER" "floor FILTER" - ss -tuan "$filter"
 fi
+# Issue 19: a policy that names 20 services costs no more than 1.2x the
+# same policy written with 20 ports.  Both are "not ( 20 exceptions )"
+# over every socket (-a), no socket in any of them, so the kernel runs 20
+# conditions on each socket either way: cgroup ids (units made for the
+# run under cgroup v2, removed at exit) against ports.
+cgroot=
+for c in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	[ "$(stat -fc %T "$c" 2>/dev/null)" = cgroup2fs ] && cgroot=$c && break
+done
+units=()
+if has_option -l 'uid 0' && [ -n "$cgroot" ] &&
+	mkdir "$cgroot/dualstat-bench-$$-0.service" 2>/dev/null; then
+	units+=("dualstat-bench-$$-0.service")
+	for i in $(seq 1 19); do
+		mkdir "$cgroot/dualstat-bench-$$-$i.service"
+		units+=("dualstat-bench-$$-$i.service")
+	done
+	trap 'for u in "${units[@]}"; do rmdir "$cgroot/$u"; done
+		rm -rf "$tmp"' EXIT
+	{
+		echo "not ("
+		for i in "${!units[@]}"; do
+			[ "$i" -gt 0 ] && printf ' or'
+			printf ' unit %s\n' "${units[$i]}"
+		done
+		echo ")"
+	} >"$tmp/policy-units"
+	{
+		echo "not ("
+		for i in $(seq 0 19); do
+			[ "$i" -gt 0 ] && printf ' or'
+			printf ' sport = :%d\n' $((1 + i))
+		done
+		echo ")"
+	} >"$tmp/policy-ports"
+	add "policy 20 ports" "floor -a" - "$dualstat" --check -a \
+		-F "$tmp/policy-ports"
+	add "policy 20 units" "policy 20 ports" - "$dualstat" --check -a \
+		-F "$tmp/policy-units"
+else
+	notes+="   (policy 20 units skipped: no cgroup v2 to make units in)"$'\n'
+fi
 add "ss -tuan" "floor -a" - ss -tuan
 add "ss -tuanHe -6" "floor -a -6" - ss -tuanHe -6
 add "ss -tuln" "floor -l" - ss -tuln
@@ -232,7 +274,7 @@ for ((r = 0; r <= runs; r++)); do
 	for i in "${!names[@]}"; do
 		read -r wall _ _ rss code < <(eval "$(printf %q "$timer") ${cmds[$i]}")
 		# --check answers 1 when it found something: not a failure.
-		case ${names[$i]} in "policy --check"*)
+		case ${names[$i]} in "policy --check"* | "policy 20"*)
 			[ "$code" = 1 ] && code=0 ;;
 		esac
 		if [ "$code" != 0 ]; then
