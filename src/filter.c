@@ -23,17 +23,6 @@
 
 #define STATE_BIT(s) SOCK_STATE_BIT(s)
 
-/* Sockets the kernel reports v6only for: LISTEN and CLOSE (UNCONN). */
-#define V6ONLY_STATES \
-	(STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE) | \
-	    STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
-/*
- * The states whose sockets have no peer: a listener's and an unconnected
- * (or bound-inactive) socket's peer port is 0, and every other socket has
- * one (it has been connected to it).
- */
-#define PEERLESS_STATES V6ONLY_STATES
-
 struct name_bits {
 	const char *name;
 	uint32_t bits;
@@ -325,18 +314,6 @@ filter_prefix_match(
 	return false;
 }
 
-uint32_t
-filter_mode_states(unsigned int modes)
-{
-	const unsigned int anywhere = FILTER_MODE(SOCK_MODE_V4) |
-	    FILTER_MODE(SOCK_MODE_V6) | FILTER_MODE(SOCK_MODE_MAPPED);
-
-	/* dual and v6only need the v6only flag, reported only there. */
-	if ((modes & anywhere) != 0)
-		return SOCK_STATES_ALL | STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
-	return (modes & FILTER_MODES_ALL) != 0 ? V6ONLY_STATES : 0;
-}
-
 /* ---- building ---- */
 
 int
@@ -464,65 +441,36 @@ struct tu {
 };
 
 /*
- * A peer-port condition: listeners and unconnected sockets have peer port
- * 0, every other socket a port other than 0.
+ * Only what the kernel guarantees narrows the states: the family of an
+ * address and, from the protocol's row (sock_proto_find()), which states
+ * can carry which mode.  A peer port may be anything in any state: a UDP
+ * socket connected to port 0 is ESTABLISHED with peer port 0, and a TCP
+ * socket whose connect() was refused stays in CLOSE with its peer.
  */
 static struct tu
-peer_port_states(enum filter_cmp cmp, unsigned int port)
-{
-	const uint32_t peerless = PEERLESS_STATES,
-		       peered = ANY_STATES & ~PEERLESS_STATES;
-	bool zero = cmp_holds(cmp, 0, port);
-	/* Some port in 1..65535 passes, some fails. */
-	bool some = cmp == FILTER_EQ ? port != 0
-	    : cmp == FILTER_GE	     ? true
-				     : port >= 1;
-	bool some_not = cmp == FILTER_EQ ? true
-	    : cmp == FILTER_GE		 ? port >= 2
-					 : port < 65535;
-	struct tu r;
-
-	r.t = (zero ? peerless : 0) | (some ? peered : 0);
-	r.u = (zero ? 0 : peerless) | (some_not ? peered : 0);
-	return r;
-}
-
-static struct tu
-term_states(const struct filter_node *n, int family)
+term_states(const struct filter_node *n, int protocol, int family)
 {
 	const struct tu any = { ANY_STATES, ANY_STATES },
-			never = { 0, ANY_STATES }, always = { ANY_STATES, 0 };
-	unsigned int modes;
+			never = { 0, ANY_STATES };
+	unsigned int modes, possible;
 	struct tu r = any;
 
 	switch (n->kind) {
-	case FILTER_DPORT:
-		return peer_port_states(n->cmp, n->port);
 	case FILTER_SRC:
 	case FILTER_DST:
 		if (n->prefix.family == AF_INET6 && family == AF_INET)
 			return never;
-		if (n->kind == FILTER_DST && n->hport >= 0)
-			r.t =
-			    peer_port_states(FILTER_EQ, (unsigned int)n->hport)
-				.t;
 		return r;
 	case FILTER_MODE_IN:
-		modes = n->value &
-		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
-				       : FILTER_MODES_INET6);
-		if (modes == 0)
-			return never;
-		if (modes ==
-		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
-				       : FILTER_MODES_INET6))
-			return always;
-		r.t = filter_mode_states(modes);
+		possible = sock_proto_modes(protocol, family);
+		modes = n->value & possible;
+		r.t = sock_mode_states(protocol, family, modes);
+		r.u = sock_mode_states(protocol, family, possible & ~modes);
 		return r;
 	case FILTER_V6ONLY:
 		if (family == AF_INET)
 			return never;
-		r.t = V6ONLY_STATES;
+		r.t = SOCK_V6ONLY_STATES;
 		return r;
 	default:
 		return r;
@@ -530,21 +478,21 @@ term_states(const struct filter_node *n, int family)
 }
 
 static struct tu
-tree_states(const struct filter *f, unsigned int i, int family)
+tree_states(const struct filter *f, unsigned int i, int protocol, int family)
 {
 	const struct filter_node *n = &f->nodes[i];
 	struct tu a, b, r;
 
 	switch (n->kind) {
 	case FILTER_NOT:
-		a = tree_states(f, n->a, family);
+		a = tree_states(f, n->a, protocol, family);
 		r.t = a.u;
 		r.u = a.t;
 		return r;
 	case FILTER_AND:
 	case FILTER_OR:
-		a = tree_states(f, n->a, family);
-		b = tree_states(f, n->b, family);
+		a = tree_states(f, n->a, protocol, family);
+		b = tree_states(f, n->b, protocol, family);
 		if (n->kind == FILTER_AND) {
 			r.t = a.t & b.t;
 			r.u = a.u | b.u;
@@ -554,14 +502,14 @@ tree_states(const struct filter *f, unsigned int i, int family)
 		}
 		return r;
 	default:
-		return term_states(n, family);
+		return term_states(n, protocol, family);
 	}
 }
 
 uint32_t
-filter_states(const struct filter *f, int family)
+filter_states(const struct filter *f, int protocol, int family)
 {
 	if (!f->has_root)
 		return ANY_STATES;
-	return tree_states(f, f->root, family).t;
+	return tree_states(f, f->root, protocol, family).t;
 }

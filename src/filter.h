@@ -143,15 +143,13 @@ int filter_parse_host(const char *text, const char *proto,
 bool filter_prefix_match(
     const struct filter_prefix *p, int family, const uint8_t addr[16]);
 
-/* Returns the idiag_states bits sockets of these modes can be in. */
-uint32_t filter_mode_states(unsigned int modes);
-
 /*
- * Returns the idiag_states bits in which a socket of the family can pass
- * the expression (not f->states: the caller intersects): 0 when none can.
- * The analysis behind query narrowing and the "can never match" refusal.
+ * Returns the idiag_states bits in which a socket of the protocol and
+ * family can pass the expression (not f->states: the caller intersects):
+ * 0 when none can.  The analysis behind query narrowing and the "can
+ * never match" refusal.
  */
-uint32_t filter_states(const struct filter *f, int family);
+uint32_t filter_states(const struct filter *f, int protocol, int family);
 
 /* Returns true if the expression has a term of this kind. */
 bool filter_has(const struct filter *f, enum filter_kind kind);

@@ -6,7 +6,8 @@
  * The kernel does as much of the selecting as it can: a family no socket
  * of which can match is not dumped (mode v4 needs no AF_INET6 dump), the
  * states are narrowed to those the expression can hold in (mode dual:
- * LISTEN and CLOSE only; dport = :22: not those), and the rest becomes
+ * LISTEN and CLOSE only; a peer port narrows nothing, as no state
+ * guarantees one), and the rest becomes
  * bytecode (bc.c).  listing.c checks every socket again with
  * filter_match(), which also sees the modes and v6only.  When that
  * analysis leaves no request to send, query_check() refuses the filter:
@@ -83,13 +84,9 @@ query_states(enum cli_view view, int protocol)
 uint32_t
 query_proto_states(int protocol)
 {
-	/*
-	 * A UDP or raw socket is connected (ESTABLISHED) or not (CLOSE);
-	 * the others may be in any state (TCP in CLOSE: bound-inactive).
-	 */
-	if (protocol == IPPROTO_UDP || protocol == IPPROTO_RAW)
-		return STATE_BIT(TCP_ESTABLISHED) | STATE_BIT(TCP_CLOSE);
-	return with_bound_inactive(protocol, SOCK_STATES_ALL);
+	const struct sock_proto *row = sock_proto_find(protocol);
+
+	return row != NULL ? row->states : 0;
 }
 
 /* The states asked for, before the filter: --state/state, or the view. */
@@ -108,7 +105,7 @@ static uint32_t
 filter_states_for(const struct options *opts, int protocol, int family)
 {
 	return with_bound_inactive(
-	    protocol, filter_states(&opts->filter, family));
+	    protocol, filter_states(&opts->filter, protocol, family));
 }
 
 /* Whether the command line asks for the protocol (-t -u -M -S -w -A). */
@@ -196,24 +193,31 @@ refuse(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* The names of the states in bits, as the table prints them. */
+/*
+ * The names of the states in bits, as the table prints them, each once:
+ * request sockets (bit 12) are SYN-RECV like bit 3, and bit 13, which no
+ * socket is reported in, is named as --state names it.
+ */
 static const char *
 state_names(uint32_t bits, char *buf, size_t len)
 {
-	const char *prev = "";
 	size_t used = 0;
 	unsigned int s;
 
 	buf[0] = '\0';
+	if (bits & STATE_BIT(SOCK_STATE_NEW_SYN_RECV))
+		bits = (bits & ~STATE_BIT(SOCK_STATE_NEW_SYN_RECV)) |
+		    STATE_BIT(TCP_SYN_RECV);
 	for (s = 1; s < 32; s++) {
-		const char *name = sock_state_name(s);
+		const char *name = s == SOCK_STATE_BOUND_INACTIVE
+		    ? "BOUND-INACTIVE"
+		    : sock_state_name(s);
 
-		if (!(bits & STATE_BIT(s)) || strcmp(name, prev) == 0)
+		if (!(bits & STATE_BIT(s)))
 			continue;
 		used +=
 		    (size_t)snprintf(buf + used, used < len ? len - used : 0,
 			"%s%s", used > 0 ? ", " : "", name);
-		prev = name;
 	}
 	return buf;
 }
@@ -270,12 +274,13 @@ query_check(const struct options *opts, char *err, size_t errlen)
 	free(bc);
 
 	/* Nothing to ask for: say why, from the same analysis. */
-	for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
-		if (fam == AF_INET ? opts->inet : opts->inet6)
-			fam_states |= filter_states(f, fam);
 	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {
 		if (!wanted(opts, protocols[p].protocol))
 			continue;
+		for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
+			if (fam == AF_INET ? opts->inet : opts->inet6)
+				fam_states |= filter_states(
+				    f, protocols[p].protocol, fam);
 		asked |= asked_states(opts, protocols[p].protocol);
 		snprintf(protos + strlen(protos),
 		    sizeof(protos) - strlen(protos), "%s%s",

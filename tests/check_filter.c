@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,22 +310,45 @@ START_TEST(test_prefix_match)
 }
 END_TEST
 
+/* The protocol table's one rule for which states carry which mode. */
 START_TEST(test_mode_states)
 {
 	/* LISTEN, CLOSE and bound-inactive (bit 13, reported as CLOSE). */
 	const uint32_t lc = BIT(TCP_LISTEN) | BIT(TCP_CLOSE) | BIT(13);
+	const uint32_t dgram = BIT(TCP_ESTABLISHED) | BIT(TCP_CLOSE);
 
-	ck_assert_uint_eq(filter_mode_states(0), 0);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_DUAL)), lc);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V6ONLY)), lc);
+	ck_assert_uint_eq(sock_mode_states(IPPROTO_TCP, AF_INET6, 0), 0);
 	ck_assert_uint_eq(
-	    filter_mode_states(BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_V6ONLY)),
-	    lc);
+	    sock_mode_states(IPPROTO_TCP, AF_INET6, BIT(SOCK_MODE_DUAL)), lc);
 	ck_assert_uint_eq(
-	    filter_mode_states(BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED)),
+	    sock_mode_states(IPPROTO_TCP, AF_INET6, BIT(SOCK_MODE_V6ONLY)), lc);
+	ck_assert_uint_eq(sock_mode_states(IPPROTO_TCP, AF_INET6,
+			      BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED)),
 	    0x3ffeU);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V4)), 0x3ffeU);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V6)), 0x3ffeU);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_TCP, AF_INET6, BIT(SOCK_MODE_V4)), 0);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_TCP, AF_INET, BIT(SOCK_MODE_V4)), 0x3ffeU);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_TCP, AF_INET, BIT(SOCK_MODE_DUAL)), 0);
+	/* UDP: connected or not; dual and v6only only unconnected. */
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_UDP, AF_INET6, BIT(SOCK_MODE_V6)), dgram);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_UDP, AF_INET6, BIT(SOCK_MODE_DUAL)),
+	    BIT(TCP_CLOSE));
+	/* Raw IPv6 is v6only in every state, and nothing else (18.4). */
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_RAW, AF_INET6, BIT(SOCK_MODE_V6ONLY)),
+	    dgram);
+	ck_assert_uint_eq(sock_mode_states(IPPROTO_RAW, AF_INET6,
+			      BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_V6) |
+				  BIT(SOCK_MODE_MAPPED)),
+	    0);
+	ck_assert_uint_eq(
+	    sock_proto_modes(IPPROTO_RAW, AF_INET6), BIT(SOCK_MODE_V6ONLY));
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_ICMP, AF_INET6, BIT(SOCK_MODE_V6ONLY)), 0);
 }
 END_TEST
 
@@ -399,53 +423,69 @@ parse(struct filter *f, const char *text)
 #define LC (BIT(TCP_LISTEN) | BIT(TCP_CLOSE) | BIT(13))
 #define ALL 0x3ffeU
 
+#define DGRAM (BIT(TCP_ESTABLISHED) | BIT(TCP_CLOSE))
+
 /*
- * The states an expression can hold in, per family: what query.c asks
- * for and what decides that a filter can never match.
+ * The states an expression can hold in, per protocol and family: what
+ * query.c asks for and what decides that a filter can never match.
  */
 static const struct {
 	const char *text;
+	int protocol;
 	uint32_t inet, inet6;
 } states_cases[] = {
-	{ "sport = :22", ALL, ALL },
-	/* Listeners and unconnected sockets have peer port 0. */
-	{ "dport = :22", ALL & ~LC, ALL & ~LC },
-	{ "dport = :0", LC, LC },
-	{ "dport != :0", ALL & ~LC, ALL & ~LC },
-	{ "not dport = :22", ALL, ALL },
-	{ "dport >= :1", ALL & ~LC, ALL & ~LC },
-	{ "dport < :1", LC, LC },
-	{ "dport <= :65535", ALL, ALL },
-	{ "dst *:22", ALL & ~LC, ALL & ~LC },
-	{ "mode v4", ALL, 0 },
-	{ "mode dual", 0, LC },
-	{ "mode v6only or mode dual", 0, LC },
-	{ "mode dual or sport = :22", ALL, ALL },
-	{ "mode dual and dport = :22", 0, 0 },
-	{ "mode v4 and mode dual", 0, 0 },
-	{ "not mode v4", 0, ALL },
-	{ "not mode dual", ALL, ALL },
-	{ "not not mode dual", 0, LC },
-	{ "mode mapped", 0, ALL },
-	{ "v6only", 0, LC },
-	{ "not v6only", ALL, ALL },
-	{ "src 2001:db8::/32", 0, ALL },
-	{ "src 10.0.0.0/8", ALL, ALL },
-	{ "not src 2001:db8::/32", ALL, ALL },
-	{ "mode v4,v6,v6only,dual,mapped", ALL, ALL },
+	{ "sport = :22", IPPROTO_TCP, ALL, ALL },
+	/*
+	 * A peer port may be anything in any state (issue 18.1): a UDP
+	 * socket connected to port 0 is ESTAB, a TCP socket refused by a
+	 * RST stays in CLOSE with its peer.
+	 */
+	{ "dport = :22", IPPROTO_TCP, ALL, ALL },
+	{ "dport = :0", IPPROTO_TCP, ALL, ALL },
+	{ "dport = :0", IPPROTO_UDP, ALL, ALL },
+	{ "dport != :0", IPPROTO_TCP, ALL, ALL },
+	{ "dport >= :1", IPPROTO_TCP, ALL, ALL },
+	{ "dport < :1", IPPROTO_TCP, ALL, ALL },
+	{ "dst *:22", IPPROTO_TCP, ALL, ALL },
+	{ "not dst *:22", IPPROTO_TCP, ALL, ALL },
+	{ "mode v4", IPPROTO_TCP, ALL, 0 },
+	{ "mode dual", IPPROTO_TCP, 0, LC },
+	{ "mode v6only or mode dual", IPPROTO_TCP, 0, LC },
+	{ "mode dual or sport = :22", IPPROTO_TCP, ALL, ALL },
+	{ "mode dual and dport = :22", IPPROTO_TCP, 0, LC },
+	{ "mode v4 and mode dual", IPPROTO_TCP, 0, 0 },
+	{ "not mode v4", IPPROTO_TCP, 0, ALL },
+	{ "not mode dual", IPPROTO_TCP, ALL, ALL },
+	{ "not not mode dual", IPPROTO_TCP, 0, LC },
+	{ "mode mapped", IPPROTO_TCP, 0, ALL },
+	{ "v6only", IPPROTO_TCP, 0, LC },
+	{ "not v6only", IPPROTO_TCP, ALL, ALL },
+	{ "src 2001:db8::/32", IPPROTO_TCP, 0, ALL },
+	{ "src 10.0.0.0/8", IPPROTO_TCP, ALL, ALL },
+	{ "not src 2001:db8::/32", IPPROTO_TCP, ALL, ALL },
+	{ "mode v4,v6,v6only,dual,mapped", IPPROTO_TCP, ALL, ALL },
+	/* Raw IPv6: v6only in every state, never anything else (18.4). */
+	{ "mode v6only", IPPROTO_RAW, 0, DGRAM },
+	{ "not mode v6only", IPPROTO_RAW, DGRAM, 0 },
+	{ "mode dual or mode mapped or mode v6", IPPROTO_RAW, 0, 0 },
+	/* UDP has no LISTEN: an unconnected socket is v6only or dual. */
+	{ "mode v6only", IPPROTO_UDP, 0, BIT(TCP_CLOSE) },
 };
 
 START_TEST(test_states_analysis)
 {
 	struct filter f;
+	int proto = states_cases[_i].protocol;
 
 	parse(&f, states_cases[_i].text);
-	ck_assert_msg(filter_states(&f, AF_INET) == states_cases[_i].inet,
+	ck_assert_msg(
+	    filter_states(&f, proto, AF_INET) == states_cases[_i].inet,
 	    "%s (AF_INET): %#x", states_cases[_i].text,
-	    filter_states(&f, AF_INET));
-	ck_assert_msg(filter_states(&f, AF_INET6) == states_cases[_i].inet6,
+	    filter_states(&f, proto, AF_INET));
+	ck_assert_msg(
+	    filter_states(&f, proto, AF_INET6) == states_cases[_i].inet6,
 	    "%s (AF_INET6): %#x", states_cases[_i].text,
-	    filter_states(&f, AF_INET6));
+	    filter_states(&f, proto, AF_INET6));
 }
 END_TEST
 

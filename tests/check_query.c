@@ -154,11 +154,19 @@ START_TEST(test_plan_filters)
 	ck_assert_ptr_eq(steps[2].bytecode, bc.prog[0]);
 	ck_assert_uint_eq(steps[0].bytecode_len, 8);
 
-	/* A peer port: no listeners asked for. */
+	/*
+	 * A peer port narrows no state: a UDP socket connected to port 0
+	 * is ESTAB with peer port 0, a TCP socket whose connect() got a
+	 * RST stays in CLOSE (bound-inactive) with its peer (issue 18.1).
+	 */
 	parse(&o, "dport = :22");
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
-	ck_assert_uint_eq(steps[0].states, 0x1ffe & ~LISTEN_CLOSE);
-	ck_assert_uint_eq(steps[2].states, 1U << 1);
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
+	ck_assert_uint_eq(steps[2].states, (1U << 1) | (1U << 7));
+	parse(&o, "dport = :0");
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
+	ck_assert_uint_eq(steps[2].states, (1U << 1) | (1U << 7));
 
 	/* Too long a program: none, user space filters alone. */
 	{
@@ -249,13 +257,11 @@ static const struct {
 	const char *argv[8];
 	const char *message; /* NULL: accepted */
 } refusals[] = {
-	{ { "-l", "--dport", "22", NULL },
-	    "the filter can never match the listening sockets -l asks for" },
-	{ { "-l", "dport", "=", ":22", NULL },
-	    "the filter can never match the listening sockets -l asks for" },
-	{ { "--dport", "0", NULL },
-	    "the filter can never match the connected sockets listed by "
-	    "default (add -l or -a)" },
+	/* Issue 18.1 reverses issue 11 here: the analysis excludes only
+	 * what the kernel guarantees, and no state guarantees a peer port. */
+	{ { "-l", "--dport", "22", NULL }, NULL },
+	{ { "-l", "dport", "=", ":22", NULL }, NULL },
+	{ { "--dport", "0", NULL }, NULL },
 	{ { "-u", "--state", "time-wait", NULL },
 	    "the filter can never match: no udp socket is ever in the states "
 	    "asked for (TIME-WAIT)" },
@@ -294,6 +300,26 @@ static const struct {
 	{ { "-6", "-l", "-m", "dual", NULL }, NULL },
 	{ { "-l", "not dport = :22", NULL }, NULL },
 	{ { "-a", "autobound and sport >= :1024", NULL }, NULL },
+	/* Issue 18.1: a peer port may be anything in any state. */
+	{ { "-u", "dport = :0", NULL }, NULL },
+	{ { "-t", "--state", "bound-inactive", "dport = :9", NULL }, NULL },
+	{ { "-t", "--state", "closed", "dst 10.0.0.1:9", NULL }, NULL },
+	/* Issue 18.12: state bit 13 named, each name once. */
+	{ { "-u", "--state", "bound-inactive", NULL },
+	    "the filter can never match: no udp socket is ever in the states "
+	    "asked for (BOUND-INACTIVE)" },
+	{ { "-u", "--state", "bucket", NULL },
+	    "the filter can never match: no udp socket is ever in the states "
+	    "asked for (SYN-RECV, TIME-WAIT)" },
+	{ { "--state", "bucket", "-m", "dual", NULL },
+	    "the filter can never match in the states asked for (SYN-RECV, "
+	    "TIME-WAIT)" },
+	/* Issue 18.4: raw IPv6 is v6only in every state, ESTAB too. */
+	{ { "-w", "-6", "-m", "v6only", NULL }, NULL },
+	{ { "-w", "-6", "not mode v6only", NULL },
+	    "the filter can never match: no AF_INET6 (-6) socket passes it" },
+	{ { "-w", "-6", "-a", "mode dual", NULL },
+	    "the filter can never match: no AF_INET6 (-6) socket passes it" },
 };
 
 START_TEST(test_refusals)
