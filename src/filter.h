@@ -19,8 +19,6 @@
 
 #include "sock.h"
 
-/* At most this many values of one option (--sport 22 --sport 80...). */
-#define FILTER_MAX 16
 /* The arena: nodes of one tree; how deep "(" and "not" may nest. */
 #define FILTER_MAX_NODES 512
 #define FILTER_MAX_NEST 100

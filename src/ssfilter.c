@@ -176,7 +176,12 @@ next(struct parser *p)
 	memset(t, 0, sizeof(*t));
 	t->s = s;
 	if (*s == '\0') {
+		/* The end is where the last token ended, not past the blank
+		 * lines and comments after it. */
+		t->s = p->pos;
 		t->type = T_END;
+		p->pos = s;
+		return;
 	} else if (*s == '(' || *s == ')') {
 		t->type = *s == '(' ? T_LP : T_RP;
 		t->len = 1;

@@ -943,9 +943,9 @@ START_TEST(test_limits)
 	char text[16384];
 	int len, i;
 
-	/* Sixteen values of four options, the most the options allow. */
+	/* Sixteen values of four options. */
 	snprintf(text, sizeof(text), "mode dual,mapped");
-	for (i = 0; i < FILTER_MAX; i++)
+	for (i = 0; i < 16; i++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
 		    " ( sport = %d or dport = %d or src 2001:db8::/32 or dst "
 		    "2001:db8::/48 )",
