@@ -259,6 +259,14 @@ value_node(int c, const char *arg, const char *proto, struct filter_node *n,
 	int ret;
 
 	memset(n, 0, sizeof(*n));
+	if ((c == OPT_SPORT || c == OPT_DPORT) &&
+	    (strcmp(arg, "*") == 0 || strcmp(arg, ":*") == 0)) {
+		/* ss's port wildcard: any port, as "sport = :*". */
+		n->kind = c == OPT_SPORT ? FILTER_SRC : FILTER_DST;
+		n->prefix.family = AF_UNSPEC;
+		n->hport = -1;
+		return 0;
+	}
 	if (c == OPT_SPORT || c == OPT_DPORT) {
 		n->kind = c == OPT_SPORT ? FILTER_SPORT : FILTER_DPORT;
 		n->cmp = FILTER_EQ;

@@ -60,6 +60,8 @@ static const struct name_bits state_names[] = {
 	{ "closed", STATE_BIT(TCP_CLOSE) },
 	{ "bound-inactive", STATE_BIT(SOCK_STATE_BOUND_INACTIVE) },
 	{ "unconn", STATE_BIT(TCP_CLOSE) },
+	{ "unconnected", STATE_BIT(TCP_CLOSE) }, /* ss's own name */
+	{ "close", STATE_BIT(TCP_CLOSE) },
 	{ "close-wait", STATE_BIT(TCP_CLOSE_WAIT) },
 	{ "last-ack", STATE_BIT(TCP_LAST_ACK) },
 	{ "listen", STATE_BIT(TCP_LISTEN) },
@@ -134,10 +136,39 @@ filter_parse_states(
 	return parse_list(list, state_names, true, states, bad, badlen);
 }
 
+/*
+ * A service name for "tcp" or "udp" only: getservbyname(name, NULL) also
+ * takes the first line of any protocol, AppleTalk's "/ddp" ones (nbp,
+ * rtmp, zip...) included.  For either protocol (proto NULL), a name whose
+ * TCP and UDP ports differ is ambiguous, as ss says.
+ */
+static int
+service_port(const char *name, const char *proto, uint16_t *port)
+{
+	struct servent *se;
+	int tcp = -1, udp = -1;
+
+	if (proto == NULL || strcmp(proto, "tcp") == 0) {
+		se = getservbyname(name, "tcp");
+		if (se != NULL)
+			tcp = ntohs((uint16_t)se->s_port);
+	}
+	if (proto == NULL || strcmp(proto, "udp") == 0) {
+		se = getservbyname(name, "udp");
+		if (se != NULL)
+			udp = ntohs((uint16_t)se->s_port);
+	}
+	if (tcp >= 0 && udp >= 0 && tcp != udp)
+		return -EINVAL;
+	if (tcp < 0 && udp < 0)
+		return -EINVAL;
+	*port = (uint16_t)(tcp >= 0 ? tcp : udp);
+	return 0;
+}
+
 int
 filter_parse_port(const char *text, const char *proto, uint16_t *port)
 {
-	struct servent *se;
 	unsigned long v;
 	int ret;
 
@@ -150,12 +181,40 @@ filter_parse_port(const char *text, const char *proto, uint16_t *port)
 	}
 	if (ret == -ERANGE || *text == '\0' || strchr(text, ',') != NULL)
 		return ret;
-	/* A service name: the protocol's port, or the first entry's. */
-	se = getservbyname(text, proto);
-	if (se == NULL)
-		return -EINVAL;
-	*port = ntohs((uint16_t)se->s_port);
-	return 0;
+	return service_port(text, proto, port);
+}
+
+/*
+ * iproute2's short IPv4 forms (lib/utils.c, get_addr_ipv4()): one to
+ * three dotted parts, the missing bytes zero ("0/0", "10/8"), as ss takes
+ * them.  Returns true and fills addr if text is one.
+ */
+static bool
+short_inet(const char *text, uint8_t addr[4])
+{
+	uint8_t r[4] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		size_t n = strspn(text, "0123456789");
+		unsigned long v;
+
+		if (n == 0 || n > 3)
+			return false;
+		v = strtoul(text, NULL, 10);
+		if (v > 255)
+			return false;
+		r[i] = (uint8_t)v;
+		text += n;
+		if (*text == '\0')
+			break;
+		if (*text++ != '.')
+			return false;
+	}
+	if (*text != '\0')
+		return false;
+	memcpy(addr, r, 4);
+	return true;
 }
 
 int
@@ -179,6 +238,9 @@ filter_parse_prefix(const char *text, struct filter_prefix *p)
 	} else if (inet_pton(AF_INET6, addr, r.addr) == 1) {
 		r.family = AF_INET6;
 		max = 128;
+	} else if (short_inet(addr, r.addr)) {
+		r.family = AF_INET;
+		max = 32;
 	} else {
 		return -EINVAL;
 	}
@@ -230,13 +292,23 @@ filter_parse_host(
     const char *text, const char *proto, struct filter_prefix *p, int32_t *port)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
-	const char *colon = strrchr(text, ':'), *addr_end;
+	const char *colon, *addr_end;
 	struct filter_prefix r;
+	int family = AF_UNSPEC;
 	uint16_t v = 0;
 	size_t n;
 	int ret;
 
+	/* ss's family prefixes: the address is of that family. */
+	if (strncmp(text, "inet:", 5) == 0) {
+		family = AF_INET;
+		text += 5;
+	} else if (strncmp(text, "inet6:", 6) == 0) {
+		family = AF_INET6;
+		text += 6;
+	}
 	/* Where the address ends and a ":PORT" would start. */
+	colon = strrchr(text, ':');
 	if (text[0] == '[') {
 		const char *close = strchr(text, ']');
 
@@ -249,10 +321,10 @@ filter_parse_host(
 	addr_end = colon != NULL ? colon : text + strlen(text);
 	n = (size_t)(addr_end - text);
 	memset(&r, 0, sizeof(r));
-	if (n == 0 && colon == NULL)
+	if (n == 0 && colon == NULL && family == AF_UNSPEC)
 		return -EINVAL;
 	if (n == 0 || (n == 1 && text[0] == '*')) {
-		r.family = AF_UNSPEC; /* any address */
+		r.family = (uint8_t)family; /* any address (of the family) */
 	} else {
 		if (text[0] == '[')
 			ret = unbracket(text, n, buf, sizeof(buf));
@@ -267,8 +339,12 @@ filter_parse_host(
 			ret = filter_parse_prefix(buf, &r);
 		if (ret < 0)
 			return ret;
+		if (family != AF_UNSPEC && r.family != family)
+			return -EINVAL;
 	}
-	if (colon != NULL) {
+	if (colon != NULL && strcmp(colon + 1, "*") == 0) {
+		*port = -1; /* ss's port wildcard */
+	} else if (colon != NULL) {
 		if (colon[1] == '\0' ||
 		    filter_parse_port(colon + 1, proto, &v) < 0)
 			return -ENOENT;

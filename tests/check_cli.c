@@ -35,6 +35,11 @@ static const struct {
 	{ { "-t", NULL },
 	    { CLI_LIST, true, false, true, true, CLI_VIEW_CONNECTED, false,
 		true, false } },
+	/* ss's port wildcard in the options too (issue 18.5). */
+	{ { "-t", "--src", "127.0.0.0/8:*", "--sport", ":*", "--dport", "*",
+	      NULL },
+	    { CLI_LIST, true, false, true, true, CLI_VIEW_CONNECTED, false,
+		true, false } },
 	{ { "--udp", "-6", NULL },
 	    { CLI_LIST, false, true, false, true, CLI_VIEW_CONNECTED, false,
 		true, false } },
@@ -191,9 +196,10 @@ static const struct {
 	{ { "dst", "abc", NULL },
 	    "filter: column 5: 'abc' is not an address, prefix or '*' (IPv6 "
 	    "with a port goes in brackets: [::1]:22)" },
-	{ { "sport", "22", NULL },
+	/* "sport 22" is ss's "sport = 22" (issue 18.5). */
+	{ { "sport", "(", NULL },
 	    "filter: column 7: expected a comparison (=, !=, <, >, <=, >=) "
-	    "after 'sport'" },
+	    "or a port after 'sport'" },
 	{ { "mode", "dual6", NULL },
 	    "filter: column 6: unknown mode 'dual6' (modes: v4, v6, v6only, "
 	    "dual, mapped)" },

@@ -16,6 +16,7 @@
 
 #include "check_sock.h"
 #include "check_suite.h"
+#include "bc.h"
 #include "filter.h"
 #include "ssfilter.h"
 
@@ -223,7 +224,10 @@ static const struct {
 	{ "10.0.0.0/", -EINVAL, 0, 0, NULL },
 	{ "10.0.0.0/-1", -EINVAL, 0, 0, NULL },
 	{ "10.0.0.0/8/8", -EINVAL, 0, 0, NULL },
-	{ "10.0.0/8", -EINVAL, 0, 0, NULL },
+	/* iproute2's short form, as ss takes it (issue 18.5). */
+	{ "10.0.0/8", 0, AF_INET, 8, "10.0.0.0" },
+	{ "10.0.0.0.0", -EINVAL, 0, 0, NULL },
+	{ "1234", -EINVAL, 0, 0, NULL },
 	{ "10.0.0.256", -EINVAL, 0, 0, NULL },
 	{ "[::1]", -EINVAL, 0, 0, NULL },
 	{ "1:2:3:4:5:6:7:8:9", -EINVAL, 0, 0, NULL },
@@ -383,6 +387,25 @@ static const struct {
 	{ "", -EINVAL, 0, 0, NULL, 0 },
 	{ "abc", -EINVAL, 0, 0, NULL, 0 },
 	{ "[10.0.0.1]", 0, AF_INET, 32, "10.0.0.1", -1 },
+	/* Issue 18.5: ss's forms.  "*" as a port: any port. */
+	{ "127.0.0.0/8:*", 0, AF_INET, 8, "127.0.0.0", -1 },
+	{ "[::1]:*", 0, AF_INET6, 128, "::1", -1 },
+	{ "*:*", 0, AF_UNSPEC, 0, NULL, -1 },
+	{ "[10.0.0.1]:22", 0, AF_INET, 32, "10.0.0.1", 22 },
+	/* Family prefixes say the address's family. */
+	{ "inet:127.0.0.1", 0, AF_INET, 32, "127.0.0.1", -1 },
+	{ "inet6:[::1]:22", 0, AF_INET6, 128, "::1", 22 },
+	{ "inet:*", 0, AF_INET, 0, "0.0.0.0", -1 },
+	{ "inet6:*:22", 0, AF_INET6, 0, "::", 22 },
+	{ "inet:[::1]", -EINVAL, 0, 0, NULL, 0 },
+	{ "inet6:10.0.0.1", -EINVAL, 0, 0, NULL, 0 },
+	{ "inet:", 0, AF_INET, 0, "0.0.0.0", -1 },
+	/* iproute2's short IPv4 forms. */
+	{ "0/0", 0, AF_INET, 0, "0.0.0.0", -1 },
+	{ "10/8", 0, AF_INET, 8, "10.0.0.0", -1 },
+	{ "192.168/16:22", 0, AF_INET, 16, "192.168.0.0", 22 },
+	{ "10.256/16", -EINVAL, 0, 0, NULL, 0 },
+	{ "10..1", -EINVAL, 0, 0, NULL, 0 },
 };
 
 START_TEST(test_host)
@@ -561,6 +584,92 @@ START_TEST(test_match)
 END_TEST
 
 /* A state or an expression makes the filter non-empty. */
+/*
+ * ss's forms (issue 18.5), each beside a form dualstat took before: the
+ * two must select the same sockets, in user space and in the kernel's
+ * program.
+ */
+static const struct {
+	const char *ss, *plain;
+} ss_forms[] = {
+	{ "sport 22", "sport = :22" },
+	{ "sport :22", "sport = :22" },
+	{ "dport ssh", "dport = :22" },
+	{ "sport geq :1024", "sport >= :1024" },
+	{ "sport leq 3128", "sport <= :3128" },
+	{ "sport = :*", "src *" },
+	{ "dport != :*", "not dst *" },
+	{ "src 127.0.0.0/8:*", "src 127.0.0.0/8" },
+	{ "dst [::1]:*", "dst ::1" },
+	{ "src *:*", "src *" },
+	{ "src inet:10.0.0.1", "src 10.0.0.1" },
+	{ "src inet6:[2001:db8::1]:443", "src [2001:db8::1]:443" },
+	{ "dst 0/0", "dst 0.0.0.0/0" },
+	{ "src 10/8", "src 10.0.0.0/8" },
+	{ "dev 1", "dev = if1" },
+	{ "excl all state established sport = :22",
+	    "state established sport = :22" },
+	{ "state unconnected sport = :22", "state closed sport = :22" },
+};
+
+START_TEST(test_ss_forms)
+{
+	const struct sock_entry socks[] = {
+		check_sock(
+		    AF_INET, TCP_LISTEN, -1, "0.0.0.0", 22, "0.0.0.0", 0),
+		check_sock(AF_INET, TCP_ESTABLISHED, -1, "10.0.0.1", 22,
+		    "127.0.0.1", 40000),
+		check_sock(
+		    AF_INET, TCP_CLOSE, -1, "127.0.0.1", 4444, "127.0.0.1", 9),
+		check_sock(AF_INET6, TCP_LISTEN, 0, "::", 3128, "::", 0),
+		check_sock(AF_INET6, TCP_ESTABLISHED, -1, "::ffff:10.0.0.1",
+		    3128, "::ffff:10.9.9.9", 40000),
+		check_sock(AF_INET6, TCP_ESTABLISHED, -1, "2001:db8::1", 443,
+		    "::1", 1024),
+	};
+	struct sock_entry sk;
+	struct filter a, b;
+	uint8_t pa[BC_MAX_LEN], pb[BC_MAX_LEN];
+	int fam, la, lb;
+	size_t k;
+
+	parse(&a, ss_forms[_i].ss);
+	parse(&b, ss_forms[_i].plain);
+	ck_assert_uint_eq(a.states, b.states);
+	for (k = 0; k < sizeof(socks) / sizeof(socks[0]); k++) {
+		sk = socks[k];
+		sk.ifindex = k % 2;
+		ck_assert_msg(filter_match(&a, &sk) == filter_match(&b, &sk),
+		    "%s vs %s: socket %zu", ss_forms[_i].ss, ss_forms[_i].plain,
+		    k);
+	}
+	for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET) {
+		la = bc_compile(&a, fam, pa, sizeof(pa), NULL);
+		lb = bc_compile(&b, fam, pb, sizeof(pb), NULL);
+		ck_assert_int_eq(la, lb);
+		ck_assert(la <= 0 || memcmp(pa, pb, (size_t)la) == 0);
+	}
+}
+END_TEST
+
+/* What ss's forms still refuse: a wildcard port compared by order. */
+START_TEST(test_ss_forms_refused)
+{
+	struct ssfilter_error e;
+	struct filter f;
+
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(ssfilter_parse(&f, "sport < :*", NULL, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "the port wildcard '*' takes = or !=");
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(ssfilter_parse(&f, "exclude all", NULL, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "the state and exclude words leave no state");
+	/* Service names for tcp and udp only: nbp is AppleTalk's (ddp). */
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(ssfilter_parse(&f, "sport = :nbp", NULL, &e), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_is_empty)
 {
 	struct filter f;
@@ -626,6 +735,8 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("match");
 	tcase_add_test(tc, test_match);
+	tcase_add_loop_test(tc, test_ss_forms, 0, N(ss_forms));
+	tcase_add_test(tc, test_ss_forms_refused);
 	suite_add_tcase(s, tc);
 	check_add(s, "is_empty", test_is_empty);
 	check_add(s, "arena", test_arena);
