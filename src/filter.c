@@ -463,18 +463,19 @@ cmp_holds(enum filter_cmp cmp, unsigned int have, unsigned int want)
 
 /* The recursion is bounded by FILTER_MAX_NODES (filter_add()). */
 static bool
-eval(const struct filter *f, unsigned int i, const struct sock_entry *sk)
+eval(const struct filter *f, const struct filter_env *env, unsigned int i,
+    const struct sock_entry *sk)
 {
 	const struct filter_node *n = &f->nodes[i];
 	bool src = n->kind == FILTER_SRC;
 
 	switch (n->kind) {
 	case FILTER_AND:
-		return eval(f, n->a, sk) && eval(f, n->b, sk);
+		return eval(f, env, n->a, sk) && eval(f, env, n->b, sk);
 	case FILTER_OR:
-		return eval(f, n->a, sk) || eval(f, n->b, sk);
+		return eval(f, env, n->a, sk) || eval(f, env, n->b, sk);
 	case FILTER_NOT:
-		return !eval(f, n->a, sk);
+		return !eval(f, env, n->a, sk);
 	case FILTER_SPORT:
 		return cmp_holds(n->cmp, sk->local_port, n->port);
 	case FILTER_DPORT:
@@ -493,17 +494,34 @@ eval(const struct filter *f, unsigned int i, const struct sock_entry *sk)
 	case FILTER_V6ONLY:
 		return sk->v6only == SOCK_V6ONLY_YES;
 	case FILTER_AUTOBOUND:
+		/*
+		 * ss's user-space half (misc/ss.c, run_ssfilter(),
+		 * SSF_S_AUTO): a port the kernel picks lies in the range.
+		 * The kernel's half cannot see accepted sockets (they lose
+		 * SOCK_BINDPORT_LOCK) nor TIME-WAIT and request sockets
+		 * (reported with no lock at all): this one can.
+		 */
+		return env == NULL ||
+		    (sk->local_port >= env->port_lo &&
+			sk->local_port <= env->port_hi);
 	default:
 		return true;
 	}
 }
 
 bool
-filter_match(const struct filter *f, const struct sock_entry *sk)
+filter_match_env(const struct filter *f, const struct filter_env *env,
+    const struct sock_entry *sk)
 {
 	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
 		return false;
-	return !f->has_root || eval(f, f->root, sk);
+	return !f->has_root || eval(f, env, f->root, sk);
+}
+
+bool
+filter_match(const struct filter *f, const struct sock_entry *sk)
+{
+	return filter_match_env(f, NULL, sk);
 }
 
 /* ---- analysis ---- */

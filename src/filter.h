@@ -44,7 +44,7 @@ enum filter_kind {
 	FILTER_SRC, /* local address in prefix, and port if port >= 0 */
 	FILTER_DST, /* peer address likewise */
 	FILTER_DEV, /* bound to interface value (an ifindex) */
-	FILTER_AUTOBOUND, /* local port chosen by the kernel (kernel only) */
+	FILTER_AUTOBOUND, /* local port chosen by the kernel (both sides) */
 	FILTER_MODE_IN, /* mode among the FILTER_MODE() bits of value */
 	FILTER_V6ONLY, /* the kernel reports IPV6_V6ONLY set */
 };
@@ -153,10 +153,24 @@ uint32_t filter_states(const struct filter *f, int protocol, int family);
 bool filter_has(const struct filter *f, enum filter_kind kind);
 
 /*
- * Returns true if the classified socket passes f: its states and its
- * expression.  An autobound term cannot be seen here and counts as true:
- * the caller leaves such filters to the kernel (see filter_has()).
+ * What user space knows of the socket's network namespace that a term
+ * needs: net.ipv4.ip_local_port_range, for autobound.
  */
+struct filter_env {
+	uint16_t port_lo, port_hi;
+};
+
+/*
+ * Returns true if the classified socket passes f: its states and its
+ * expression.  autobound is two tests, as in ss: the kernel's (no
+ * SOCK_BINDPORT_LOCK, which only its bytecode sees; the caller sends it)
+ * and user space's, the local port within env's ephemeral range.  With
+ * env NULL the user-space half counts as true.
+ */
+bool filter_match_env(const struct filter *f, const struct filter_env *env,
+    const struct sock_entry *sk);
+
+/* filter_match_env() with no env. */
 bool filter_match(const struct filter *f, const struct sock_entry *sk);
 
 /* Returns true if the filter selects every socket (nothing was given). */

@@ -63,14 +63,16 @@ listing_plan_init(
 	p->n = query_plan(opts, loaded, p->steps, &p->bc);
 	/*
 	 * No filter at all costs nothing per socket.  A filter with
-	 * autobound is the kernel's alone: user space cannot see the term,
-	 * and query_check() has made sure the kernel's program decides the
-	 * whole expression.
+	 * autobound is judged on both sides, as ss does: the kernel's
+	 * program tests the bind lock (query_check() has made sure the
+	 * program decides the whole expression), user space the port
+	 * range (filter_match_env()).
 	 */
-	p->filter = filter_is_empty(&opts->filter) ||
-		filter_has(&opts->filter, FILTER_AUTOBOUND)
-	    ? NULL
-	    : &opts->filter;
+	p->filter = filter_is_empty(&opts->filter) ? NULL : &opts->filter;
+	p->mptcp_states[0] =
+	    query_step_states(opts, SOCK_IPPROTO_MPTCP, AF_INET);
+	p->mptcp_states[1] =
+	    query_step_states(opts, SOCK_IPPROTO_MPTCP, AF_INET6);
 	p->first_only = opts->check && opts->quiet;
 	/* --dump-raw and --replay: the file holds the dumps in turn. */
 	p->cpus =
@@ -101,12 +103,19 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 		ret = inoset_add(mptcp, sk);
 		if (ret < 0)
 			return ret;
+		/* Dumped whole: the kernel selected nothing. */
+		if ((sock_state_bits(sk) &
+			p->mptcp_states[sk->family == AF_INET6]) == 0)
+			return 0;
+		sock_classify(sk);
+		return p->filter == NULL ||
+		    filter_match_env(p->filter, &p->env, sk);
 	} else if (sk->protocol == IPPROTO_TCP && inoset_has(mptcp, sk)) {
 		return 0;
 	}
 	sock_classify(sk);
 	/* What the kernel could not filter (v6only, above all). */
-	return p->filter == NULL || filter_match(p->filter, sk);
+	return p->filter == NULL || filter_match_env(p->filter, &p->env, sk);
 }
 
 /* Hands one socket to the sink; returns 0 or -errno. */
@@ -590,7 +599,9 @@ listing_plan_probe(struct listing_plan *p, const struct source *src)
 	size_t i, k;
 	int ret;
 
-	if (p->filter == NULL)
+	/* autobound's kernel half is in the program alone: never dropped
+	 * (a kernel that refuses it fails the dump, saying so). */
+	if (p->filter == NULL || filter_has(p->filter, FILTER_AUTOBOUND))
 		return 0;
 	for (i = 0; i < p->n; i++) {
 		struct diag_request probe = p->steps[i];

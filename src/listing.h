@@ -37,6 +37,12 @@ struct listing_plan {
 	size_t n;
 	struct query_bc bc; /* the steps' bytecode */
 	const struct filter *filter; /* what the kernel cannot test; NULL */
+	/* The namespace listed, for the filter (autobound's port range);
+	 * the caller sets it before each run. */
+	struct filter_env env;
+	/* MPTCP is dumped whole (query_plan()): its rows listed are those
+	 * of these states, [0] AF_INET, [1] AF_INET6, that pass filter. */
+	uint32_t mptcp_states[2];
 	bool first_only; /* --check -q: the first match answers */
 	unsigned int cpus; /* how many dumps may run at once */
 };

@@ -108,6 +108,15 @@ filter_states_for(const struct options *opts, int protocol, int family)
 	    protocol, filter_states(&opts->filter, protocol, family));
 }
 
+uint32_t
+query_step_states(const struct options *opts, int protocol, int family)
+{
+	if (family == AF_INET ? !opts->inet : !opts->inet6)
+		return 0;
+	return asked_states(opts, protocol) &
+	    filter_states_for(opts, protocol, family);
+}
+
 /* Whether the command line asks for the protocol (-t -u -M -S -w -A). */
 static bool
 wanted(const struct options *opts, int protocol)
@@ -134,7 +143,13 @@ query_plan(const struct options *opts, uint32_t loaded,
 {
 	/*
 	 * MPTCP before TCP: listing.c learns the MPTCP sockets' inodes
-	 * first, so that their TCP subflows are not listed again.
+	 * first, so that their TCP subflows are not listed again.  Every
+	 * MPTCP socket, whatever the filter and the families: a subflow
+	 * is hidden by its parent, which a filter or -4/-6 must not take
+	 * away (an AF_INET6 MPTCP socket may have AF_INET subflows), and
+	 * the kernel's program would test the MPTCP socket where only the
+	 * subflow carries the fact (autobound's bind lock).  listing.c
+	 * judges their rows in user space (query_step_states()).
 	 */
 	static const int protocols[] = { SOCK_IPPROTO_MPTCP, IPPROTO_TCP,
 		IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_RAW };
@@ -158,21 +173,21 @@ query_plan(const struct options *opts, uint32_t loaded,
 		if (!wanted(opts, protocols[p]))
 			continue;
 		for (f = 0; f < 2; f++) {
+			bool whole = protocols[p] == SOCK_IPPROTO_MPTCP;
 			uint32_t states;
 
-			if (families[f] == AF_INET ? !opts->inet : !opts->inet6)
-				continue;
 			if (!protos_has(loaded, protocols[p], families[f]))
 				continue;
-			states = asked_states(opts, protocols[p]) &
-			    filter_states_for(opts, protocols[p], families[f]);
+			states = whole ? query_proto_states(protocols[p])
+				       : query_step_states(
+					     opts, protocols[p], families[f]);
 			if (states == 0)
 				continue;
 			memset(&steps[n], 0, sizeof(steps[n]));
 			steps[n].family = (uint8_t)families[f];
 			steps[n].protocol = (uint16_t)protocols[p];
 			steps[n].states = states;
-			if (len[f] > 0) {
+			if (len[f] > 0 && !whole) {
 				steps[n].bytecode = bc->prog[f];
 				steps[n].bytecode_len = (size_t)len[f];
 			}
@@ -232,20 +247,35 @@ query_check(const struct options *opts, char *err, size_t errlen)
 		{ SOCK_IPPROTO_MPTCP, "mptcp" }, { IPPROTO_SCTP, "sctp" },
 		{ IPPROTO_RAW, "raw" } };
 	const struct filter *f = &opts->filter;
-	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc *bc;
-	uint32_t asked = 0, fam_states = 0, every = 0;
+	uint32_t asked = 0, fam_states = 0;
 	char names[200], protos[64] = "";
-	unsigned int i;
 	size_t p;
-	int fam, proto, family;
+	int fam;
 
+	/*
+	 * autobound is two tests, as in ss: the kernel's program tests the
+	 * bind lock, which user space cannot see, and user space the port
+	 * range.  A replay has no kernel; MPTCP's program would test the
+	 * MPTCP socket, whose lock only its subflow carries.
+	 */
+	if (filter_has(f, FILTER_AUTOBOUND) && opts->replay != NULL)
+		return refuse(err, errlen,
+		    "filter: autobound cannot be judged in a replay (the "
+		    "kernel tests the socket's bind lock, which a recording "
+		    "does not keep)");
+	if (filter_has(f, FILTER_AUTOBOUND) && opts->mptcp)
+		return refuse(err, errlen,
+		    "filter: autobound cannot judge MPTCP sockets (the "
+		    "kernel would test the MPTCP socket's bind lock, which "
+		    "only its subflows carry): name the protocols, e.g. -t "
+		    "-u");
 	bc = malloc(sizeof(*bc));
 	if (bc == NULL)
 		return -ENOMEM;
 	/*
-	 * autobound: the kernel sees it and user space does not, so the
-	 * kernel alone must decide the whole expression.
+	 * autobound's kernel half: the kernel alone must decide the rest
+	 * of the expression too, so the program must be exact.
 	 */
 	if (filter_has(f, FILTER_AUTOBOUND)) {
 		for (fam = AF_INET; fam <= AF_INET6;
@@ -264,14 +294,14 @@ query_check(const struct options *opts, char *err, size_t errlen)
 			}
 		}
 	}
-	/* Whatever the kernel has loaded: the filter alone is judged. */
-	for (i = 0; protos_nth(i, &proto, &family); i++)
-		every |= protos_bit(proto, family);
-	if (query_plan(opts, every, steps, bc) > 0) {
-		free(bc);
-		return 0;
-	}
 	free(bc);
+	/* Whatever the kernel has loaded: the filter alone is judged. */
+	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++)
+		for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
+			if (wanted(opts, protocols[p].protocol) &&
+			    query_step_states(
+				opts, protocols[p].protocol, fam) != 0)
+				return 0;
 
 	/* Nothing to ask for: say why, from the same analysis. */
 	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {

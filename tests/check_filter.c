@@ -652,6 +652,41 @@ START_TEST(test_ss_forms)
 }
 END_TEST
 
+/*
+ * autobound's user-space half (issue 18.2): the local port within
+ * net.ipv4.ip_local_port_range, as ss checks it; the kernel's half (the
+ * bind lock) is in the program.  Without an env it is left to the kernel.
+ */
+START_TEST(test_autobound_env)
+{
+	const struct filter_env env = { 32768, 60999 };
+	struct sock_entry client = check_sock(AF_INET, TCP_ESTABLISHED, -1,
+			      "127.0.0.1", 40000, "127.0.0.1", 9200),
+			  accepted = check_sock(AF_INET6, TCP_ESTABLISHED, -1,
+			      "::ffff:127.0.0.1", 9200, "::ffff:127.0.0.1",
+			      40000),
+			  bound = check_sock(AF_INET, TCP_TIME_WAIT, -1,
+			      "127.0.0.1", 1022, "127.0.0.1", 9200),
+			  edge_lo = client, edge_hi = client;
+	struct filter f;
+
+	edge_lo.local_port = 32768;
+	edge_hi.local_port = 60999;
+	parse(&f, "autobound");
+	ck_assert(filter_match_env(&f, &env, &client));
+	ck_assert(filter_match_env(&f, &env, &edge_lo));
+	ck_assert(filter_match_env(&f, &env, &edge_hi));
+	ck_assert(!filter_match_env(&f, &env, &accepted));
+	ck_assert(!filter_match_env(&f, &env, &bound));
+	edge_hi.local_port = 61000;
+	ck_assert(!filter_match_env(&f, &env, &edge_hi));
+	ck_assert(filter_match(&f, &accepted)); /* the kernel's to judge */
+	parse(&f, "not autobound");
+	ck_assert(!filter_match_env(&f, &env, &client));
+	ck_assert(filter_match_env(&f, &env, &accepted));
+}
+END_TEST
+
 /* What ss's forms still refuse: a wildcard port compared by order. */
 START_TEST(test_ss_forms_refused)
 {
@@ -737,6 +772,7 @@ main(void)
 	tcase_add_test(tc, test_match);
 	tcase_add_loop_test(tc, test_ss_forms, 0, N(ss_forms));
 	tcase_add_test(tc, test_ss_forms_refused);
+	tcase_add_test(tc, test_autobound_env);
 	suite_add_tcase(s, tc);
 	check_add(s, "is_empty", test_is_empty);
 	check_add(s, "arena", test_arena);

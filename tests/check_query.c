@@ -190,6 +190,49 @@ START_TEST(test_plan_filters)
 }
 END_TEST
 
+/*
+ * MPTCP is dumped whole whatever the filter and -4/-6 (issue 18.3): a
+ * subflow is hidden by its parent, which the kernel's program must not
+ * drop while keeping the subflow.
+ */
+START_TEST(test_plan_mptcp_whole)
+{
+	static struct options o = { .tcp = true,
+		.mptcp = true,
+		.inet = true,
+		.view = CLI_VIEW_LISTENING };
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	uint32_t all = protos_bit(IPPROTO_TCP, AF_INET) |
+	    protos_bit(IPPROTO_TCP, AF_INET6) |
+	    protos_bit(SOCK_IPPROTO_MPTCP, AF_INET) |
+	    protos_bit(SOCK_IPPROTO_MPTCP, AF_INET6);
+	size_t n;
+
+	parse(&o, "sport = :8080");
+	n = query_plan(&o, all, steps, &bc);
+	/* MPTCP of both families (-4 notwithstanding), then TCP AF_INET. */
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(steps[0].protocol, SOCK_IPPROTO_MPTCP);
+	ck_assert_int_eq(steps[0].family, AF_INET);
+	ck_assert_int_eq(steps[1].protocol, SOCK_IPPROTO_MPTCP);
+	ck_assert_int_eq(steps[1].family, AF_INET6);
+	ck_assert_uint_eq(steps[0].states, 0x1ffe);
+	ck_assert_uint_eq(steps[1].states, 0x1ffe);
+	ck_assert_ptr_null(steps[0].bytecode);
+	ck_assert_ptr_null(steps[1].bytecode);
+	/* TCP is narrowed and filtered by the kernel as before. */
+	ck_assert_int_eq(steps[2].protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(steps[2].states, 1U << 10);
+	ck_assert_ptr_nonnull(steps[2].bytecode);
+	/* What user space then lists of MPTCP: -l, and AF_INET only. */
+	ck_assert_uint_eq(
+	    query_step_states(&o, SOCK_IPPROTO_MPTCP, AF_INET), 1U << 10);
+	ck_assert_uint_eq(
+	    query_step_states(&o, SOCK_IPPROTO_MPTCP, AF_INET6), 0);
+}
+END_TEST
+
 /* Every protocol asked for: only those the kernel has loaded are. */
 START_TEST(test_plan_loaded)
 {
@@ -286,7 +329,7 @@ static const struct {
 	    "default (add -l or -a)" },
 	{ { "--state", "established", "-m", "dual", NULL },
 	    "the filter can never match in the states asked for (ESTAB)" },
-	{ { "-a", "sport = :1 and v6only and autobound", NULL },
+	{ { "-t", "-a", "sport = :1 and v6only and autobound", NULL },
 	    "filter: autobound cannot be combined with mode or v6only terms, "
 	    "nor in a filter too long for the kernel (only the kernel sees "
 	    "autobound, only dualstat the modes)" },
@@ -299,7 +342,21 @@ static const struct {
 	{ { "-a", "mode v4 or mode dual", NULL }, NULL },
 	{ { "-6", "-l", "-m", "dual", NULL }, NULL },
 	{ { "-l", "not dport = :22", NULL }, NULL },
-	{ { "-a", "autobound and sport >= :1024", NULL }, NULL },
+	{ { "-a", "-tu", "autobound and sport >= :1024", NULL }, NULL },
+	/* Issue 18.3: the kernel would test an MPTCP socket's bind lock,
+	 * which its subflow carries; a replay has no kernel at all. */
+	{ { "-a", "autobound", NULL },
+	    "filter: autobound cannot judge MPTCP sockets (the kernel would "
+	    "test the MPTCP socket's bind lock, which only its subflows "
+	    "carry): name the protocols, e.g. -t -u" },
+	{ { "-M", "-t", "not autobound", NULL },
+	    "filter: autobound cannot judge MPTCP sockets (the kernel would "
+	    "test the MPTCP socket's bind lock, which only its subflows "
+	    "carry): name the protocols, e.g. -t -u" },
+	{ { "-t", "--replay", "x.raw", "autobound", NULL },
+	    "filter: autobound cannot be judged in a replay (the kernel "
+	    "tests the socket's bind lock, which a recording does not "
+	    "keep)" },
 	/* Issue 18.1: a peer port may be anything in any state. */
 	{ { "-u", "dport = :0", NULL }, NULL },
 	{ { "-t", "--state", "bound-inactive", "dport = :9", NULL }, NULL },
@@ -362,5 +419,6 @@ main(void)
 		suite_add_tcase(s, tc);
 	}
 	check_add(s, "plan of loaded protocols", test_plan_loaded);
+	check_add(s, "MPTCP dumped whole", test_plan_mptcp_whole);
 	return check_run(s);
 }
