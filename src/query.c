@@ -170,10 +170,23 @@ query_plan(const struct options *opts, uint32_t loaded,
 	}
 
 	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {
+		/*
+		 * The program's mode terms assume the usual rule (mapped:
+		 * an IPv4-mapped end; bc.c, kt_modes6()).  A protocol whose
+		 * row says otherwise (raw IPv6: v6only whatever its
+		 * addresses) gets no program there: user space judges it.
+		 */
+		bool own_modes = sock_proto_modes(protocols[p], AF_INET6) !=
+			FILTER_MODES_INET6 &&
+		    (filter_has(&opts->filter, FILTER_MODE_IN) ||
+			filter_has(&opts->filter, FILTER_V6ONLY));
+
 		if (!wanted(opts, protocols[p]))
 			continue;
 		for (f = 0; f < 2; f++) {
 			bool whole = protocols[p] == SOCK_IPPROTO_MPTCP;
+			bool no_prog =
+			    whole || (own_modes && families[f] == AF_INET6);
 			uint32_t states;
 
 			if (!protos_has(loaded, protocols[p], families[f]))
@@ -187,7 +200,7 @@ query_plan(const struct options *opts, uint32_t loaded,
 			steps[n].family = (uint8_t)families[f];
 			steps[n].protocol = (uint16_t)protocols[p];
 			steps[n].states = states;
-			if (len[f] > 0 && !whole) {
+			if (len[f] > 0 && !no_prog) {
 				steps[n].bytecode = bc->prog[f];
 				steps[n].bytecode_len = (size_t)len[f];
 			}

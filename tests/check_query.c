@@ -233,6 +233,33 @@ START_TEST(test_plan_mptcp_whole)
 }
 END_TEST
 
+/*
+ * Raw IPv6 is v6only in every state (issue 18.4): -w -6 -m v6only asks
+ * for ESTAB too, and with no program, whose mode terms assume that a
+ * mapped address means mapped.
+ */
+START_TEST(test_plan_raw6_modes)
+{
+	static struct options o = {
+		.raw = true, .inet = true, .inet6 = true, .view = CLI_VIEW_ALL
+	};
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	uint32_t raw = protos_bit(IPPROTO_RAW, AF_INET) |
+	    protos_bit(IPPROTO_RAW, AF_INET6);
+
+	parse(&o, "mode v6only");
+	ck_assert_uint_eq(query_plan(&o, raw, steps, &bc), 1);
+	ck_assert_int_eq(steps[0].family, AF_INET6);
+	ck_assert_uint_eq(steps[0].states, (1U << 1) | (1U << 7));
+	ck_assert_ptr_null(steps[0].bytecode);
+	/* A program without mode terms is still the kernel's to run. */
+	parse(&o, "sport = :58");
+	ck_assert_uint_eq(query_plan(&o, raw, steps, &bc), 2);
+	ck_assert_ptr_nonnull(steps[1].bytecode);
+}
+END_TEST
+
 /* Every protocol asked for: only those the kernel has loaded are. */
 START_TEST(test_plan_loaded)
 {
@@ -420,5 +447,6 @@ main(void)
 	}
 	check_add(s, "plan of loaded protocols", test_plan_loaded);
 	check_add(s, "MPTCP dumped whole", test_plan_mptcp_whole);
+	check_add(s, "raw IPv6 modes", test_plan_raw6_modes);
 	return check_run(s);
 }
