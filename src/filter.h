@@ -109,25 +109,29 @@ int filter_parse_states(
 
 /*
  * Parses a port: decimal ("22"), or a service name from /etc/services
- * ("ssh", looked up for proto, "tcp" or "udp", or for either when NULL),
- * either with a leading ':' as ss writes it.  Returns 0, -EINVAL (neither
- * a number nor a known service) or -ERANGE (a number past 65535).
+ * ("ssh", looked up for proto, "tcp" or "udp", or for both when NULL,
+ * never for another protocol), either with a leading ':' as ss writes it.
+ * Returns 0, -EINVAL (neither a number nor a known service, or a name
+ * whose TCP and UDP ports differ when proto is NULL) or -ERANGE (a number
+ * past 65535).
  */
 int filter_parse_port(const char *text, const char *proto, uint16_t *port);
 
 /*
- * Parses "ADDR" or "ADDR/LEN", IPv4 or IPv6; host bits past LEN are
- * cleared.  Returns 0, -EINVAL for a malformed address or length, or
+ * Parses "ADDR" or "ADDR/LEN", IPv4 (iproute2's short forms too: "10/8",
+ * "0/0") or IPv6; host bits past LEN are cleared.  Returns 0, -EINVAL for a malformed address or length, or
  * -ERANGE for a length past 32 (IPv4) or 128 (IPv6).
  */
 int filter_parse_prefix(const char *text, struct filter_prefix *p);
 
 /*
- * Parses an ss host condition: "*", a prefix, "[IPV6]" or "[IPV6]/LEN",
- * each maybe followed by ":PORT" (an unbracketed IPv6 address takes no
- * port), or ":PORT" alone.  *port is -1 when none is given.  Returns 0,
- * -EINVAL or -ERANGE for the address as filter_parse_prefix(), or
- * -ENOENT for a port that is neither a number nor a known service.
+ * Parses an ss host condition: "*", a prefix, "[ADDR]" or "[ADDR]/LEN",
+ * each maybe followed by ":PORT" or ":*" (an unbracketed IPv6 address
+ * takes no port), or ":PORT" alone; "inet:" or "inet6:" first says the
+ * address's family.  *port is -1 when none is given or for "*".  Returns
+ * 0, -EINVAL or -ERANGE for the address as filter_parse_prefix() (-EINVAL
+ * too for an address of the other family), or -ENOENT for a port that is
+ * neither a number nor a known service.
  */
 int filter_parse_host(const char *text, const char *proto,
     struct filter_prefix *p, int32_t *port);

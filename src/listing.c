@@ -24,7 +24,9 @@
  * gives each subflow the MPTCP socket's inode, and an accepted one is
  * grafted onto it), so when the plan lists MPTCP, which it does first,
  * the MPTCP sockets seen hide those subflows from the TCP rows: the
- * socket is listed once, as mptcp.  A connection not yet accepted has no
+ * socket is listed once, as mptcp.  The plan dumps MPTCP whole (no
+ * program, every state, both families), so no filter can take a parent
+ * away and leave its subflow; its rows are judged here.  A connection not yet accepted has no
  * inode (0) on either side: its addresses and ports stand in for it.  The
  * MPTCP dumps always run before the others and on the calling thread,
  * so the set is complete, and only read, when the TCP rows come.
