@@ -4,9 +4,9 @@
  * The rules are applied in order; the first that fits decides:
  *
  *   v4      an AF_INET socket;
- *   v6only  an AF_INET6 raw socket: the kernel never hands IPv4 packets
- *           to one (net/ipv4/raw.c delivers them to AF_INET raw sockets
- *           only), whatever its v6only flag and address say;
+ *   v6only  an AF_INET6 socket of a protocol whose row (protos[] below)
+ *           allows no other mode: raw, to which the kernel never hands
+ *           IPv4 packets, whatever its v6only flag and address say;
  *   mapped  an AF_INET6 socket whose local or peer address is IPv4-mapped:
  *           IPv4 traffic on an IPv6 socket; for SCTP, any of its local or
  *           peer addresses (a multi-homed association may carry IPv4 on
@@ -75,6 +75,80 @@ static const char *const mode_names[SOCK_MODE_COUNT] = {
 	[SOCK_MODE_DUAL] = "dual",
 	[SOCK_MODE_MAPPED] = "mapped",
 };
+
+#define B(s) SOCK_STATE_BIT(s)
+/* Every state a TCP-like socket can be selected by. */
+#define ANY_STATES SOCK_STATES_ALL
+/* A UDP or raw socket is connected (ESTABLISHED) or not (CLOSE). */
+#define DGRAM_STATES (B(TCP_ESTABLISHED) | B(TCP_CLOSE))
+
+/*
+ * An AF_INET6 socket of these carries IPv4 when mapped, is v6 otherwise,
+ * and is v6only or dual only where the kernel reports the flag.
+ */
+#define INET6_MODES(states) \
+	{ \
+		[SOCK_MODE_V6] = (states), \
+		[SOCK_MODE_V6ONLY] = (states)&SOCK_V6ONLY_STATES, \
+		[SOCK_MODE_DUAL] = (states)&SOCK_V6ONLY_STATES, \
+		[SOCK_MODE_MAPPED] = (states), \
+	}
+
+static const struct sock_proto protos[] = {
+	/* TCP in CLOSE: bound-inactive (bit 13, Linux 6.8+). */
+	{ IPPROTO_TCP, ANY_STATES | B(SOCK_STATE_BOUND_INACTIVE),
+	    INET6_MODES(ANY_STATES | B(SOCK_STATE_BOUND_INACTIVE)) },
+	{ IPPROTO_UDP, DGRAM_STATES, INET6_MODES(DGRAM_STATES) },
+	{ SOCK_IPPROTO_MPTCP, ANY_STATES, INET6_MODES(ANY_STATES) },
+	/* Associations answer to the TCP state closest to theirs. */
+	{ IPPROTO_SCTP, ANY_STATES, INET6_MODES(ANY_STATES) },
+	/*
+	 * The kernel never hands IPv4 packets to an AF_INET6 raw socket
+	 * (net/ipv4/raw.c delivers them to AF_INET raw sockets only): it
+	 * is v6only in every state, whatever its flag and address say.
+	 */
+	{ IPPROTO_RAW, DGRAM_STATES, { [SOCK_MODE_V6ONLY] = DGRAM_STATES } },
+};
+
+const struct sock_proto *
+sock_proto_find(int protocol)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i].protocol == protocol)
+			return &protos[i];
+	return NULL;
+}
+
+uint32_t
+sock_mode_states(int protocol, int family, unsigned int modes)
+{
+	const struct sock_proto *p = sock_proto_find(protocol);
+	uint32_t states = 0;
+	unsigned int m;
+
+	if (p == NULL)
+		return 0;
+	if (family != AF_INET6)
+		return (modes & SOCK_MODE_BIT(SOCK_MODE_V4)) != 0 ? p->states
+								  : 0;
+	for (m = 0; m < SOCK_MODE_COUNT; m++)
+		if ((modes & SOCK_MODE_BIT(m)) != 0)
+			states |= p->inet6_mode_states[m];
+	return states;
+}
+
+unsigned int
+sock_proto_modes(int protocol, int family)
+{
+	unsigned int m, modes = 0;
+
+	for (m = 0; m < SOCK_MODE_COUNT; m++)
+		if (sock_mode_states(protocol, family, SOCK_MODE_BIT(m)) != 0)
+			modes |= SOCK_MODE_BIT(m);
+	return modes;
+}
 
 const char *
 sock_state_name(unsigned int state)
@@ -153,8 +227,9 @@ sock_classify(struct sock_entry *sk)
 
 	if (sk->family != AF_INET6)
 		mode = SOCK_MODE_V4;
-	else if (sk->protocol == IPPROTO_RAW)
-		mode = SOCK_MODE_V6ONLY;
+	else if (sock_proto_modes(sk->protocol, AF_INET6) ==
+	    SOCK_MODE_BIT(SOCK_MODE_V6ONLY))
+		mode = SOCK_MODE_V6ONLY; /* raw: see protos[] */
 	else if (sock_is_mapped(sk))
 		mode = SOCK_MODE_MAPPED;
 	else if (sk->v6only == SOCK_V6ONLY_YES)

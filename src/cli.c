@@ -214,9 +214,16 @@ bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 	char opt[3] = { '-', (char)optopt, '\0' };
 	struct quoted q;
 
+	/* A short option takes its argument from the rest of its word
+	 * ("-tm" is -t and -m with none left): name the option itself.
+	 * ss users reach for -m as memory; here it is the mode. */
 	if (c == ':')
-		return fail(err, errlen, "option '%s' needs an argument",
-		    quote(&q, arg));
+		return fail(err, errlen, "option '%s' needs an argument%s",
+		    is_long ? quote(&q, arg) : opt,
+		    optopt == 'm' ? " (dualstat's -m is the mode: -m "
+				    "dual; ss's -m, memory, has no "
+				    "equivalent here)"
+				  : "");
 	/* getopt_long() sets optopt for a long option given "=value". */
 	if (is_long && optopt != 0)
 		return fail(err, errlen, "option '%s' takes no argument",
@@ -228,7 +235,7 @@ bad_option(int argc, char *argv[], char *err, size_t errlen, int c)
 }
 
 /* The filter options, kept in order until -t/-u are known. */
-#define MAX_FILTER_ARGS 64
+#define MAX_FILTER_ARGS FILTER_MAX_NODES
 
 struct filter_args {
 	struct {
@@ -257,6 +264,14 @@ value_node(int c, const char *arg, const char *proto, struct filter_node *n,
 	int ret;
 
 	memset(n, 0, sizeof(*n));
+	if ((c == OPT_SPORT || c == OPT_DPORT) &&
+	    (strcmp(arg, "*") == 0 || strcmp(arg, ":*") == 0)) {
+		/* ss's port wildcard: any port, as "sport = :*". */
+		n->kind = c == OPT_SPORT ? FILTER_SRC : FILTER_DST;
+		n->prefix.family = AF_UNSPEC;
+		n->hport = -1;
+		return 0;
+	}
 	if (c == OPT_SPORT || c == OPT_DPORT) {
 		n->kind = c == OPT_SPORT ? FILTER_SPORT : FILTER_DPORT;
 		n->cmp = FILTER_EQ;
@@ -290,7 +305,7 @@ static int
 kind_tree(struct filter *f, const struct filter_args *fa, int c,
     const char *proto, char *err, size_t errlen)
 {
-	unsigned int i, count = 0;
+	unsigned int i;
 	int tree = -1, ret;
 
 	for (i = 0; i < fa->n; i++) {
@@ -304,12 +319,6 @@ kind_tree(struct filter *f, const struct filter_args *fa, int c,
 			struct filter_node n;
 			int leaf;
 
-			if (++count > FILTER_MAX)
-				return fail(err, errlen, "%s: more than %d %s",
-				    opt_name(c), FILTER_MAX,
-				    c == OPT_SPORT || c == OPT_DPORT
-					? "ports"
-					: "prefixes");
 			snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
 			if (len >= sizeof(buf))
 				buf[0] = '\0'; /* too long: reported as bad */
@@ -322,7 +331,10 @@ kind_tree(struct filter *f, const struct filter_args *fa, int c,
 			    ? leaf
 			    : filter_add_op(f, FILTER_OR, tree, leaf);
 			if (tree < 0)
-				return fail(err, errlen, "too many filters");
+				return fail(err, errlen,
+				    "%s: more than %d terms and operators in "
+				    "all",
+				    opt_name(c), FILTER_MAX_NODES);
 			if (p[len] == '\0')
 				break;
 			p += len + 1;
@@ -526,9 +538,21 @@ read_filter_file(
 			break;
 		used += (size_t)r;
 	}
-	if (ret == 0 && used == len - 1)
-		ret = fail(err, errlen, "-F %s: longer than %d bytes",
-		    quote(&q, path), (int)len - 1);
+	/* A full buffer is too long only if more follows. */
+	while (ret == 0 && used == len - 1) {
+		char more;
+
+		r = read(fd, &more, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			ret = fail(err, errlen, "-F %s: %s", quote(&q, path),
+			    strerror(errno));
+		else if (r > 0)
+			ret = fail(err, errlen, "-F %s: longer than %d bytes",
+			    quote(&q, path), (int)len - 1);
+		break;
+	}
 	if (ret == 0 && memchr(buf, '\0', used) != NULL)
 		ret = fail(
 		    err, errlen, "-F %s: holds a NUL byte", quote(&q, path));
@@ -591,6 +615,10 @@ parse_expression(struct options *o, int argc, char *argv[], int first,
 	if (file != NULL)
 		return fail(err, errlen,
 		    "filter file %s: line %u, column %u: %s", quote(&q, file),
+		    e.line, e.column, e.msg);
+	/* A FILTER argument may hold newlines too (a policy in "$(cat)"). */
+	if (strchr(text, '\n') != NULL)
+		return fail(err, errlen, "filter: line %u, column %u: %s",
 		    e.line, e.column, e.msg);
 	return fail(err, errlen, "filter: column %u: %s", e.column, e.msg);
 }

@@ -24,17 +24,6 @@
 
 #define STATE_BIT(s) SOCK_STATE_BIT(s)
 
-/* Sockets the kernel reports v6only for: LISTEN and CLOSE (UNCONN). */
-#define V6ONLY_STATES \
-	(STATE_BIT(TCP_LISTEN) | STATE_BIT(TCP_CLOSE) | \
-	    STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
-/*
- * The states whose sockets have no peer: a listener's and an unconnected
- * (or bound-inactive) socket's peer port is 0, and every other socket has
- * one (it has been connected to it).
- */
-#define PEERLESS_STATES V6ONLY_STATES
-
 struct name_bits {
 	const char *name;
 	uint32_t bits;
@@ -72,6 +61,8 @@ static const struct name_bits state_names[] = {
 	{ "closed", STATE_BIT(TCP_CLOSE) },
 	{ "bound-inactive", STATE_BIT(SOCK_STATE_BOUND_INACTIVE) },
 	{ "unconn", STATE_BIT(TCP_CLOSE) },
+	{ "unconnected", STATE_BIT(TCP_CLOSE) }, /* ss's own name */
+	{ "close", STATE_BIT(TCP_CLOSE) },
 	{ "close-wait", STATE_BIT(TCP_CLOSE_WAIT) },
 	{ "last-ack", STATE_BIT(TCP_LAST_ACK) },
 	{ "listen", STATE_BIT(TCP_LISTEN) },
@@ -146,10 +137,39 @@ filter_parse_states(
 	return parse_list(list, state_names, true, states, bad, badlen);
 }
 
+/*
+ * A service name for "tcp" or "udp" only: getservbyname(name, NULL) also
+ * takes the first line of any protocol, AppleTalk's "/ddp" ones (nbp,
+ * rtmp, zip...) included.  For either protocol (proto NULL), a name whose
+ * TCP and UDP ports differ is ambiguous, as ss says.
+ */
+static int
+service_port(const char *name, const char *proto, uint16_t *port)
+{
+	struct servent *se;
+	int tcp = -1, udp = -1;
+
+	if (proto == NULL || strcmp(proto, "tcp") == 0) {
+		se = getservbyname(name, "tcp");
+		if (se != NULL)
+			tcp = ntohs((uint16_t)se->s_port);
+	}
+	if (proto == NULL || strcmp(proto, "udp") == 0) {
+		se = getservbyname(name, "udp");
+		if (se != NULL)
+			udp = ntohs((uint16_t)se->s_port);
+	}
+	if (tcp >= 0 && udp >= 0 && tcp != udp)
+		return -EINVAL;
+	if (tcp < 0 && udp < 0)
+		return -EINVAL;
+	*port = (uint16_t)(tcp >= 0 ? tcp : udp);
+	return 0;
+}
+
 int
 filter_parse_port(const char *text, const char *proto, uint16_t *port)
 {
-	struct servent *se;
 	unsigned long v;
 	int ret;
 
@@ -162,12 +182,40 @@ filter_parse_port(const char *text, const char *proto, uint16_t *port)
 	}
 	if (ret == -ERANGE || *text == '\0' || strchr(text, ',') != NULL)
 		return ret;
-	/* A service name: the protocol's port, or the first entry's. */
-	se = getservbyname(text, proto);
-	if (se == NULL)
-		return -EINVAL;
-	*port = ntohs((uint16_t)se->s_port);
-	return 0;
+	return service_port(text, proto, port);
+}
+
+/*
+ * iproute2's short IPv4 forms (lib/utils.c, get_addr_ipv4()): one to
+ * three dotted parts, the missing bytes zero ("0/0", "10/8"), as ss takes
+ * them.  Returns true and fills addr if text is one.
+ */
+static bool
+short_inet(const char *text, uint8_t addr[4])
+{
+	uint8_t r[4] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		size_t n = strspn(text, "0123456789");
+		unsigned long v;
+
+		if (n == 0 || n > 3)
+			return false;
+		v = strtoul(text, NULL, 10);
+		if (v > 255)
+			return false;
+		r[i] = (uint8_t)v;
+		text += n;
+		if (*text == '\0')
+			break;
+		if (*text++ != '.')
+			return false;
+	}
+	if (*text != '\0')
+		return false;
+	memcpy(addr, r, 4);
+	return true;
 }
 
 int
@@ -191,6 +239,9 @@ filter_parse_prefix(const char *text, struct filter_prefix *p)
 	} else if (inet_pton(AF_INET6, addr, r.addr) == 1) {
 		r.family = AF_INET6;
 		max = 128;
+	} else if (short_inet(addr, r.addr)) {
+		r.family = AF_INET;
+		max = 32;
 	} else {
 		return -EINVAL;
 	}
@@ -242,13 +293,23 @@ filter_parse_host(
     const char *text, const char *proto, struct filter_prefix *p, int32_t *port)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
-	const char *colon = strrchr(text, ':'), *addr_end;
+	const char *colon, *addr_end;
 	struct filter_prefix r;
+	int family = AF_UNSPEC;
 	uint16_t v = 0;
 	size_t n;
 	int ret;
 
+	/* ss's family prefixes: the address is of that family. */
+	if (strncmp(text, "inet:", 5) == 0) {
+		family = AF_INET;
+		text += 5;
+	} else if (strncmp(text, "inet6:", 6) == 0) {
+		family = AF_INET6;
+		text += 6;
+	}
 	/* Where the address ends and a ":PORT" would start. */
+	colon = strrchr(text, ':');
 	if (text[0] == '[') {
 		const char *close = strchr(text, ']');
 
@@ -261,10 +322,10 @@ filter_parse_host(
 	addr_end = colon != NULL ? colon : text + strlen(text);
 	n = (size_t)(addr_end - text);
 	memset(&r, 0, sizeof(r));
-	if (n == 0 && colon == NULL)
+	if (n == 0 && colon == NULL && family == AF_UNSPEC)
 		return -EINVAL;
 	if (n == 0 || (n == 1 && text[0] == '*')) {
-		r.family = AF_UNSPEC; /* any address */
+		r.family = (uint8_t)family; /* any address (of the family) */
 	} else {
 		if (text[0] == '[')
 			ret = unbracket(text, n, buf, sizeof(buf));
@@ -279,8 +340,12 @@ filter_parse_host(
 			ret = filter_parse_prefix(buf, &r);
 		if (ret < 0)
 			return ret;
+		if (family != AF_UNSPEC && r.family != family)
+			return -EINVAL;
 	}
-	if (colon != NULL) {
+	if (colon != NULL && strcmp(colon + 1, "*") == 0) {
+		*port = -1; /* ss's port wildcard */
+	} else if (colon != NULL) {
 		if (colon[1] == '\0' ||
 		    filter_parse_port(colon + 1, proto, &v) < 0)
 			return -ENOENT;
@@ -324,18 +389,6 @@ filter_prefix_match(
 		return sock_addr_is_mapped(addr) &&
 		    bits_equal(addr + 12, p->addr, p->len);
 	return false;
-}
-
-uint32_t
-filter_mode_states(unsigned int modes)
-{
-	const unsigned int anywhere = FILTER_MODE(SOCK_MODE_V4) |
-	    FILTER_MODE(SOCK_MODE_V6) | FILTER_MODE(SOCK_MODE_MAPPED);
-
-	/* dual and v6only need the v6only flag, reported only there. */
-	if ((modes & anywhere) != 0)
-		return SOCK_STATES_ALL | STATE_BIT(SOCK_STATE_BOUND_INACTIVE);
-	return (modes & FILTER_MODES_ALL) != 0 ? V6ONLY_STATES : 0;
 }
 
 /* ---- building ---- */
@@ -423,8 +476,8 @@ yes_no(bool b)
 
 /* The recursion is bounded by FILTER_MAX_NODES (filter_add()). */
 static enum filter_answer
-eval(const struct filter *f, unsigned int i, const struct sock_entry *sk,
-    const struct owners *ow)
+eval(const struct filter *f, const struct filter_env *env, unsigned int i,
+    const struct sock_entry *sk, const struct owners *ow)
 {
 	const struct filter_node *n = &f->nodes[i];
 	bool src = n->kind == FILTER_SRC;
@@ -432,19 +485,19 @@ eval(const struct filter *f, unsigned int i, const struct sock_entry *sk,
 
 	switch (n->kind) {
 	case FILTER_AND:
-		a = eval(f, n->a, sk, ow);
+		a = eval(f, env, n->a, sk, ow);
 		if (a == FILTER_NO)
 			return a;
-		b = eval(f, n->b, sk, ow);
+		b = eval(f, env, n->b, sk, ow);
 		return b == FILTER_NO ? b : a == FILTER_YES ? b : a;
 	case FILTER_OR:
-		a = eval(f, n->a, sk, ow);
+		a = eval(f, env, n->a, sk, ow);
 		if (a == FILTER_YES)
 			return a;
-		b = eval(f, n->b, sk, ow);
+		b = eval(f, env, n->b, sk, ow);
 		return b == FILTER_YES ? b : a == FILTER_NO ? b : a;
 	case FILTER_NOT:
-		a = eval(f, n->a, sk, ow);
+		a = eval(f, env, n->a, sk, ow);
 		return a == FILTER_MAYBE ? a : yes_no(a == FILTER_NO);
 	case FILTER_SPORT:
 		return yes_no(cmp_holds(n->cmp, sk->local_port, n->port));
@@ -470,26 +523,43 @@ eval(const struct filter *f, unsigned int i, const struct sock_entry *sk,
 	case FILTER_NOTHING:
 		return owner_decide(n, sk, ow->o, ow->n);
 	case FILTER_AUTOBOUND:
+		/*
+		 * ss's user-space half (misc/ss.c, run_ssfilter(),
+		 * SSF_S_AUTO): a port the kernel picks lies in the range.
+		 * The kernel's half cannot see accepted sockets (they lose
+		 * SOCK_BINDPORT_LOCK) nor TIME-WAIT and request sockets
+		 * (reported with no lock at all): this one can.
+		 */
+		return yes_no(env == NULL ||
+		    (sk->local_port >= env->port_lo &&
+			sk->local_port <= env->port_hi));
 	default:
 		return FILTER_YES;
 	}
 }
 
 enum filter_answer
-filter_decide(const struct filter *f, const struct sock_entry *sk,
-    const struct filter_owner *o, size_t n)
+filter_decide(const struct filter *f, const struct filter_env *env,
+    const struct sock_entry *sk, const struct filter_owner *o, size_t n)
 {
 	struct owners ow = { o, n };
 
 	if (f->states != 0 && (f->states & sock_state_bits(sk)) == 0)
 		return FILTER_NO;
-	return !f->has_root ? FILTER_YES : eval(f, f->root, sk, &ow);
+	return !f->has_root ? FILTER_YES : eval(f, env, f->root, sk, &ow);
+}
+
+bool
+filter_match_env(const struct filter *f, const struct filter_env *env,
+    const struct sock_entry *sk)
+{
+	return filter_decide(f, env, sk, NULL, 0) != FILTER_NO;
 }
 
 bool
 filter_match(const struct filter *f, const struct sock_entry *sk)
 {
-	return filter_decide(f, sk, NULL, 0) != FILTER_NO;
+	return filter_match_env(f, NULL, sk);
 }
 
 bool
@@ -509,65 +579,36 @@ struct tu {
 };
 
 /*
- * A peer-port condition: listeners and unconnected sockets have peer port
- * 0, every other socket a port other than 0.
+ * Only what the kernel guarantees narrows the states: the family of an
+ * address and, from the protocol's row (sock_proto_find()), which states
+ * can carry which mode.  A peer port may be anything in any state: a UDP
+ * socket connected to port 0 is ESTABLISHED with peer port 0, and a TCP
+ * socket whose connect() was refused stays in CLOSE with its peer.
  */
 static struct tu
-peer_port_states(enum filter_cmp cmp, unsigned int port)
-{
-	const uint32_t peerless = PEERLESS_STATES,
-		       peered = ANY_STATES & ~PEERLESS_STATES;
-	bool zero = cmp_holds(cmp, 0, port);
-	/* Some port in 1..65535 passes, some fails. */
-	bool some = cmp == FILTER_EQ ? port != 0
-	    : cmp == FILTER_GE	     ? true
-				     : port >= 1;
-	bool some_not = cmp == FILTER_EQ ? true
-	    : cmp == FILTER_GE		 ? port >= 2
-					 : port < 65535;
-	struct tu r;
-
-	r.t = (zero ? peerless : 0) | (some ? peered : 0);
-	r.u = (zero ? 0 : peerless) | (some_not ? peered : 0);
-	return r;
-}
-
-static struct tu
-term_states(const struct filter_node *n, int family)
+term_states(const struct filter_node *n, int protocol, int family)
 {
 	const struct tu any = { ANY_STATES, ANY_STATES },
-			never = { 0, ANY_STATES }, always = { ANY_STATES, 0 };
-	unsigned int modes;
+			never = { 0, ANY_STATES };
+	unsigned int modes, possible;
 	struct tu r = any;
 
 	switch (n->kind) {
-	case FILTER_DPORT:
-		return peer_port_states(n->cmp, n->port);
 	case FILTER_SRC:
 	case FILTER_DST:
 		if (n->prefix.family == AF_INET6 && family == AF_INET)
 			return never;
-		if (n->kind == FILTER_DST && n->hport >= 0)
-			r.t =
-			    peer_port_states(FILTER_EQ, (unsigned int)n->hport)
-				.t;
 		return r;
 	case FILTER_MODE_IN:
-		modes = n->value &
-		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
-				       : FILTER_MODES_INET6);
-		if (modes == 0)
-			return never;
-		if (modes ==
-		    (family == AF_INET ? FILTER_MODE(SOCK_MODE_V4)
-				       : FILTER_MODES_INET6))
-			return always;
-		r.t = filter_mode_states(modes);
+		possible = sock_proto_modes(protocol, family);
+		modes = n->value & possible;
+		r.t = sock_mode_states(protocol, family, modes);
+		r.u = sock_mode_states(protocol, family, possible & ~modes);
 		return r;
 	case FILTER_V6ONLY:
 		if (family == AF_INET)
 			return never;
-		r.t = V6ONLY_STATES;
+		r.t = SOCK_V6ONLY_STATES;
 		return r;
 	default:
 		return r;
@@ -575,21 +616,21 @@ term_states(const struct filter_node *n, int family)
 }
 
 static struct tu
-tree_states(const struct filter *f, unsigned int i, int family)
+tree_states(const struct filter *f, unsigned int i, int protocol, int family)
 {
 	const struct filter_node *n = &f->nodes[i];
 	struct tu a, b, r;
 
 	switch (n->kind) {
 	case FILTER_NOT:
-		a = tree_states(f, n->a, family);
+		a = tree_states(f, n->a, protocol, family);
 		r.t = a.u;
 		r.u = a.t;
 		return r;
 	case FILTER_AND:
 	case FILTER_OR:
-		a = tree_states(f, n->a, family);
-		b = tree_states(f, n->b, family);
+		a = tree_states(f, n->a, protocol, family);
+		b = tree_states(f, n->b, protocol, family);
 		if (n->kind == FILTER_AND) {
 			r.t = a.t & b.t;
 			r.u = a.u | b.u;
@@ -599,14 +640,14 @@ tree_states(const struct filter *f, unsigned int i, int family)
 		}
 		return r;
 	default:
-		return term_states(n, family);
+		return term_states(n, protocol, family);
 	}
 }
 
 uint32_t
-filter_states(const struct filter *f, int family)
+filter_states(const struct filter *f, int protocol, int family)
 {
 	if (!f->has_root)
 		return ANY_STATES;
-	return tree_states(f, f->root, family).t;
+	return tree_states(f, f->root, protocol, family).t;
 }

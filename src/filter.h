@@ -19,8 +19,6 @@
 
 #include "sock.h"
 
-/* At most this many values of one option (--sport 22 --sport 80...). */
-#define FILTER_MAX 16
 /* The arena: nodes of one tree; how deep "(" and "not" may nest. */
 #define FILTER_MAX_NODES 512
 #define FILTER_MAX_NEST 100
@@ -46,7 +44,7 @@ enum filter_kind {
 	FILTER_SRC, /* local address in prefix, and port if port >= 0 */
 	FILTER_DST, /* peer address likewise */
 	FILTER_DEV, /* bound to interface value (an ifindex) */
-	FILTER_AUTOBOUND, /* local port chosen by the kernel (kernel only) */
+	FILTER_AUTOBOUND, /* local port chosen by the kernel (both sides) */
 	FILTER_MODE_IN, /* mode among the FILTER_MODE() bits of value */
 	FILTER_V6ONLY, /* the kernel reports IPV6_V6ONLY set */
 	/* Who holds the socket (owner.h): */
@@ -119,25 +117,29 @@ int filter_parse_states(
 
 /*
  * Parses a port: decimal ("22"), or a service name from /etc/services
- * ("ssh", looked up for proto, "tcp" or "udp", or for either when NULL),
- * either with a leading ':' as ss writes it.  Returns 0, -EINVAL (neither
- * a number nor a known service) or -ERANGE (a number past 65535).
+ * ("ssh", looked up for proto, "tcp" or "udp", or for both when NULL,
+ * never for another protocol), either with a leading ':' as ss writes it.
+ * Returns 0, -EINVAL (neither a number nor a known service, or a name
+ * whose TCP and UDP ports differ when proto is NULL) or -ERANGE (a number
+ * past 65535).
  */
 int filter_parse_port(const char *text, const char *proto, uint16_t *port);
 
 /*
- * Parses "ADDR" or "ADDR/LEN", IPv4 or IPv6; host bits past LEN are
- * cleared.  Returns 0, -EINVAL for a malformed address or length, or
+ * Parses "ADDR" or "ADDR/LEN", IPv4 (iproute2's short forms too: "10/8",
+ * "0/0") or IPv6; host bits past LEN are cleared.  Returns 0, -EINVAL for a malformed address or length, or
  * -ERANGE for a length past 32 (IPv4) or 128 (IPv6).
  */
 int filter_parse_prefix(const char *text, struct filter_prefix *p);
 
 /*
- * Parses an ss host condition: "*", a prefix, "[IPV6]" or "[IPV6]/LEN",
- * each maybe followed by ":PORT" (an unbracketed IPv6 address takes no
- * port), or ":PORT" alone.  *port is -1 when none is given.  Returns 0,
- * -EINVAL or -ERANGE for the address as filter_parse_prefix(), or
- * -ENOENT for a port that is neither a number nor a known service.
+ * Parses an ss host condition: "*", a prefix, "[ADDR]" or "[ADDR]/LEN",
+ * each maybe followed by ":PORT" or ":*" (an unbracketed IPv6 address
+ * takes no port), or ":PORT" alone; "inet:" or "inet6:" first says the
+ * address's family.  *port is -1 when none is given or for "*".  Returns
+ * 0, -EINVAL or -ERANGE for the address as filter_parse_prefix() (-EINVAL
+ * too for an address of the other family), or -ENOENT for a port that is
+ * neither a number nor a known service.
  */
 int filter_parse_host(const char *text, const char *proto,
     struct filter_prefix *p, int32_t *port);
@@ -151,26 +153,38 @@ int filter_parse_host(const char *text, const char *proto,
 bool filter_prefix_match(
     const struct filter_prefix *p, int family, const uint8_t addr[16]);
 
-/* Returns the idiag_states bits sockets of these modes can be in. */
-uint32_t filter_mode_states(unsigned int modes);
-
 /*
- * Returns the idiag_states bits in which a socket of the family can pass
- * the expression (not f->states: the caller intersects): 0 when none can.
- * The analysis behind query narrowing and the "can never match" refusal.
+ * Returns the idiag_states bits in which a socket of the protocol and
+ * family can pass the expression (not f->states: the caller intersects):
+ * 0 when none can.  The analysis behind query narrowing and the "can
+ * never match" refusal.
  */
-uint32_t filter_states(const struct filter *f, int family);
+uint32_t filter_states(const struct filter *f, int protocol, int family);
 
 /* Returns true if the expression has a term of this kind. */
 bool filter_has(const struct filter *f, enum filter_kind kind);
 
 /*
- * Returns true if the classified socket passes f: its states and its
- * expression.  An autobound term cannot be seen here and counts as true:
- * the caller leaves such filters to the kernel (see filter_has()).  A
- * pid or process term counts as "maybe" (filter_decide() with no
- * owners), and a socket that maybe passes passes.
+ * What user space knows of the socket's network namespace that a term
+ * needs: net.ipv4.ip_local_port_range, for autobound.
  */
+struct filter_env {
+	uint16_t port_lo, port_hi;
+};
+
+/*
+ * Returns true if the classified socket passes f: its states and its
+ * expression.  autobound is two tests, as in ss: the kernel's (no
+ * SOCK_BINDPORT_LOCK, which only its bytecode sees; the caller sends it)
+ * and user space's, the local port within env's ephemeral range.  With
+ * env NULL the user-space half counts as true.  A pid or process term
+ * counts as "maybe" (filter_decide() with no owners), and a socket that
+ * maybe passes passes.
+ */
+bool filter_match_env(const struct filter *f, const struct filter_env *env,
+    const struct sock_entry *sk);
+
+/* filter_match_env() with no env. */
 bool filter_match(const struct filter *f, const struct sock_entry *sk);
 
 /* One process holding a socket; comm is untrusted, not NUL-terminated. */
@@ -187,14 +201,16 @@ enum filter_answer {
 };
 
 /*
- * Decides f for the classified socket held by the n owners o (n may be 0:
+ * Decides f for the classified socket, in a namespace env (see
+ * filter_match_env()), held by the n owners o (n may be 0:
  * nobody was found holding it), or, with o NULL, before its owners are
  * known: then the pid and process terms are "maybe" and so may be the
  * answer (three-valued: "not maybe" is maybe, "no and maybe" is no, "yes
  * or maybe" is yes).  With o given the answer is never FILTER_MAYBE.
  */
 enum filter_answer filter_decide(const struct filter *f,
-    const struct sock_entry *sk, const struct filter_owner *o, size_t n);
+    const struct filter_env *env, const struct sock_entry *sk,
+    const struct filter_owner *o, size_t n);
 
 /* Returns true if f has a pid or process term (it needs the owners). */
 bool filter_needs_owners(const struct filter *f);

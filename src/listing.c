@@ -24,7 +24,9 @@
  * gives each subflow the MPTCP socket's inode, and an accepted one is
  * grafted onto it), so when the plan lists MPTCP, which it does first,
  * the MPTCP sockets seen hide those subflows from the TCP rows: the
- * socket is listed once, as mptcp.  A connection not yet accepted has no
+ * socket is listed once, as mptcp.  The plan dumps MPTCP whole (no
+ * program, every state, both families), so no filter can take a parent
+ * away and leave its subflow; its rows are judged here.  A connection not yet accepted has no
  * inode (0) on either side: its addresses and ports stand in for it.  The
  * MPTCP dumps always run before the others and on the calling thread,
  * so the set is complete, and only read, when the TCP rows come.
@@ -63,14 +65,16 @@ listing_plan_init(
 	p->n = query_plan(opts, loaded, p->steps, &p->bc);
 	/*
 	 * No filter at all costs nothing per socket.  A filter with
-	 * autobound is the kernel's alone: user space cannot see the term,
-	 * and query_check() has made sure the kernel's program decides the
-	 * whole expression.
+	 * autobound is judged on both sides, as ss does: the kernel's
+	 * program tests the bind lock (query_check() has made sure the
+	 * program decides the whole expression), user space the port
+	 * range (filter_match_env()).
 	 */
-	p->filter = filter_is_empty(&opts->filter) ||
-		filter_has(&opts->filter, FILTER_AUTOBOUND)
-	    ? NULL
-	    : &opts->filter;
+	p->filter = filter_is_empty(&opts->filter) ? NULL : &opts->filter;
+	p->mptcp_states[0] =
+	    query_step_states(opts, SOCK_IPPROTO_MPTCP, AF_INET);
+	p->mptcp_states[1] =
+	    query_step_states(opts, SOCK_IPPROTO_MPTCP, AF_INET6);
 	p->first_only = opts->check && opts->quiet;
 	/* --dump-raw and --replay: the file holds the dumps in turn. */
 	p->cpus =
@@ -100,7 +104,7 @@ passes(const struct listing_plan *p, const struct sock_entry *sk)
 	enum filter_answer a;
 	size_t n = 0;
 
-	a = filter_decide(p->filter, sk, NULL, 0);
+	a = filter_decide(p->filter, &p->env, sk, NULL, 0);
 	if (a != FILTER_MAYBE || p->owners == NULL)
 		return a != FILTER_NO;
 	procmap_lookup(p->owners, sk->inode, &it);
@@ -110,7 +114,7 @@ passes(const struct listing_plan *p, const struct sock_entry *sk)
 		o[n].comm_len = po.comm_len;
 		n++;
 	}
-	return filter_decide(p->filter, sk, o, n) == FILTER_YES;
+	return filter_decide(p->filter, &p->env, sk, o, n) == FILTER_YES;
 }
 
 /*
@@ -131,6 +135,12 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 		ret = inoset_add(mptcp, sk);
 		if (ret < 0)
 			return ret;
+		/* Dumped whole: the kernel selected nothing. */
+		if ((sock_state_bits(sk) &
+			p->mptcp_states[sk->family == AF_INET6]) == 0)
+			return 0;
+		sock_classify(sk);
+		return p->filter == NULL || passes(p, sk);
 	} else if (sk->protocol == IPPROTO_TCP && inoset_has(mptcp, sk)) {
 		return 0;
 	}
@@ -620,7 +630,9 @@ listing_plan_probe(struct listing_plan *p, const struct source *src)
 	size_t i, k;
 	int ret;
 
-	if (p->filter == NULL)
+	/* autobound's kernel half is in the program alone: never dropped
+	 * (a kernel that refuses it fails the dump, saying so). */
+	if (p->filter == NULL || filter_has(p->filter, FILTER_AUTOBOUND))
 		return 0;
 	for (i = 0; i < p->n; i++) {
 		struct diag_request probe = p->steps[i];

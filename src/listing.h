@@ -40,6 +40,12 @@ struct listing_plan {
 	/* The owners the filter's pid and process terms are decided on
 	 * (scope_list()); NULL: not known yet, those terms pass. */
 	const struct procmap *owners;
+	/* The namespace listed, for the filter (autobound's port range);
+	 * the caller sets it before each run. */
+	struct filter_env env;
+	/* MPTCP is dumped whole (query_plan()): its rows listed are those
+	 * of these states, [0] AF_INET, [1] AF_INET6, that pass filter. */
+	uint32_t mptcp_states[2];
 	bool first_only; /* --check -q: the first match answers */
 	unsigned int cpus; /* how many dumps may run at once */
 };

@@ -6,7 +6,8 @@
  * The kernel does as much of the selecting as it can: a family no socket
  * of which can match is not dumped (mode v4 needs no AF_INET6 dump), the
  * states are narrowed to those the expression can hold in (mode dual:
- * LISTEN and CLOSE only; dport = :22: not those), and the rest becomes
+ * LISTEN and CLOSE only; a peer port narrows nothing, as no state
+ * guarantees one), and the rest becomes
  * bytecode (bc.c).  listing.c checks every socket again with
  * filter_match(), which also sees the modes and v6only.  When that
  * analysis leaves no request to send, query_check() refuses the filter:
@@ -83,13 +84,9 @@ query_states(enum cli_view view, int protocol)
 uint32_t
 query_proto_states(int protocol)
 {
-	/*
-	 * A UDP or raw socket is connected (ESTABLISHED) or not (CLOSE);
-	 * the others may be in any state (TCP in CLOSE: bound-inactive).
-	 */
-	if (protocol == IPPROTO_UDP || protocol == IPPROTO_RAW)
-		return STATE_BIT(TCP_ESTABLISHED) | STATE_BIT(TCP_CLOSE);
-	return with_bound_inactive(protocol, SOCK_STATES_ALL);
+	const struct sock_proto *row = sock_proto_find(protocol);
+
+	return row != NULL ? row->states : 0;
 }
 
 /* The states asked for, before the filter: --state/state, or the view. */
@@ -108,7 +105,16 @@ static uint32_t
 filter_states_for(const struct options *opts, int protocol, int family)
 {
 	return with_bound_inactive(
-	    protocol, filter_states(&opts->filter, family));
+	    protocol, filter_states(&opts->filter, protocol, family));
+}
+
+uint32_t
+query_step_states(const struct options *opts, int protocol, int family)
+{
+	if (family == AF_INET ? !opts->inet : !opts->inet6)
+		return 0;
+	return asked_states(opts, protocol) &
+	    filter_states_for(opts, protocol, family);
 }
 
 /* Whether the command line asks for the protocol (-t -u -M -S -w -A). */
@@ -137,7 +143,13 @@ query_plan(const struct options *opts, uint32_t loaded,
 {
 	/*
 	 * MPTCP before TCP: listing.c learns the MPTCP sockets' inodes
-	 * first, so that their TCP subflows are not listed again.
+	 * first, so that their TCP subflows are not listed again.  Every
+	 * MPTCP socket, whatever the filter and the families: a subflow
+	 * is hidden by its parent, which a filter or -4/-6 must not take
+	 * away (an AF_INET6 MPTCP socket may have AF_INET subflows), and
+	 * the kernel's program would test the MPTCP socket where only the
+	 * subflow carries the fact (autobound's bind lock).  listing.c
+	 * judges their rows in user space (query_step_states()).
 	 */
 	static const int protocols[] = { SOCK_IPPROTO_MPTCP, IPPROTO_TCP,
 		IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_RAW };
@@ -158,24 +170,37 @@ query_plan(const struct options *opts, uint32_t loaded,
 	}
 
 	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {
+		/*
+		 * The program's mode terms assume the usual rule (mapped:
+		 * an IPv4-mapped end; bc.c, kt_modes6()).  A protocol whose
+		 * row says otherwise (raw IPv6: v6only whatever its
+		 * addresses) gets no program there: user space judges it.
+		 */
+		bool own_modes = sock_proto_modes(protocols[p], AF_INET6) !=
+			FILTER_MODES_INET6 &&
+		    (filter_has(&opts->filter, FILTER_MODE_IN) ||
+			filter_has(&opts->filter, FILTER_V6ONLY));
+
 		if (!wanted(opts, protocols[p]))
 			continue;
 		for (f = 0; f < 2; f++) {
+			bool whole = protocols[p] == SOCK_IPPROTO_MPTCP;
+			bool no_prog =
+			    whole || (own_modes && families[f] == AF_INET6);
 			uint32_t states;
 
-			if (families[f] == AF_INET ? !opts->inet : !opts->inet6)
-				continue;
 			if (!protos_has(loaded, protocols[p], families[f]))
 				continue;
-			states = asked_states(opts, protocols[p]) &
-			    filter_states_for(opts, protocols[p], families[f]);
+			states = whole ? query_proto_states(protocols[p])
+				       : query_step_states(
+					     opts, protocols[p], families[f]);
 			if (states == 0)
 				continue;
 			memset(&steps[n], 0, sizeof(steps[n]));
 			steps[n].family = (uint8_t)families[f];
 			steps[n].protocol = (uint16_t)protocols[p];
 			steps[n].states = states;
-			if (len[f] > 0) {
+			if (len[f] > 0 && !no_prog) {
 				steps[n].bytecode = bc->prog[f];
 				steps[n].bytecode_len = (size_t)len[f];
 			}
@@ -196,24 +221,31 @@ refuse(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* The names of the states in bits, as the table prints them. */
+/*
+ * The names of the states in bits, as the table prints them, each once:
+ * request sockets (bit 12) are SYN-RECV like bit 3, and bit 13, which no
+ * socket is reported in, is named as --state names it.
+ */
 static const char *
 state_names(uint32_t bits, char *buf, size_t len)
 {
-	const char *prev = "";
 	size_t used = 0;
 	unsigned int s;
 
 	buf[0] = '\0';
+	if (bits & STATE_BIT(SOCK_STATE_NEW_SYN_RECV))
+		bits = (bits & ~STATE_BIT(SOCK_STATE_NEW_SYN_RECV)) |
+		    STATE_BIT(TCP_SYN_RECV);
 	for (s = 1; s < 32; s++) {
-		const char *name = sock_state_name(s);
+		const char *name = s == SOCK_STATE_BOUND_INACTIVE
+		    ? "BOUND-INACTIVE"
+		    : sock_state_name(s);
 
-		if (!(bits & STATE_BIT(s)) || strcmp(name, prev) == 0)
+		if (!(bits & STATE_BIT(s)))
 			continue;
 		used +=
 		    (size_t)snprintf(buf + used, used < len ? len - used : 0,
 			"%s%s", used > 0 ? ", " : "", name);
-		prev = name;
 	}
 	return buf;
 }
@@ -228,20 +260,35 @@ query_check(const struct options *opts, char *err, size_t errlen)
 		{ SOCK_IPPROTO_MPTCP, "mptcp" }, { IPPROTO_SCTP, "sctp" },
 		{ IPPROTO_RAW, "raw" } };
 	const struct filter *f = &opts->filter;
-	struct diag_request steps[QUERY_MAX_STEPS];
 	struct query_bc *bc;
-	uint32_t asked = 0, fam_states = 0, every = 0;
+	uint32_t asked = 0, fam_states = 0;
 	char names[200], protos[64] = "";
-	unsigned int i;
 	size_t p;
-	int fam, proto, family;
+	int fam;
 
+	/*
+	 * autobound is two tests, as in ss: the kernel's program tests the
+	 * bind lock, which user space cannot see, and user space the port
+	 * range.  A replay has no kernel; MPTCP's program would test the
+	 * MPTCP socket, whose lock only its subflow carries.
+	 */
+	if (filter_has(f, FILTER_AUTOBOUND) && opts->replay != NULL)
+		return refuse(err, errlen,
+		    "filter: autobound cannot be judged in a replay (the "
+		    "kernel tests the socket's bind lock, which a recording "
+		    "does not keep)");
+	if (filter_has(f, FILTER_AUTOBOUND) && opts->mptcp)
+		return refuse(err, errlen,
+		    "filter: autobound cannot judge MPTCP sockets (the "
+		    "kernel would test the MPTCP socket's bind lock, which "
+		    "only its subflows carry): name the protocols, e.g. -t "
+		    "-u");
 	bc = malloc(sizeof(*bc));
 	if (bc == NULL)
 		return -ENOMEM;
 	/*
-	 * autobound: the kernel sees it and user space does not, so the
-	 * kernel alone must decide the whole expression.
+	 * autobound's kernel half: the kernel alone must decide the rest
+	 * of the expression too, so the program must be exact.
 	 */
 	if (filter_has(f, FILTER_AUTOBOUND)) {
 		for (fam = AF_INET; fam <= AF_INET6;
@@ -260,22 +307,23 @@ query_check(const struct options *opts, char *err, size_t errlen)
 			}
 		}
 	}
-	/* Whatever the kernel has loaded: the filter alone is judged. */
-	for (i = 0; protos_nth(i, &proto, &family); i++)
-		every |= protos_bit(proto, family);
-	if (query_plan(opts, every, steps, bc) > 0) {
-		free(bc);
-		return 0;
-	}
 	free(bc);
+	/* Whatever the kernel has loaded: the filter alone is judged. */
+	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++)
+		for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
+			if (wanted(opts, protocols[p].protocol) &&
+			    query_step_states(
+				opts, protocols[p].protocol, fam) != 0)
+				return 0;
 
 	/* Nothing to ask for: say why, from the same analysis. */
-	for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
-		if (fam == AF_INET ? opts->inet : opts->inet6)
-			fam_states |= filter_states(f, fam);
 	for (p = 0; p < sizeof(protocols) / sizeof(protocols[0]); p++) {
 		if (!wanted(opts, protocols[p].protocol))
 			continue;
+		for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET)
+			if (fam == AF_INET ? opts->inet : opts->inet6)
+				fam_states |= filter_states(
+				    f, protocols[p].protocol, fam);
 		asked |= asked_states(opts, protocols[p].protocol);
 		snprintf(protos + strlen(protos),
 		    sizeof(protos) - strlen(protos), "%s%s",

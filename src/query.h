@@ -27,6 +27,14 @@ uint32_t query_states(enum cli_view view, int protocol);
  */
 uint32_t query_proto_states(int protocol);
 
+/*
+ * Returns the idiag_states bits in which sockets of the protocol and
+ * family can be listed: those asked for (--state or the view) in which
+ * the filter can hold; 0 if none, or if -4/-6 leaves the family out.
+ */
+uint32_t query_step_states(
+    const struct options *opts, int protocol, int family);
+
 /* Where the steps' bytecode lives: one program per family. */
 struct query_bc {
 	uint8_t prog[2][BC_MAX_LEN];
@@ -39,7 +47,10 @@ struct query_bc {
  * kernel has loaded) are asked for, so no request makes the kernel load a
  * module.  The filters narrow the families and states asked for and
  * become bytecode in *bc, which the steps point into.  A dump that cannot
- * match anything is left out, so the plan may be empty.
+ * match anything is left out, so the plan may be empty.  MPTCP is the
+ * exception: asked for whole (every state, both families, no program),
+ * so that every subflow finds its parent; the caller judges its rows
+ * against query_step_states() and the filter.
  */
 size_t query_plan(const struct options *opts, uint32_t loaded,
     struct diag_request steps[QUERY_MAX_STEPS], struct query_bc *bc);

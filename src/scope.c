@@ -34,6 +34,8 @@ struct ns_handle {
 	size_t nd;
 	bool summary;
 	int bindv6only; /* -1 if unknown (no IPv6) or not asked for */
+	bool ports; /* read the ephemeral port range (autobound) */
+	struct filter_env env;
 };
 
 static void
@@ -64,6 +66,19 @@ open_cb(void *arg)
 	if (h->summary &&
 	    sysctl_read_int(SYSCTL_BINDV6ONLY, &h->bindv6only) < 0)
 		h->bindv6only = -1; /* no IPv6 in this kernel: "unknown" */
+	if (h->ports) {
+		int lo, hi;
+
+		ret = sysctl_read_range(SYSCTL_PORT_RANGE, &lo, &hi);
+		if (ret < 0)
+			return ret;
+		h->env.port_lo = (uint16_t)(lo < 0 ? 0
+			: lo > 65535		   ? 65535
+						   : lo);
+		h->env.port_hi = (uint16_t)(hi < 0 ? 0
+			: hi > 65535		   ? 65535
+						   : hi);
+	}
 	memset(h->d, 0, sizeof(h->d));
 	for (i = 0; i < h->nd; i++) {
 		h->d[i] = diag_new();
@@ -93,6 +108,7 @@ adopt(struct scope *s, const struct ns_handle *h)
 {
 	memcpy(s->d, h->d, sizeof(s->d));
 	s->bindv6only = h->bindv6only;
+	s->plan.env = h->env;
 	source_init_diag(&s->own, s->d[0]);
 	s->src = &s->own;
 }
@@ -116,7 +132,8 @@ int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
-	struct ns_handle h = { .summary = opts->summary || opts->metrics };
+	struct ns_handle h = { .summary = opts->summary || opts->metrics,
+		.ports = filter_has(&opts->filter, FILTER_AUTOBOUND) };
 	struct stat st;
 	int fd, ret;
 
@@ -203,6 +220,7 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 	if (s->failed[i])
 		return false;
 	h->summary = s->opts->summary || s->opts->metrics;
+	h->ports = filter_has(&s->opts->filter, FILTER_AUTOBOUND);
 	h->nd = listing_plan_sockets(&s->plan);
 	/* Ours needs no setns(), which an unprivileged user cannot do. */
 	if (e->own && open_cb(h) == 0)
@@ -366,6 +384,7 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		    ? s->list.v[i].container
 		    : NULL;
 		ns.bindv6only = h.bindv6only;
+		s->plan.env = h.env;
 		ret = pass_one(s, NULL, h.d, &ns, w, collect, procs);
 		close_sockets(h.d);
 		if (ret < 0)

@@ -149,6 +149,45 @@ bool sock_has_owner(const struct sock_entry *sk);
  * socket (peer address all zero and port 0). */
 bool sock_has_no_peer(const struct sock_entry *sk);
 
+/* The bit of a mode in a set of modes. */
+#define SOCK_MODE_BIT(m) (1U << (m))
+
+/*
+ * The states in which the kernel reports the v6only flag of an AF_INET6
+ * socket (see enum sock_v6only): LISTEN and CLOSE, bound-inactive TCP
+ * sockets (reported in CLOSE) included.
+ */
+#define SOCK_V6ONLY_STATES \
+	(SOCK_STATE_BIT(10 /* TCP_LISTEN */) | \
+	    SOCK_STATE_BIT(7 /* TCP_CLOSE */) | \
+	    SOCK_STATE_BIT(SOCK_STATE_BOUND_INACTIVE))
+
+/*
+ * A protocol dualstat lists, as one row: the idiag_states bits its
+ * sockets can answer to (sock_state_bits()), and for each mode the states
+ * in which an AF_INET6 socket of it can have that mode (0: never).  An
+ * AF_INET socket is v4 in every state.  The classifier, the filter's
+ * state analysis and the query all read this one table.
+ */
+struct sock_proto {
+	uint16_t protocol; /* IPPROTO_*, or SOCK_IPPROTO_MPTCP */
+	uint32_t states;
+	uint32_t inet6_mode_states[SOCK_MODE_COUNT];
+};
+
+/* Returns the row of protocol, or NULL for one dualstat does not list. */
+const struct sock_proto *sock_proto_find(int protocol);
+
+/*
+ * Returns the idiag_states bits in which a socket of the protocol and
+ * family can have one of modes (SOCK_MODE_BIT() bits); 0 if none can.
+ */
+uint32_t sock_mode_states(int protocol, int family, unsigned int modes);
+
+/* Returns the SOCK_MODE_BIT() set of modes a socket of the protocol and
+ * family can have in some state. */
+unsigned int sock_proto_modes(int protocol, int family);
+
 /* Computes and returns the mode of an entry (and stores it in sk->mode). */
 enum sock_mode sock_classify(struct sock_entry *sk);
 

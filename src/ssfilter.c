@@ -79,6 +79,8 @@ static const struct {
 	{ "gt", T_CMP, C_GT },
 	{ "le", T_CMP, C_LE },
 	{ "ge", T_CMP, C_GE },
+	{ "leq", T_CMP, C_LE },
+	{ "geq", T_CMP, C_GE },
 };
 
 static const struct {
@@ -179,7 +181,12 @@ next(struct parser *p)
 	memset(t, 0, sizeof(*t));
 	t->s = s;
 	if (*s == '\0') {
+		/* The end is where the last token ended, not past the blank
+		 * lines and comments after it. */
+		t->s = p->pos;
 		t->type = T_END;
+		p->pos = s;
+		return;
 	} else if (*s == '(' || *s == ')') {
 		t->type = *s == '(' ? T_LP : T_RP;
 		t->len = 1;
@@ -246,8 +253,17 @@ add_not(struct parser *p, const struct tok *at, int a)
 }
 
 static int parse_or(struct parser *p);
+static int finish(
+    struct parser *p, const struct tok *kw, struct filter_node *n, bool ne);
 
-/* sport/dport CMP PORT */
+/* "*" or ":*": ss's port wildcard. */
+static bool
+is_any_port(const char *text)
+{
+	return strcmp(text, "*") == 0 || strcmp(text, ":*") == 0;
+}
+
+/* sport/dport [CMP] PORT; "=" when the comparison is left out, as ss. */
 static int
 parse_port_term(struct parser *p, const struct tok *kw)
 {
@@ -259,14 +275,17 @@ parse_port_term(struct parser *p, const struct tok *kw)
 
 	memset(&n, 0, sizeof(n));
 	n.kind = tok_is(kw, "sport") ? FILTER_SPORT : FILTER_DPORT;
-	if (op.type != T_CMP) {
+	if (op.type == T_WORD) {
+		op.cmp = C_EQ;
+	} else if (op.type != T_CMP) {
 		fail(p, &op,
-		    "expected a comparison (=, !=, <, >, <=, >=) "
+		    "expected a comparison (=, !=, <, >, <=, >=) or a port "
 		    "after '%s'",
 		    q(&qa, kw));
 		return -EINVAL;
+	} else {
+		next(p);
 	}
-	next(p);
 	if (p->cur.type != T_WORD) {
 		fail(p, &p->cur, "expected a port after '%s %s'", q(&qa, kw),
 		    q(&qb, &op));
@@ -274,6 +293,17 @@ parse_port_term(struct parser *p, const struct tok *kw)
 	}
 	if (!word_text(p, buf, sizeof(buf), "a port"))
 		return -EINVAL;
+	if (is_any_port(buf)) {
+		/* Any port: a host condition that always holds. */
+		if (op.cmp != C_EQ && op.cmp != C_NE) {
+			fail(p, &p->cur, "the port wildcard '*' takes = or !=");
+			return -EINVAL;
+		}
+		n.kind = n.kind == FILTER_SPORT ? FILTER_SRC : FILTER_DST;
+		n.prefix.family = AF_UNSPEC;
+		n.hport = -1;
+		return finish(p, kw, &n, op.cmp == C_NE);
+	}
 	ret = filter_parse_port(buf, p->proto, &n.port);
 	if (ret < 0) {
 		fail(p, &p->cur,
@@ -362,6 +392,22 @@ parse_host_term(struct parser *p, const struct tok *kw)
 	return finish(p, kw, &n, ne);
 }
 
+/*
+ * An interface index as ss takes one where no interface has the name:
+ * "7" or iproute2's "if7".  Returns it, or 0.
+ */
+static uint32_t
+dev_index(const char *text)
+{
+	unsigned long v;
+
+	if (strncmp(text, "if", 2) == 0)
+		text += 2;
+	if (num_parse_ulong(text, UINT32_MAX, &v) < 0)
+		return 0;
+	return (uint32_t)v;
+}
+
 static int
 parse_dev_term(struct parser *p, const struct tok *kw)
 {
@@ -377,6 +423,8 @@ parse_dev_term(struct parser *p, const struct tok *kw)
 	if (!word_text(p, buf, sizeof(buf), "an interface name"))
 		return -EINVAL;
 	n.value = if_nametoindex(buf);
+	if (n.value == 0)
+		n.value = dev_index(buf);
 	if (n.value == 0) {
 		fail(p, &p->cur, "no interface '%s' in this network namespace",
 		    q(&qq, &p->cur));
@@ -556,6 +604,12 @@ parse_owner_term(struct parser *p, const struct tok *kw, int row, bool maybe)
 	return finish(p, kw, &n, ne);
 }
 
+static bool
+is_state_word(const struct tok *t)
+{
+	return tok_is(t, "state") || tok_is(t, "exclude") || tok_is(t, "excl");
+}
+
 static int
 parse_term(struct parser *p)
 {
@@ -587,7 +641,7 @@ parse_term(struct parser *p)
 		    tok_is(&kw, "v6only") ? FILTER_V6ONLY : FILTER_AUTOBOUND;
 		return add_node(p, &kw, &n);
 	}
-	if (tok_is(&kw, "state") || tok_is(&kw, "exclude"))
+	if (is_state_word(&kw))
 		fail(p, &kw, "'%s' must come before the expression",
 		    q(&qq, &kw));
 	else
@@ -682,15 +736,20 @@ parse_or(struct parser *p)
 	return a;
 }
 
-/* Leading "state NAME" and "exclude NAME" words, as ss takes them. */
+/*
+ * Leading "state NAME" and "exclude NAME" (or "excl") words, as ss takes
+ * them, in order: the set is judged once all are read, so "exclude all
+ * state established" is established.
+ */
 static int
 parse_states(struct parser *p, bool *any)
 {
 	bool saw = p->f->states != 0;
+	struct tok first = p->cur;
 	struct quoted qq, qk;
 	char buf[64], bad[32];
 
-	while (tok_is(&p->cur, "state") || tok_is(&p->cur, "exclude")) {
+	while (is_state_word(&p->cur)) {
 		struct tok kw = p->cur;
 		uint32_t bits = 0;
 
@@ -716,15 +775,14 @@ parse_states(struct parser *p, bool *any)
 			if (!saw)
 				p->f->states = SOCK_STATES_ALL;
 			p->f->states &= ~bits;
-			if (p->f->states == 0) {
-				fail(p, &p->cur, "'exclude %s' leaves no state",
-				    q(&qq, &p->cur));
-				return -EINVAL;
-			}
 		}
 		saw = true;
 		*any = true;
 		next(p);
+	}
+	if (*any && p->f->states == 0) {
+		fail(p, &first, "the state and exclude words leave no state");
+		return -EINVAL;
 	}
 	return 0;
 }

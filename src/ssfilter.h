@@ -2,16 +2,20 @@
  * ssfilter.h - parse ss(8)'s filter language (the FILTER argument, -F)
  * into the expression tree of filter.h
  *
- *   filter  := { ("state" | "exclude") STATE } [ or ]
+ *   filter  := { ("state" | "exclude" | "excl") STATE } [ or ]
  *   or      := and { ("or" | "||" | "|") and }
  *   and     := not { [ "and" | "&&" | "&" ] not }      juxtaposition: and
  *   not     := ("not" | "!") not | "(" or ")" | term
- *   term    := ("sport" | "dport") CMP PORT
+ *   term    := ("sport" | "dport") [ CMP ] PORT       no CMP: "="
  *            | ("src" | "dst") [ EQ | NE ] HOST
- *            | "dev" [ EQ | NE ] NAME | "autobound"
+ *            | "dev" [ EQ | NE ] (NAME | INDEX | "if"INDEX) | "autobound"
  *            | "mode" [ EQ | NE ] MODES | "v6only"
- *   CMP     := EQ | NE | "<" | "lt" | ">" | "gt" | "<=" | "le" | ">=" | "ge"
+ *   CMP     := EQ | NE | "<" | "lt" | ">" | "gt" | "<=" | "le" | "leq"
+ *            | ">=" | "ge" | "geq"
  *   EQ, NE  := "=" | "==" | "eq",  "!=" | "neq" | "ne"
+ *   PORT    := [":"] (NUMBER | SERVICE | "*")     "*": any port (= or !=)
+ *   HOST    := [ "inet:" | "inet6:" ] (ADDR[/LEN] | "[" ADDR "]"[/LEN]
+ *              | "*") [":" PORT]  |  ":" PORT
  *
  * so "not" binds tighter than "and", and "and" than "or".  "#" starts a
  * comment that runs to the end of the line.

@@ -1,5 +1,6 @@
 /*
- * sysctl.h - read one integer sysctl from /proc/sys (-s: bindv6only)
+ * sysctl.h - read integer sysctls from /proc/sys (-s: bindv6only;
+ * autobound: ip_local_port_range)
  */
 #ifndef DUALSTAT_SYSCTL_H
 #define DUALSTAT_SYSCTL_H
@@ -13,5 +14,16 @@
  * the file does not hold one integer.  *value is written only on success.
  */
 int sysctl_read_int(const char *path, int *value);
+
+/* net.ipv4.ip_local_port_range: the ports the kernel picks from when it
+ * binds a socket itself (autobound, as ss(8) judges it). */
+#define SYSCTL_PORT_RANGE "/proc/sys/net/ipv4/ip_local_port_range"
+
+/*
+ * Reads two decimal integers, "LO<tab>HI", LO <= HI, as /proc/sys shows
+ * a pair.  Returns as sysctl_read_int(); *lo and *hi are written only on
+ * success.
+ */
+int sysctl_read_range(const char *path, int *lo, int *hi);
 
 #endif

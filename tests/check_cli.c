@@ -35,6 +35,11 @@ static const struct {
 	{ { "-t", NULL },
 	    { CLI_LIST, true, false, true, true, CLI_VIEW_CONNECTED, false,
 		true, false } },
+	/* ss's port wildcard in the options too (issue 18.5). */
+	{ { "-t", "--src", "127.0.0.0/8:*", "--sport", ":*", "--dport", "*",
+	      NULL },
+	    { CLI_LIST, true, false, true, true, CLI_VIEW_CONNECTED, false,
+		true, false } },
 	{ { "--udp", "-6", NULL },
 	    { CLI_LIST, false, true, false, true, CLI_VIEW_CONNECTED, false,
 		true, false } },
@@ -135,7 +140,21 @@ static const struct {
 	{ { "-m", "", NULL },
 	    "-m/--mode: unknown mode '' (modes: v4, v6, v6only, dual, "
 	    "mapped)" },
-	{ { "-m", NULL }, "option '-m' needs an argument" },
+	{ { "-m", NULL },
+	    "option '-m' needs an argument (dualstat's -m is the mode: -m "
+	    "dual; ss's -m, memory, has no equivalent here)" },
+	/* Issue 18.5: the option is -m, not the word it ended. */
+	{ { "-tm", NULL },
+	    "option '-m' needs an argument (dualstat's -m is the mode: -m "
+	    "dual; ss's -m, memory, has no equivalent here)" },
+	{ { "-tN", NULL }, "option '-N' needs an argument" },
+	/* Issue 18.12: a FILTER with newlines says the line too, and the
+	 * end is where the last token ended. */
+	{ { "sport = :22 or\n  dport = :x-nosuch", NULL },
+	    "filter: line 2, column 11: ':x-nosuch' is neither a port number "
+	    "nor a service name" },
+	{ { "( sport = :22\n", NULL },
+	    "filter: line 1, column 14: expected ')', not the end" },
 	{ { "--state", "established,estab1", NULL },
 	    "--state: unknown state 'estab1' (ss names: established, listen, "
 	    "time-wait, connected, all...; or as the table shows them: ESTAB, "
@@ -177,9 +196,10 @@ static const struct {
 	{ { "dst", "abc", NULL },
 	    "filter: column 5: 'abc' is not an address, prefix or '*' (IPv6 "
 	    "with a port goes in brackets: [::1]:22)" },
-	{ { "sport", "22", NULL },
+	/* "sport 22" is ss's "sport = 22" (issue 18.5). */
+	{ { "sport", "(", NULL },
 	    "filter: column 7: expected a comparison (=, !=, <, >, <=, >=) "
-	    "after 'sport'" },
+	    "or a port after 'sport'" },
 	{ { "mode", "dual6", NULL },
 	    "filter: column 6: unknown mode 'dual6' (modes: v4, v6, v6only, "
 	    "dual, mapped)" },
@@ -586,25 +606,35 @@ START_TEST(test_filters_differ)
 }
 END_TEST
 
-/* At most FILTER_MAX values of one kind. */
+/*
+ * The options are the same tree as FILTER: no limit of their own (issue
+ * 18.5 removed "more than 16 ports"), only the arena's.
+ */
 START_TEST(test_filter_limit)
 {
-	char *argv[2 * FILTER_MAX + 4], err[256] = "";
+	enum { MANY = 300 };
+	static char *argv[2 * MANY + 4];
+	char err[256] = "";
 	struct options o;
 	int argc = 0, i;
 
 	argv[argc++] = (char *)"dualstat";
-	for (i = 0; i <= FILTER_MAX; i++) {
+	for (i = 0; i < MANY; i++) {
 		argv[argc++] = (char *)"--sport";
 		argv[argc++] = (char *)"22";
 	}
 	argv[argc] = NULL;
+	/* 300 ports ORed: 599 nodes, past the arena's 512. */
 	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "--sport: more than 16 ports");
-	argc--;
-	argc--;
+	ck_assert_str_eq(
+	    err, "--sport: more than 512 terms and operators in all");
+	/* 200 (399 nodes) and one more: accepted. */
+	argc = 1 + 2 * 200;
+	argv[argc++] = (char *)"--dport";
+	argv[argc++] = (char *)"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17";
 	argv[argc] = NULL;
-	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), 0);
+	ck_assert_msg(
+	    cli_parse(argc, argv, &o, err, sizeof(err)) == 0, "%s", err);
 	ck_assert(o.filter.has_root);
 }
 END_TEST

@@ -111,21 +111,21 @@ START_TEST(test_policy)
 	/* Read back: the three are accepted (no match), a new one not. */
 	memset(&f, 0, sizeof(f));
 	ck_assert_msg(ssfilter_parse(&f, text, NULL, &e) == 0, "%s", e.msg);
-	ck_assert_int_eq(filter_decide(&f, &sks[0], &o, 1), FILTER_NO);
-	ck_assert_int_eq(filter_decide(&f, &sks[2], &o, 0), FILTER_NO);
+	ck_assert_int_eq(filter_decide(&f, NULL, &sks[0], &o, 1), FILTER_NO);
+	ck_assert_int_eq(filter_decide(&f, NULL, &sks[2], &o, 0), FILTER_NO);
 	other = check_sock(AF_INET6, TCP_LISTEN, 0, "::", 8443, "::", 0);
-	ck_assert_int_eq(filter_decide(&f, &other, &o, 1), FILTER_YES);
+	ck_assert_int_eq(filter_decide(&f, NULL, &other, &o, 1), FILTER_YES);
 	/* The process excepted on its port only: moved, it is new. */
 	moved = sks[0];
 	moved.local_port = 8081;
-	ck_assert_int_eq(filter_decide(&f, &moved, &o, 1), FILTER_YES);
+	ck_assert_int_eq(filter_decide(&f, NULL, &moved, &o, 1), FILTER_YES);
 	free(text);
 
 	/* Nothing found: a policy that matches anything. */
 	text = emit(NULL, 0, m);
 	memset(&f, 0, sizeof(f));
 	ck_assert_msg(ssfilter_parse(&f, text, NULL, &e) == 0, "%s", e.msg);
-	ck_assert_int_eq(filter_decide(&f, &other, &o, 1), FILTER_YES);
+	ck_assert_int_eq(filter_decide(&f, NULL, &other, &o, 1), FILTER_YES);
 	free(text);
 	procmap_free(m);
 }

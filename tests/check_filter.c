@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "check_sock.h"
 #include "check_suite.h"
+#include "bc.h"
 #include "filter.h"
 #include "ssfilter.h"
 
@@ -222,7 +224,10 @@ static const struct {
 	{ "10.0.0.0/", -EINVAL, 0, 0, NULL },
 	{ "10.0.0.0/-1", -EINVAL, 0, 0, NULL },
 	{ "10.0.0.0/8/8", -EINVAL, 0, 0, NULL },
-	{ "10.0.0/8", -EINVAL, 0, 0, NULL },
+	/* iproute2's short form, as ss takes it (issue 18.5). */
+	{ "10.0.0/8", 0, AF_INET, 8, "10.0.0.0" },
+	{ "10.0.0.0.0", -EINVAL, 0, 0, NULL },
+	{ "1234", -EINVAL, 0, 0, NULL },
 	{ "10.0.0.256", -EINVAL, 0, 0, NULL },
 	{ "[::1]", -EINVAL, 0, 0, NULL },
 	{ "1:2:3:4:5:6:7:8:9", -EINVAL, 0, 0, NULL },
@@ -309,22 +314,45 @@ START_TEST(test_prefix_match)
 }
 END_TEST
 
+/* The protocol table's one rule for which states carry which mode. */
 START_TEST(test_mode_states)
 {
 	/* LISTEN, CLOSE and bound-inactive (bit 13, reported as CLOSE). */
 	const uint32_t lc = BIT(TCP_LISTEN) | BIT(TCP_CLOSE) | BIT(13);
+	const uint32_t dgram = BIT(TCP_ESTABLISHED) | BIT(TCP_CLOSE);
 
-	ck_assert_uint_eq(filter_mode_states(0), 0);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_DUAL)), lc);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V6ONLY)), lc);
+	ck_assert_uint_eq(sock_mode_states(IPPROTO_TCP, AF_INET6, 0), 0);
 	ck_assert_uint_eq(
-	    filter_mode_states(BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_V6ONLY)),
-	    lc);
+	    sock_mode_states(IPPROTO_TCP, AF_INET6, BIT(SOCK_MODE_DUAL)), lc);
 	ck_assert_uint_eq(
-	    filter_mode_states(BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED)),
+	    sock_mode_states(IPPROTO_TCP, AF_INET6, BIT(SOCK_MODE_V6ONLY)), lc);
+	ck_assert_uint_eq(sock_mode_states(IPPROTO_TCP, AF_INET6,
+			      BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_MAPPED)),
 	    0x3ffeU);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V4)), 0x3ffeU);
-	ck_assert_uint_eq(filter_mode_states(BIT(SOCK_MODE_V6)), 0x3ffeU);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_TCP, AF_INET6, BIT(SOCK_MODE_V4)), 0);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_TCP, AF_INET, BIT(SOCK_MODE_V4)), 0x3ffeU);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_TCP, AF_INET, BIT(SOCK_MODE_DUAL)), 0);
+	/* UDP: connected or not; dual and v6only only unconnected. */
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_UDP, AF_INET6, BIT(SOCK_MODE_V6)), dgram);
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_UDP, AF_INET6, BIT(SOCK_MODE_DUAL)),
+	    BIT(TCP_CLOSE));
+	/* Raw IPv6 is v6only in every state, and nothing else (18.4). */
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_RAW, AF_INET6, BIT(SOCK_MODE_V6ONLY)),
+	    dgram);
+	ck_assert_uint_eq(sock_mode_states(IPPROTO_RAW, AF_INET6,
+			      BIT(SOCK_MODE_DUAL) | BIT(SOCK_MODE_V6) |
+				  BIT(SOCK_MODE_MAPPED)),
+	    0);
+	ck_assert_uint_eq(
+	    sock_proto_modes(IPPROTO_RAW, AF_INET6), BIT(SOCK_MODE_V6ONLY));
+	ck_assert_uint_eq(
+	    sock_mode_states(IPPROTO_ICMP, AF_INET6, BIT(SOCK_MODE_V6ONLY)), 0);
 }
 END_TEST
 
@@ -359,6 +387,25 @@ static const struct {
 	{ "", -EINVAL, 0, 0, NULL, 0 },
 	{ "abc", -EINVAL, 0, 0, NULL, 0 },
 	{ "[10.0.0.1]", 0, AF_INET, 32, "10.0.0.1", -1 },
+	/* Issue 18.5: ss's forms.  "*" as a port: any port. */
+	{ "127.0.0.0/8:*", 0, AF_INET, 8, "127.0.0.0", -1 },
+	{ "[::1]:*", 0, AF_INET6, 128, "::1", -1 },
+	{ "*:*", 0, AF_UNSPEC, 0, NULL, -1 },
+	{ "[10.0.0.1]:22", 0, AF_INET, 32, "10.0.0.1", 22 },
+	/* Family prefixes say the address's family. */
+	{ "inet:127.0.0.1", 0, AF_INET, 32, "127.0.0.1", -1 },
+	{ "inet6:[::1]:22", 0, AF_INET6, 128, "::1", 22 },
+	{ "inet:*", 0, AF_INET, 0, "0.0.0.0", -1 },
+	{ "inet6:*:22", 0, AF_INET6, 0, "::", 22 },
+	{ "inet:[::1]", -EINVAL, 0, 0, NULL, 0 },
+	{ "inet6:10.0.0.1", -EINVAL, 0, 0, NULL, 0 },
+	{ "inet:", 0, AF_INET, 0, "0.0.0.0", -1 },
+	/* iproute2's short IPv4 forms. */
+	{ "0/0", 0, AF_INET, 0, "0.0.0.0", -1 },
+	{ "10/8", 0, AF_INET, 8, "10.0.0.0", -1 },
+	{ "192.168/16:22", 0, AF_INET, 16, "192.168.0.0", 22 },
+	{ "10.256/16", -EINVAL, 0, 0, NULL, 0 },
+	{ "10..1", -EINVAL, 0, 0, NULL, 0 },
 };
 
 START_TEST(test_host)
@@ -399,53 +446,69 @@ parse(struct filter *f, const char *text)
 #define LC (BIT(TCP_LISTEN) | BIT(TCP_CLOSE) | BIT(13))
 #define ALL 0x3ffeU
 
+#define DGRAM (BIT(TCP_ESTABLISHED) | BIT(TCP_CLOSE))
+
 /*
- * The states an expression can hold in, per family: what query.c asks
- * for and what decides that a filter can never match.
+ * The states an expression can hold in, per protocol and family: what
+ * query.c asks for and what decides that a filter can never match.
  */
 static const struct {
 	const char *text;
+	int protocol;
 	uint32_t inet, inet6;
 } states_cases[] = {
-	{ "sport = :22", ALL, ALL },
-	/* Listeners and unconnected sockets have peer port 0. */
-	{ "dport = :22", ALL & ~LC, ALL & ~LC },
-	{ "dport = :0", LC, LC },
-	{ "dport != :0", ALL & ~LC, ALL & ~LC },
-	{ "not dport = :22", ALL, ALL },
-	{ "dport >= :1", ALL & ~LC, ALL & ~LC },
-	{ "dport < :1", LC, LC },
-	{ "dport <= :65535", ALL, ALL },
-	{ "dst *:22", ALL & ~LC, ALL & ~LC },
-	{ "mode v4", ALL, 0 },
-	{ "mode dual", 0, LC },
-	{ "mode v6only or mode dual", 0, LC },
-	{ "mode dual or sport = :22", ALL, ALL },
-	{ "mode dual and dport = :22", 0, 0 },
-	{ "mode v4 and mode dual", 0, 0 },
-	{ "not mode v4", 0, ALL },
-	{ "not mode dual", ALL, ALL },
-	{ "not not mode dual", 0, LC },
-	{ "mode mapped", 0, ALL },
-	{ "v6only", 0, LC },
-	{ "not v6only", ALL, ALL },
-	{ "src 2001:db8::/32", 0, ALL },
-	{ "src 10.0.0.0/8", ALL, ALL },
-	{ "not src 2001:db8::/32", ALL, ALL },
-	{ "mode v4,v6,v6only,dual,mapped", ALL, ALL },
+	{ "sport = :22", IPPROTO_TCP, ALL, ALL },
+	/*
+	 * A peer port may be anything in any state (issue 18.1): a UDP
+	 * socket connected to port 0 is ESTAB, a TCP socket refused by a
+	 * RST stays in CLOSE with its peer.
+	 */
+	{ "dport = :22", IPPROTO_TCP, ALL, ALL },
+	{ "dport = :0", IPPROTO_TCP, ALL, ALL },
+	{ "dport = :0", IPPROTO_UDP, ALL, ALL },
+	{ "dport != :0", IPPROTO_TCP, ALL, ALL },
+	{ "dport >= :1", IPPROTO_TCP, ALL, ALL },
+	{ "dport < :1", IPPROTO_TCP, ALL, ALL },
+	{ "dst *:22", IPPROTO_TCP, ALL, ALL },
+	{ "not dst *:22", IPPROTO_TCP, ALL, ALL },
+	{ "mode v4", IPPROTO_TCP, ALL, 0 },
+	{ "mode dual", IPPROTO_TCP, 0, LC },
+	{ "mode v6only or mode dual", IPPROTO_TCP, 0, LC },
+	{ "mode dual or sport = :22", IPPROTO_TCP, ALL, ALL },
+	{ "mode dual and dport = :22", IPPROTO_TCP, 0, LC },
+	{ "mode v4 and mode dual", IPPROTO_TCP, 0, 0 },
+	{ "not mode v4", IPPROTO_TCP, 0, ALL },
+	{ "not mode dual", IPPROTO_TCP, ALL, ALL },
+	{ "not not mode dual", IPPROTO_TCP, 0, LC },
+	{ "mode mapped", IPPROTO_TCP, 0, ALL },
+	{ "v6only", IPPROTO_TCP, 0, LC },
+	{ "not v6only", IPPROTO_TCP, ALL, ALL },
+	{ "src 2001:db8::/32", IPPROTO_TCP, 0, ALL },
+	{ "src 10.0.0.0/8", IPPROTO_TCP, ALL, ALL },
+	{ "not src 2001:db8::/32", IPPROTO_TCP, ALL, ALL },
+	{ "mode v4,v6,v6only,dual,mapped", IPPROTO_TCP, ALL, ALL },
+	/* Raw IPv6: v6only in every state, never anything else (18.4). */
+	{ "mode v6only", IPPROTO_RAW, 0, DGRAM },
+	{ "not mode v6only", IPPROTO_RAW, DGRAM, 0 },
+	{ "mode dual or mode mapped or mode v6", IPPROTO_RAW, 0, 0 },
+	/* UDP has no LISTEN: an unconnected socket is v6only or dual. */
+	{ "mode v6only", IPPROTO_UDP, 0, BIT(TCP_CLOSE) },
 };
 
 START_TEST(test_states_analysis)
 {
 	struct filter f;
+	int proto = states_cases[_i].protocol;
 
 	parse(&f, states_cases[_i].text);
-	ck_assert_msg(filter_states(&f, AF_INET) == states_cases[_i].inet,
+	ck_assert_msg(
+	    filter_states(&f, proto, AF_INET) == states_cases[_i].inet,
 	    "%s (AF_INET): %#x", states_cases[_i].text,
-	    filter_states(&f, AF_INET));
-	ck_assert_msg(filter_states(&f, AF_INET6) == states_cases[_i].inet6,
+	    filter_states(&f, proto, AF_INET));
+	ck_assert_msg(
+	    filter_states(&f, proto, AF_INET6) == states_cases[_i].inet6,
 	    "%s (AF_INET6): %#x", states_cases[_i].text,
-	    filter_states(&f, AF_INET6));
+	    filter_states(&f, proto, AF_INET6));
 }
 END_TEST
 
@@ -521,6 +584,127 @@ START_TEST(test_match)
 END_TEST
 
 /* A state or an expression makes the filter non-empty. */
+/*
+ * ss's forms (issue 18.5), each beside a form dualstat took before: the
+ * two must select the same sockets, in user space and in the kernel's
+ * program.
+ */
+static const struct {
+	const char *ss, *plain;
+} ss_forms[] = {
+	{ "sport 22", "sport = :22" },
+	{ "sport :22", "sport = :22" },
+	{ "dport ssh", "dport = :22" },
+	{ "sport geq :1024", "sport >= :1024" },
+	{ "sport leq 3128", "sport <= :3128" },
+	{ "sport = :*", "src *" },
+	{ "dport != :*", "not dst *" },
+	{ "src 127.0.0.0/8:*", "src 127.0.0.0/8" },
+	{ "dst [::1]:*", "dst ::1" },
+	{ "src *:*", "src *" },
+	{ "src inet:10.0.0.1", "src 10.0.0.1" },
+	{ "src inet6:[2001:db8::1]:443", "src [2001:db8::1]:443" },
+	{ "dst 0/0", "dst 0.0.0.0/0" },
+	{ "src 10/8", "src 10.0.0.0/8" },
+	{ "dev 1", "dev = if1" },
+	{ "excl all state established sport = :22",
+	    "state established sport = :22" },
+	{ "state unconnected sport = :22", "state closed sport = :22" },
+};
+
+START_TEST(test_ss_forms)
+{
+	const struct sock_entry socks[] = {
+		check_sock(
+		    AF_INET, TCP_LISTEN, -1, "0.0.0.0", 22, "0.0.0.0", 0),
+		check_sock(AF_INET, TCP_ESTABLISHED, -1, "10.0.0.1", 22,
+		    "127.0.0.1", 40000),
+		check_sock(
+		    AF_INET, TCP_CLOSE, -1, "127.0.0.1", 4444, "127.0.0.1", 9),
+		check_sock(AF_INET6, TCP_LISTEN, 0, "::", 3128, "::", 0),
+		check_sock(AF_INET6, TCP_ESTABLISHED, -1, "::ffff:10.0.0.1",
+		    3128, "::ffff:10.9.9.9", 40000),
+		check_sock(AF_INET6, TCP_ESTABLISHED, -1, "2001:db8::1", 443,
+		    "::1", 1024),
+	};
+	struct sock_entry sk;
+	struct filter a, b;
+	uint8_t pa[BC_MAX_LEN], pb[BC_MAX_LEN];
+	int fam, la, lb;
+	size_t k;
+
+	parse(&a, ss_forms[_i].ss);
+	parse(&b, ss_forms[_i].plain);
+	ck_assert_uint_eq(a.states, b.states);
+	for (k = 0; k < sizeof(socks) / sizeof(socks[0]); k++) {
+		sk = socks[k];
+		sk.ifindex = k % 2;
+		ck_assert_msg(filter_match(&a, &sk) == filter_match(&b, &sk),
+		    "%s vs %s: socket %zu", ss_forms[_i].ss, ss_forms[_i].plain,
+		    k);
+	}
+	for (fam = AF_INET; fam <= AF_INET6; fam += AF_INET6 - AF_INET) {
+		la = bc_compile(&a, fam, pa, sizeof(pa), NULL);
+		lb = bc_compile(&b, fam, pb, sizeof(pb), NULL);
+		ck_assert_int_eq(la, lb);
+		ck_assert(la <= 0 || memcmp(pa, pb, (size_t)la) == 0);
+	}
+}
+END_TEST
+
+/*
+ * autobound's user-space half (issue 18.2): the local port within
+ * net.ipv4.ip_local_port_range, as ss checks it; the kernel's half (the
+ * bind lock) is in the program.  Without an env it is left to the kernel.
+ */
+START_TEST(test_autobound_env)
+{
+	const struct filter_env env = { 32768, 60999 };
+	struct sock_entry client = check_sock(AF_INET, TCP_ESTABLISHED, -1,
+			      "127.0.0.1", 40000, "127.0.0.1", 9200),
+			  accepted = check_sock(AF_INET6, TCP_ESTABLISHED, -1,
+			      "::ffff:127.0.0.1", 9200, "::ffff:127.0.0.1",
+			      40000),
+			  bound = check_sock(AF_INET, TCP_TIME_WAIT, -1,
+			      "127.0.0.1", 1022, "127.0.0.1", 9200),
+			  edge_lo = client, edge_hi = client;
+	struct filter f;
+
+	edge_lo.local_port = 32768;
+	edge_hi.local_port = 60999;
+	parse(&f, "autobound");
+	ck_assert(filter_match_env(&f, &env, &client));
+	ck_assert(filter_match_env(&f, &env, &edge_lo));
+	ck_assert(filter_match_env(&f, &env, &edge_hi));
+	ck_assert(!filter_match_env(&f, &env, &accepted));
+	ck_assert(!filter_match_env(&f, &env, &bound));
+	edge_hi.local_port = 61000;
+	ck_assert(!filter_match_env(&f, &env, &edge_hi));
+	ck_assert(filter_match(&f, &accepted)); /* the kernel's to judge */
+	parse(&f, "not autobound");
+	ck_assert(!filter_match_env(&f, &env, &client));
+	ck_assert(filter_match_env(&f, &env, &accepted));
+}
+END_TEST
+
+/* What ss's forms still refuse: a wildcard port compared by order. */
+START_TEST(test_ss_forms_refused)
+{
+	struct ssfilter_error e;
+	struct filter f;
+
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(ssfilter_parse(&f, "sport < :*", NULL, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "the port wildcard '*' takes = or !=");
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(ssfilter_parse(&f, "exclude all", NULL, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "the state and exclude words leave no state");
+	/* Service names for tcp and udp only: nbp is AppleTalk's (ddp). */
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(ssfilter_parse(&f, "sport = :nbp", NULL, &e), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_is_empty)
 {
 	struct filter f;
@@ -586,6 +770,9 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("match");
 	tcase_add_test(tc, test_match);
+	tcase_add_loop_test(tc, test_ss_forms, 0, N(ss_forms));
+	tcase_add_test(tc, test_ss_forms_refused);
+	tcase_add_test(tc, test_autobound_env);
 	suite_add_tcase(s, tc);
 	check_add(s, "is_empty", test_is_empty);
 	check_add(s, "arena", test_arena);

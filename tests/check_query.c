@@ -154,11 +154,19 @@ START_TEST(test_plan_filters)
 	ck_assert_ptr_eq(steps[2].bytecode, bc.prog[0]);
 	ck_assert_uint_eq(steps[0].bytecode_len, 8);
 
-	/* A peer port: no listeners asked for. */
+	/*
+	 * A peer port narrows no state: a UDP socket connected to port 0
+	 * is ESTAB with peer port 0, a TCP socket whose connect() got a
+	 * RST stays in CLOSE (bound-inactive) with its peer (issue 18.1).
+	 */
 	parse(&o, "dport = :22");
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
-	ck_assert_uint_eq(steps[0].states, 0x1ffe & ~LISTEN_CLOSE);
-	ck_assert_uint_eq(steps[2].states, 1U << 1);
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
+	ck_assert_uint_eq(steps[2].states, (1U << 1) | (1U << 7));
+	parse(&o, "dport = :0");
+	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 4);
+	ck_assert_uint_eq(steps[0].states, 0x3ffe);
+	ck_assert_uint_eq(steps[2].states, (1U << 1) | (1U << 7));
 
 	/* Too long a program: none, user space filters alone. */
 	{
@@ -179,6 +187,76 @@ START_TEST(test_plan_filters)
 	parse(&o, "mode v6only");
 	o.view = CLI_VIEW_CONNECTED;
 	ck_assert_uint_eq(query_plan(&o, protos_base(), steps, &bc), 0);
+}
+END_TEST
+
+/*
+ * MPTCP is dumped whole whatever the filter and -4/-6 (issue 18.3): a
+ * subflow is hidden by its parent, which the kernel's program must not
+ * drop while keeping the subflow.
+ */
+START_TEST(test_plan_mptcp_whole)
+{
+	static struct options o = { .tcp = true,
+		.mptcp = true,
+		.inet = true,
+		.view = CLI_VIEW_LISTENING };
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	uint32_t all = protos_bit(IPPROTO_TCP, AF_INET) |
+	    protos_bit(IPPROTO_TCP, AF_INET6) |
+	    protos_bit(SOCK_IPPROTO_MPTCP, AF_INET) |
+	    protos_bit(SOCK_IPPROTO_MPTCP, AF_INET6);
+	size_t n;
+
+	parse(&o, "sport = :8080");
+	n = query_plan(&o, all, steps, &bc);
+	/* MPTCP of both families (-4 notwithstanding), then TCP AF_INET. */
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(steps[0].protocol, SOCK_IPPROTO_MPTCP);
+	ck_assert_int_eq(steps[0].family, AF_INET);
+	ck_assert_int_eq(steps[1].protocol, SOCK_IPPROTO_MPTCP);
+	ck_assert_int_eq(steps[1].family, AF_INET6);
+	ck_assert_uint_eq(steps[0].states, 0x1ffe);
+	ck_assert_uint_eq(steps[1].states, 0x1ffe);
+	ck_assert_ptr_null(steps[0].bytecode);
+	ck_assert_ptr_null(steps[1].bytecode);
+	/* TCP is narrowed and filtered by the kernel as before. */
+	ck_assert_int_eq(steps[2].protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(steps[2].states, 1U << 10);
+	ck_assert_ptr_nonnull(steps[2].bytecode);
+	/* What user space then lists of MPTCP: -l, and AF_INET only. */
+	ck_assert_uint_eq(
+	    query_step_states(&o, SOCK_IPPROTO_MPTCP, AF_INET), 1U << 10);
+	ck_assert_uint_eq(
+	    query_step_states(&o, SOCK_IPPROTO_MPTCP, AF_INET6), 0);
+}
+END_TEST
+
+/*
+ * Raw IPv6 is v6only in every state (issue 18.4): -w -6 -m v6only asks
+ * for ESTAB too, and with no program, whose mode terms assume that a
+ * mapped address means mapped.
+ */
+START_TEST(test_plan_raw6_modes)
+{
+	static struct options o = {
+		.raw = true, .inet = true, .inet6 = true, .view = CLI_VIEW_ALL
+	};
+	struct diag_request steps[QUERY_MAX_STEPS];
+	struct query_bc bc;
+	uint32_t raw = protos_bit(IPPROTO_RAW, AF_INET) |
+	    protos_bit(IPPROTO_RAW, AF_INET6);
+
+	parse(&o, "mode v6only");
+	ck_assert_uint_eq(query_plan(&o, raw, steps, &bc), 1);
+	ck_assert_int_eq(steps[0].family, AF_INET6);
+	ck_assert_uint_eq(steps[0].states, (1U << 1) | (1U << 7));
+	ck_assert_ptr_null(steps[0].bytecode);
+	/* A program without mode terms is still the kernel's to run. */
+	parse(&o, "sport = :58");
+	ck_assert_uint_eq(query_plan(&o, raw, steps, &bc), 2);
+	ck_assert_ptr_nonnull(steps[1].bytecode);
 }
 END_TEST
 
@@ -249,13 +327,11 @@ static const struct {
 	const char *argv[8];
 	const char *message; /* NULL: accepted */
 } refusals[] = {
-	{ { "-l", "--dport", "22", NULL },
-	    "the filter can never match the listening sockets -l asks for" },
-	{ { "-l", "dport", "=", ":22", NULL },
-	    "the filter can never match the listening sockets -l asks for" },
-	{ { "--dport", "0", NULL },
-	    "the filter can never match the connected sockets listed by "
-	    "default (add -l or -a)" },
+	/* Issue 18.1 reverses issue 11 here: the analysis excludes only
+	 * what the kernel guarantees, and no state guarantees a peer port. */
+	{ { "-l", "--dport", "22", NULL }, NULL },
+	{ { "-l", "dport", "=", ":22", NULL }, NULL },
+	{ { "--dport", "0", NULL }, NULL },
 	{ { "-u", "--state", "time-wait", NULL },
 	    "the filter can never match: no udp socket is ever in the states "
 	    "asked for (TIME-WAIT)" },
@@ -280,7 +356,7 @@ static const struct {
 	    "default (add -l or -a)" },
 	{ { "--state", "established", "-m", "dual", NULL },
 	    "the filter can never match in the states asked for (ESTAB)" },
-	{ { "-a", "sport = :1 and v6only and autobound", NULL },
+	{ { "-t", "-a", "sport = :1 and v6only and autobound", NULL },
 	    "filter: autobound cannot be combined with mode or v6only terms, "
 	    "nor in a filter too long for the kernel (only the kernel sees "
 	    "autobound, only dualstat the modes)" },
@@ -293,7 +369,41 @@ static const struct {
 	{ { "-a", "mode v4 or mode dual", NULL }, NULL },
 	{ { "-6", "-l", "-m", "dual", NULL }, NULL },
 	{ { "-l", "not dport = :22", NULL }, NULL },
-	{ { "-a", "autobound and sport >= :1024", NULL }, NULL },
+	{ { "-a", "-tu", "autobound and sport >= :1024", NULL }, NULL },
+	/* Issue 18.3: the kernel would test an MPTCP socket's bind lock,
+	 * which its subflow carries; a replay has no kernel at all. */
+	{ { "-a", "autobound", NULL },
+	    "filter: autobound cannot judge MPTCP sockets (the kernel would "
+	    "test the MPTCP socket's bind lock, which only its subflows "
+	    "carry): name the protocols, e.g. -t -u" },
+	{ { "-M", "-t", "not autobound", NULL },
+	    "filter: autobound cannot judge MPTCP sockets (the kernel would "
+	    "test the MPTCP socket's bind lock, which only its subflows "
+	    "carry): name the protocols, e.g. -t -u" },
+	{ { "-t", "--replay", "x.raw", "autobound", NULL },
+	    "filter: autobound cannot be judged in a replay (the kernel "
+	    "tests the socket's bind lock, which a recording does not "
+	    "keep)" },
+	/* Issue 18.1: a peer port may be anything in any state. */
+	{ { "-u", "dport = :0", NULL }, NULL },
+	{ { "-t", "--state", "bound-inactive", "dport = :9", NULL }, NULL },
+	{ { "-t", "--state", "closed", "dst 10.0.0.1:9", NULL }, NULL },
+	/* Issue 18.12: state bit 13 named, each name once. */
+	{ { "-u", "--state", "bound-inactive", NULL },
+	    "the filter can never match: no udp socket is ever in the states "
+	    "asked for (BOUND-INACTIVE)" },
+	{ { "-u", "--state", "bucket", NULL },
+	    "the filter can never match: no udp socket is ever in the states "
+	    "asked for (SYN-RECV, TIME-WAIT)" },
+	{ { "--state", "bucket", "-m", "dual", NULL },
+	    "the filter can never match in the states asked for (SYN-RECV, "
+	    "TIME-WAIT)" },
+	/* Issue 18.4: raw IPv6 is v6only in every state, ESTAB too. */
+	{ { "-w", "-6", "-m", "v6only", NULL }, NULL },
+	{ { "-w", "-6", "not mode v6only", NULL },
+	    "the filter can never match: no AF_INET6 (-6) socket passes it" },
+	{ { "-w", "-6", "-a", "mode dual", NULL },
+	    "the filter can never match: no AF_INET6 (-6) socket passes it" },
 };
 
 START_TEST(test_refusals)
@@ -336,5 +446,7 @@ main(void)
 		suite_add_tcase(s, tc);
 	}
 	check_add(s, "plan of loaded protocols", test_plan_loaded);
+	check_add(s, "MPTCP dumped whole", test_plan_mptcp_whole);
+	check_add(s, "raw IPv6 modes", test_plan_raw6_modes);
 	return check_run(s);
 }

@@ -1,5 +1,5 @@
 /*
- * check_sysctl.c - reading one integer sysctl (sysctl.c)
+ * check_sysctl.c - reading integer sysctls (sysctl.c)
  */
 #include "config.h"
 
@@ -66,6 +66,32 @@ START_TEST(test_missing)
 }
 END_TEST
 
+/* ip_local_port_range: "LO<tab>HI" (autobound, issue 18.2). */
+static const struct {
+	const char *text;
+	int ret, lo, hi;
+} range_cases[] = {
+	{ "32768\t60999\n", 0, 32768, 60999 },
+	{ "1024 65535", 0, 1024, 65535 },
+	{ "32768\n", -EINVAL, 0, 0 },
+	{ "60999\t32768\n", -EINVAL, 0, 0 },
+	{ "a\tb\n", -EINVAL, 0, 0 },
+	{ "1\t2\t3\n", -EINVAL, 0, 0 },
+};
+
+START_TEST(test_range)
+{
+	const char *name = temp_with(range_cases[_i].text);
+	int lo = 4242, hi = 4242, ret;
+
+	ret = sysctl_read_range(name, &lo, &hi);
+	unlink(name);
+	ck_assert_int_eq(ret, range_cases[_i].ret);
+	ck_assert_int_eq(lo, ret == 0 ? range_cases[_i].lo : 4242);
+	ck_assert_int_eq(hi, ret == 0 ? range_cases[_i].hi : 4242);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -76,5 +102,9 @@ main(void)
 	    tc, test_read, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	suite_add_tcase(s, tc);
 	check_add(s, "missing file", test_missing);
+	tc = tcase_create("range");
+	tcase_add_loop_test(tc, test_range, 0,
+	    (int)(sizeof(range_cases) / sizeof(range_cases[0])));
+	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -77,12 +77,13 @@ check "dualstat: the filter can never match: no AF_INET6 (-6) socket passes it" 
 	-6 -m v4
 check "dualstat: the filter can never match the connected sockets listed by default (add -l or -a)" \
 	-m dual
-check "dualstat: the filter can never match the listening sockets -l asks for" \
-	-l --dport 22
-check "dualstat: the filter can never match the listening sockets -l asks for" \
-	--check -l 'dport = :22'
-check "dualstat: the filter can never match the connected sockets listed by default (add -l or -a)" \
-	--dport 0
+# No state guarantees a peer port (issue 18.1): -l --dport 22 and
+# --dport 0 are not refused any more.  Raw IPv6 is v6only in every
+# state (18.4), and bit 13 has its name (18.12).
+check "dualstat: the filter can never match: no AF_INET6 (-6) socket passes it" \
+	-w -6 -a 'mode dual'
+check "dualstat: the filter can never match: no udp socket is ever in the states asked for (BOUND-INACTIVE)" \
+	-u --state bound-inactive
 check "dualstat: the filter can never match: no udp socket is ever in the states asked for (TIME-WAIT)" \
 	-u --state time-wait
 check "dualstat: the filter can never match: no udp socket is ever in the states asked for (LISTEN)" \
@@ -94,9 +95,26 @@ check "dualstat: filter: column 22: expected a port after 'sport =' $hint" \
 	-l 'mode dual and sport ='
 check "dualstat: filter: column 9: 'nosuch-svc' is neither a port number nor a service name $hint" \
 	'sport = nosuch-svc'
+# The end is where the last token ended (issue 18.12), not past the
+# file's last newline.
 printf '# policy\nmode dual and\n  not ( sport = :22 or\n' >"$out.policy"
-check "dualstat: filter file $out.policy: line 4, column 1: expected a term, not the end $hint" \
+check "dualstat: filter file $out.policy: line 3, column 23: expected a term, not the end $hint" \
 	-l -F "$out.policy"
+printf '( sport = :22\n' >"$out.policy"
+check "dualstat: filter file $out.policy: line 1, column 14: expected ')', not the end $hint" \
+	-l -F "$out.policy"
+check "dualstat: filter: line 2, column 1: unknown term 'x' (terms: sport, dport, src, dst, dev, autobound, mode, v6only) $hint" \
+	-l "sport = :22 or
+x"
+# A file of exactly 65535 bytes is accepted; one byte more is not.
+{ printf 'sport = :22 #'; head -c 65522 /dev/zero | tr '\0' x; } >"$out.policy"
+"$DUALSTAT" -F "$out.policy" -N dualstat-no-such-ns >/dev/null 2>"$err"
+if [ "$(wc -c <"$out.policy")" -ne 65535 ] || grep -q 'longer than' "$err"; then
+	echo "FAIL: a 65535-byte -F file: $(cat "$err")"
+	fail=1
+fi
+printf x >>"$out.policy"
+check "dualstat: -F $out.policy: longer than 65535 bytes $hint" -F "$out.policy"
 : >"$out.policy"
 check "dualstat: -F $out.policy: empty file $hint" -l -F "$out.policy"
 rm -f "$out.policy"

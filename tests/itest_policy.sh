@@ -79,14 +79,15 @@ printf 'mode dual and not (\n\tsprot = :22 )\n' >"$T/typo"
 expect_error 2 "filter file .*typo: line 2, column 2: unknown term 'sprot'" \
 	"$DUALSTAT" --check -q -l -F "$T/typo"
 printf '# nothing yet\n' >"$T/comments"
-expect_error 2 "filter file .*comments: line 2, column 1: empty filter" \
+# The end is where the last word ended: with none, the start (issue 18.12).
+expect_error 2 "filter file .*comments: line 1, column 1: empty filter" \
 	"$DUALSTAT" --check -q -l -F "$T/comments"
 : >"$T/empty"
 expect_error 2 "-F .*empty: empty file" \
 	"$DUALSTAT" --check -q -l -F "$T/empty"
 expect_error 2 "-F .*missing: No such file or directory" \
 	"$DUALSTAT" --check -q -l -F "$T/missing"
-printf 'mode dual and dport = :22\n' >"$T/never"
+printf 'mode v4 and v6only\n' >"$T/never"
 expect_error 2 "the filter can never match: no AF_INET or AF_INET6 socket passes it" \
 	"$DUALSTAT" --check -q -l -F "$T/never"
 printf 'sport = :nosuchservice\n' >"$T/service"

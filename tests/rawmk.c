@@ -72,6 +72,10 @@ protos_file(void)
 		"0.0.0.0", 0, 7001, -1 };
 	static const struct rb_sock raw6 = { AF_INET6, TCP_CLOSE, "::", 17,
 		"::", 0, 7002, 0 };
+	/* An ICMPv6 raw socket connected to 2001:db8::9 (ESTAB): no
+	 * v6only reported, still v6only by rule (issue 18.4). */
+	static const struct rb_sock raw6c = { AF_INET6, TCP_ESTABLISHED,
+		"2001:db8::1", 58, "2001:db8::9", 0, 7003, -1 };
 	static const struct rb_sock ep4 = { AF_INET, TCP_LISTEN, "0.0.0.0",
 		2905, "0.0.0.0", 0, 5001, -1 };
 	static const struct rb_addr ep4_l[] = { { AF_INET, "0.0.0.0" } };
@@ -123,6 +127,7 @@ protos_file(void)
 	rb_request2(&rb, AF_INET6, IPPROTO_RAW, 0x1ffe);
 	dg_init(&dg);
 	dg_add_sock(&dg, &raw6);
+	dg_add_sock(&dg, &raw6c);
 	dg_add_done(&dg, 0);
 	rb_datagram(&rb, &dg);
 }

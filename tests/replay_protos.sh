@@ -78,7 +78,18 @@ grep -Eq '^raw +UNCONN +v4 +0\.0\.0\.0:1 ' "$t/out" ||
 	no "-w: no raw v4 row on port 1: $(cat "$t/out")"
 grep -Eq '^raw +UNCONN +v6only +\[::\]:17 ' "$t/out" ||
 	no "-w: no raw v6only row on port 17: $(cat "$t/out")"
-[ "$(wc -l <"$t/out")" -eq 2 ] || no "-w: not 2 rows"
+grep -Eq '^raw +ESTAB +v6only +\[2001:db8::1\]:58 ' "$t/out" ||
+	no "-w: no connected raw v6only row: $(cat "$t/out")"
+[ "$(wc -l <"$t/out")" -eq 3 ] || no "-w: not 3 rows"
+# Raw IPv6 is v6only in every state (issue 18.4): -m v6only keeps the
+# connected one, in the default view and with -6.
+"$DUALSTAT" -w -m v6only -H --replay "$t/sctp.raw" >"$t/out" 2>"$t/err" ||
+	no "-w -m v6only: $(cat "$t/err")"
+grep -Eq '^raw +ESTAB +v6only +\[2001:db8::1\]:58 ' "$t/out" ||
+	no "-w -m v6only: no connected raw row: $(cat "$t/out")"
+"$DUALSTAT" -w -6 -a -m v6only -H --replay "$t/sctp.raw" >"$t/out" \
+	2>"$t/err" || no "-w -6 -a -m v6only: $(cat "$t/err")"
+[ "$(wc -l <"$t/out")" -eq 2 ] || no "-w -6 -a -m v6only: $(cat "$t/out")"
 # --dual: a raw socket never carries IPv4 through IPv6.
 "$DUALSTAT" --dual -w -H --replay "$t/sctp.raw" >"$t/out"
 [ -s "$t/out" ] && no "--dual -w lists a raw socket: $(cat "$t/out")"
