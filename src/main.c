@@ -2,7 +2,7 @@
  * main.c - dualstat: wire the modules together, map errors to exit status
  *
  * Exit status: 0 on success, 2 on any error (usage or runtime); with
- * --check, 1 if any socket matched.
+ * --check, 1 if any socket matched, whatever else failed after it.
  */
 #include "config.h"
 
@@ -79,31 +79,47 @@ exit_on_write_error(int error)
 }
 
 /* A failed dump, named with its namespace under --all-netns. */
+static const char *
+describe_dump_error(const struct options *opts, const struct scope_result *res,
+    char *buf, size_t len)
+{
+	char name[4 * NAME_MAX + 1], path[PRINTABLE_MAX];
+	const char *family = output_family_name(res->listing.err_family);
+	const char *proto = output_proto_name(res->listing.err_protocol);
+
+	if (opts->replay != NULL)
+		snprintf(buf, len, "replay %s (%s/%s)",
+		    table_printable(opts->replay, path, sizeof(path)), family,
+		    proto);
+	else if (res->err_netns[0] != '\0')
+		snprintf(buf, len,
+		    "sock_diag dump (%s/%s) in network namespace %s", family,
+		    proto, table_printable(res->err_netns, name, sizeof(name)));
+	else
+		snprintf(buf, len, "sock_diag dump (%s/%s)", family, proto);
+	return buf;
+}
+
 static void
 exit_on_dump_error(
     const struct options *opts, const struct scope_result *res, int error)
 {
-	char name[4 * NAME_MAX + 1], path[PRINTABLE_MAX];
+	char what[PRINTABLE_MAX + 64];
 
-	if (opts->replay != NULL) {
-		errno = -error;
-		err(EXIT_ERROR, "replay %s (%s/%s)",
-		    table_printable(opts->replay, path, sizeof(path)),
-		    output_family_name(res->listing.err_family),
-		    output_proto_name(res->listing.err_protocol));
-	}
-	if (res->err_netns[0] != '\0') {
-		table_printable(res->err_netns, name, sizeof(name));
-		errno = -error;
-		err(EXIT_ERROR,
-		    "sock_diag dump (%s/%s) in network namespace %s",
-		    output_family_name(res->listing.err_family),
-		    output_proto_name(res->listing.err_protocol), name);
-	}
 	errno = -error;
-	err(EXIT_ERROR, "sock_diag dump (%s/%s)",
-	    output_family_name(res->listing.err_family),
-	    output_proto_name(res->listing.err_protocol));
+	err(EXIT_ERROR, "%s",
+	    describe_dump_error(opts, res, what, sizeof(what)));
+}
+
+static void
+warn_dump_error(
+    const struct options *opts, const struct scope_result *res, int error)
+{
+	char what[PRINTABLE_MAX + 64];
+
+	errno = -error;
+	warn("%s; the listing is incomplete",
+	    describe_dump_error(opts, res, what, sizeof(what)));
 }
 
 /*
@@ -475,6 +491,7 @@ main(int argc, char *argv[])
 	oo.json = opts.json;
 	oo.processes = opts.processes;
 	oo.netns = opts.all_netns;
+	oo.silent_if_empty = opts.check;
 	oo.width = terminal_width();
 	if (opts.metrics) {
 		metrics_opts(&opts, &oo);
@@ -504,6 +521,13 @@ main(int argc, char *argv[])
 	    res->listing.write_err);
 	if (res->listing.write_err < 0)
 		exit_on_write_error(res->listing.write_err);
+	/* --check: a finding is a finding, wherever else the dump failed
+	 * (1 wins, with the warning); without one, a failed dump is 2. */
+	if (ret < 0 && opts.check && res->listing.rows > 0) {
+		if (!opts.quiet)
+			warn_dump_error(&opts, res, ret);
+		return EXIT_FOUND;
+	}
 	if (ret < 0)
 		exit_on_dump_error(&opts, res, ret);
 	if (opts.check) {

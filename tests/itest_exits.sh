@@ -1,0 +1,75 @@
+#!/bin/bash
+# itest_exits.sh - what --check answers at the edges, owners that are not
+# there, and -F's files (issue 18, items 7, 8, 10 and 11)
+#
+# In a private network namespace (root; skips with 77 otherwise):
+#   - --check after a match, with a later dump failed (strace injects
+#     ENOBUFS into the last recvmsg): 1, the rows, and one warning;
+#   - --check with nothing matched prints nothing, not even a header;
+#   - a FIN-WAIT-2 left by close() has no owner: "-" and null, as the
+#     man page says, where ss says ino:0;
+#   - -F on a FIFO without a writer does not block, -F /dev/zero is
+#     refused without the device being opened.
+set -eu
+# shellcheck source=tests/itest_lib.sh
+. "$(dirname "$0")/itest_lib.sh"
+: "${SOCKPOP:?SOCKPOP must name the tests/sockpop binary}"
+itest_enter_netns "$@"
+
+## Item 7: a finding is a finding, whatever failed after it.
+command -v strace >/dev/null || skip "no strace (Debian: apt-get install strace)"
+command -v taskset >/dev/null || skip "no taskset (util-linux)"
+pop_start pop
+# One CPU: the dumps run in turn, so the last recvmsg is the last dump's.
+check_dual() {
+	taskset -c 0 strace -f -o "$T/strace" -e trace=recvmsg "$@" \
+		"$DUALSTAT" --check -l -m dual -A tcp,udp
+}
+rc=0
+check_dual >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "--check -l -m dual: exit $rc, not 1: $(cat "$T/err")"
+n=$(grep -c 'recvmsg(' "$T/strace")
+[ "$n" -ge 2 ] || fail "--check: only $n recvmsg calls"
+# relpop's dual TCP listener comes in the first dump, its UDP one later.
+grep -Eq '^tcp +LISTEN +dual +\[::\]:3128 ' "$T/out" ||
+	fail "--check: no dual TCP listener: $(cat "$T/out")"
+rc=0
+check_dual -e "inject=recvmsg:error=ENOBUFS:when=$n" >"$T/out" 2>"$T/err" ||
+	rc=$?
+[ "$rc" -eq 1 ] ||
+	fail "--check, last dump failed after a match: exit $rc, not 1"
+grep -Eq '^tcp +LISTEN +dual +\[::\]:3128 ' "$T/out" ||
+	fail "--check, last dump failed: the match is not listed"
+[ "$(wc -l <"$T/err")" -eq 1 ] ||
+	fail "--check, last dump failed: not one warning: $(cat "$T/err")"
+grep -q 'sock_diag dump (AF_INET6/udp).*No buffer space available' \
+	"$T/err" || fail "--check, last dump failed: $(cat "$T/err")"
+# Without --check the same failure is an error.
+rc=0
+taskset -c 0 strace -f -o /dev/null -e trace=recvmsg \
+	-e "inject=recvmsg:error=ENOBUFS:when=$n" \
+	"$DUALSTAT" -l -m dual -A tcp,udp >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "-l -m dual, last dump failed: exit $rc, not 2"
+
+## Item 8: nothing matched, nothing printed.
+for fmt in "" -j; do
+	rc=0
+	"$DUALSTAT" --check -l -m mapped $fmt >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "--check -l -m mapped $fmt: exit $rc"
+	[ ! -s "$T/out" ] ||
+		fail "--check $fmt with no match printed: $(head -c 200 "$T/out")"
+	[ ! -s "$T/err" ] || fail "--check $fmt: stderr: $(cat "$T/err")"
+done
+# A match still comes with its header.
+"$DUALSTAT" --check -l -m v6only -t >"$T/out" 2>&1 && fail "no v6only match"
+[ "$(head -n 1 "$T/out" | cut -c1-11)" = "Proto State" ] ||
+	fail "--check with a match: no header: $(head -n 1 "$T/out")"
+[ "$(wc -l <"$T/out")" -eq 2 ] ||
+	fail "--check -l -m v6only -t: not one row: $(cat "$T/out")"
+"$DUALSTAT" --check -l -m v6only -t -j >"$T/out" && fail "no -j match"
+if [ "$(head -n 1 "$T/out")" != "[" ] || [ "$(tail -n 1 "$T/out")" != "]" ]; then
+	fail "--check -j with a match: $(cat "$T/out")"
+fi
+pop_stop
+
+echo "itest_exits: --check edges, ownerless sockets and -F files ok" >&2
