@@ -72,4 +72,29 @@ if [ "$(head -n 1 "$T/out")" != "[" ] || [ "$(tail -n 1 "$T/out")" != "]" ]; the
 fi
 pop_stop
 
+## Item 10: a FIN-WAIT-2 after close() has no owner.
+coproc FW { exec "$SOCKPOP" tcp:127.0.0.1:7010 close:127.0.0.1:7010; }
+read -r word _ <&"${FW[0]}" || true
+[ "$word" = ready ] || fail "sockpop did not start"
+tries=0
+until ss -tanH state fin-wait-2 | grep -q ':7010'; do
+	tries=$((tries + 1))
+	[ "$tries" -lt 50 ] || fail "no FIN-WAIT-2 after close()"
+	sleep 0.1
+done
+ss -taneH state fin-wait-2 | grep -q ' ino:0 ' ||
+	fail "ss does not say ino:0: $(ss -taneH state fin-wait-2)"
+"$DUALSTAT" -t -a -e >"$T/out"
+grep -Eq '^tcp +FIN-WAIT-2 +0 +0 +v4 +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:7010 +- +- +-$' \
+	"$T/out" || fail "-e: FIN-WAIT-2 shows an owner: $(cat "$T/out")"
+# The sockets a descriptor holds keep theirs.
+grep -Eq '^tcp +CLOSE-WAIT +1 +0 +v4 +127\.0\.0\.1:7010 .* [1-9][0-9]* +root +-$' \
+	"$T/out" || fail "-e: CLOSE-WAIT lost its owner: $(cat "$T/out")"
+"$DUALSTAT" -t -a -j >"$T/out"
+grep '"state":"FIN-WAIT-2"' "$T/out" | grep -q '"inode":null,"uid":null}' ||
+	fail "-j: FIN-WAIT-2 shows an owner: $(cat "$T/out")"
+fd=${FW[1]}
+exec {fd}>&-
+wait "$FW_PID" 2>/dev/null || true
+
 echo "itest_exits: --check edges, ownerless sockets and -F files ok" >&2

@@ -7,6 +7,10 @@
  *   tcp-v6only:ADDR:PORT TCP listener with IPV6_V6ONLY 1
  *   udp:ADDR:PORT        bound UDP socket (likewise udp-dual, udp-v6only)
  *   connect:ADDR:PORT    TCP client
+ *   close:ADDR:PORT      TCP client closed at once: once its peer has
+ *                        acknowledged the FIN, a FIN-WAIT-2 that no
+ *                        descriptor holds (the peer, accepted, stays
+ *                        in CLOSE-WAIT)
  * IPv6 addresses go in brackets: tcp-dual:[::]:3128.  A kind may end in
  * @IFNAME to bind to that device first (SO_BINDTODEVICE): tcp@eth0:...  Pending
  * connections are accepted, then "ready" is printed and the sockets are
@@ -77,6 +81,8 @@ main(int argc, char *argv[])
 			itest_bind_dev(SOCK_DGRAM, addr, port, v6only, dev);
 		else if (strcmp(kind, "connect") == 0)
 			itest_connect(SOCK_STREAM, addr, port);
+		else if (strcmp(kind, "close") == 0)
+			close(itest_connect(SOCK_STREAM, addr, port));
 		else
 			itest_fatal("unknown kind '%s'", kind);
 		n++;
