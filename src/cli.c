@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 #include "msg.h"
 
 #include "fmt.h"
@@ -482,30 +482,36 @@ set_protocols(struct options *o, unsigned int mask, bool audit)
 
 /*
  * Reads -F's FILE ("-": standard input) into buf as one NUL-terminated
- * text.  A named file is opened without following a terminal or blocking
- * on a FIFO's writer, and must be a regular file or a FIFO.
+ * text.  A named file must be a regular file or a FIFO: anything else
+ * (a device) is refused before it is opened, and it is opened as
+ * file_open_user() does, without taking a terminal or waiting for a
+ * FIFO's writer.
  */
 static int
 read_filter_file(
     const char *path, char *buf, size_t len, char *err, size_t errlen)
 {
 	struct quoted q;
-	struct stat st;
 	size_t used = 0;
 	ssize_t r;
 	int fd = 0, ret = 0;
 
 	if (strcmp(path, "-") != 0) {
-		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-		if (fd < 0)
-			return fail(err, errlen, "-F %s: %s", quote(&q, path),
-			    strerror(errno));
-		if (fstat(fd, &st) < 0 ||
-		    !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
-			close(fd);
+		fd = file_open_user(path, FILE_TEXT);
+		if (fd == -EMEDIUMTYPE)
 			return fail(err, errlen,
 			    "-F %s: not a regular file or a pipe",
 			    quote(&q, path));
+		if (fd < 0)
+			return fail(err, errlen, "-F %s: %s", quote(&q, path),
+			    strerror(-fd));
+		/* Opened without waiting for a FIFO's writer; its text is
+		 * then waited for (none: end of file at once). */
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			ret = -errno;
+			close(fd);
+			return fail(err, errlen, "-F %s: %s", quote(&q, path),
+			    strerror(-ret));
 		}
 	}
 	while (used < len - 1) {

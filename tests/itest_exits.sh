@@ -97,4 +97,25 @@ fd=${FW[1]}
 exec {fd}>&-
 wait "$FW_PID" 2>/dev/null || true
 
+## Item 11: -F opens nothing that could block or act.
+mkfifo "$T/fifo"
+rc=0
+timeout 10 "$DUALSTAT" -F "$T/fifo" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -ne 124 ] || fail "-F FIFO without a writer blocked"
+[ "$rc" -eq 2 ] || fail "-F FIFO without a writer: exit $rc"
+grep -q "empty" "$T/err" || fail "-F FIFO: $(cat "$T/err")"
+# With a writer, the FIFO's text is the filter.
+(echo 'sport = :7' >"$T/fifo") &
+rc=0
+timeout 10 "$DUALSTAT" -t -a -F "$T/fifo" >"$T/out" 2>"$T/err" || rc=$?
+wait
+[ "$rc" -eq 0 ] || fail "-F FIFO with a writer: exit $rc: $(cat "$T/err")"
+rc=0
+strace -f -o "$T/strace" -e trace=open,openat "$DUALSTAT" -F /dev/zero \
+	>"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "-F /dev/zero: exit $rc"
+grep -q "not a regular file or a pipe" "$T/err" ||
+	fail "-F /dev/zero: $(cat "$T/err")"
+! grep -q '"/dev/zero"' "$T/strace" ||
+	fail "-F /dev/zero: the device was opened: $(grep zero "$T/strace")"
 echo "itest_exits: --check edges, ownerless sockets and -F files ok" >&2
