@@ -471,6 +471,7 @@ parse_query(const char *list, unsigned int *mask, char *err, size_t errlen)
 static void
 set_protocols(struct options *o, unsigned int mask, bool audit)
 {
+	o->protos_named = mask != 0;
 	if (mask == 0)
 		mask = Q_TCP | Q_UDP | Q_MPTCP | (audit ? Q_SCTP : 0);
 	o->tcp = (mask & Q_TCP) != 0;

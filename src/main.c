@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "outfile.h"
 #include "output.h"
 #include "procmap.h"
+#include "protos.h"
 #include "query.h"
 #include "record.h"
 #include "replay.h"
@@ -366,6 +368,63 @@ close_metrics(
 	}
 }
 
+/*
+ * A protocol the kernel lists in /proc/net/protocols but answers ENOENT
+ * for has no sock_diag handler: its *_diag was not built, or is a module
+ * not loaded (dualstat loads none, protos.h).  Raw gets there only when
+ * /proc/net/raw could not stand in (listing.h).  Skipped with a warning
+ * when the protocol came by default; an error (main()) when named.
+ */
+static void
+warn_missing(const struct options *opts, const struct scope_result *res)
+{
+	const char *proto, *why;
+	unsigned int i;
+
+	for (i = 0; i < res->listing.nmissing; i++) {
+		proto = output_proto_name(res->listing.missing[i].protocol);
+		why = "";
+		if (res->listing.missing[i].protocol == IPPROTO_RAW)
+			why = res->listing.raw_inexact
+			    ? "; /proc/net/raw does not show the bound device "
+			      "or autobound that the filter tests"
+			    : "; /proc/net/raw could not be read";
+		warnx("sock_diag dump (%s/%s): the kernel has no %s_diag to "
+		      "dump %s sockets (not built, or its module not "
+		      "loaded)%s; %s",
+		    output_family_name(res->listing.missing[i].family), proto,
+		    proto, proto, why,
+		    opts->protos_named ? "asked for, so the listing fails"
+				       : "skipped");
+	}
+}
+
+/*
+ * A protocol named on the command line that the kernel has not loaded
+ * (not in /proc/net/protocols) has no socket to list: an empty answer,
+ * but said, so that it does not read as "none of these sockets here".
+ * --check's answer (nothing matched) is exact and stays silent.
+ */
+static void
+note_unloaded(const struct options *opts, uint32_t loaded)
+{
+	static const int protocols[] = { IPPROTO_TCP, IPPROTO_UDP,
+		SOCK_IPPROTO_MPTCP, IPPROTO_SCTP, IPPROTO_RAW };
+	bool asked[] = { opts->tcp, opts->udp, opts->mptcp, opts->sctp,
+		opts->raw };
+	size_t i;
+
+	if (!opts->protos_named)
+		return;
+	for (i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		if (asked[i] && !protos_has(loaded, protocols[i], AF_INET) &&
+		    !protos_has(loaded, protocols[i], AF_INET6))
+			warnx("%s: not loaded in %s kernel (not in "
+			      "/proc/net/protocols): no such socket to list",
+			    output_proto_name(protocols[i]),
+			    opts->replay != NULL ? "the recorded" : "this");
+}
+
 static void
 warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 {
@@ -375,11 +434,6 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 	int pids[NETNS_NAMED_PIDS];
 	unsigned int n;
 
-	for (i = 0; i < res->listing.nmissing; i++)
-		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
-		      "protocol (diag module not loaded?); skipped",
-		    output_family_name(res->listing.missing[i].family),
-		    output_proto_name(res->listing.missing[i].protocol));
 	/* Processes that exited held nothing: not worth a word. */
 	if (unread > 0) {
 		for (i = 0; i < st->nnamed; i++) {
@@ -478,6 +532,9 @@ main(int argc, char *argv[])
 	} else if (opts.dump_raw != NULL) {
 		open_record(&opts, sc.d[0], sc.protos, &rf);
 	}
+	if (!opts.quiet && !opts.check)
+		note_unloaded(
+		    &opts, rf.rp != NULL ? replay_protocols(rf.rp) : sc.protos);
 	if (opts.processes)
 		pm = find_owners(&opts, &sc, &pst);
 	/* Only the listing is recorded: a replay answers each request from
@@ -515,8 +572,10 @@ main(int argc, char *argv[])
 	close_raw_files(&opts, &rf);
 
 	/* -q: the exit status is the whole answer. */
-	if (!opts.quiet)
+	if (!opts.quiet) {
+		warn_missing(&opts, res);
 		warn_incomplete(res, &pst);
+	}
 	close_metrics(&opts, mf, ret < 0 || res->listing.write_err < 0,
 	    res->listing.write_err);
 	if (res->listing.write_err < 0)
@@ -540,8 +599,11 @@ main(int argc, char *argv[])
 			return EXIT_ERROR;
 		return 0;
 	}
-	/* Namespaces left out: the listing is not the host's. */
+	/* Namespaces left out: the listing is not the host's; a protocol
+	 * asked for by name and not listed: not what was asked. */
 	if (res->ns_failed > 0 || res->ns_unreadable > 0)
+		return EXIT_ERROR;
+	if (res->listing.nmissing > 0 && opts.protos_named)
 		return EXIT_ERROR;
 	return 0;
 }
