@@ -68,6 +68,20 @@ rc=0
 "$DUALSTAT" --check -w -l -m v6only >"$T/out" 2>"$T/err" || rc=$?
 [ "$rc" -eq 1 ] || fail "--check -w -l -m v6only: exit $rc: $(cat "$T/err")"
 
+# --all-netns: each of ours once, among the host's; --metrics counts them.
+"$DUALSTAT" -w -a -j | grep -o '"inode":[0-9]*' | sort >"$T/ours"
+[ "$(wc -l <"$T/ours")" -eq 5 ] || fail "-w -a -j: $(cat "$T/ours")"
+"$DUALSTAT" --all-netns -w -a -j >"$T/all" 2>"$T/err" || true
+while read -r ino; do
+	[ "$(grep -c "$ino," "$T/all")" -eq 1 ] ||
+		fail "--all-netns -w: $ino not listed once: $(cat "$T/err")"
+done <"$T/ours"
+"$DUALSTAT" -w -a --metrics >"$T/prom"
+grep -Eq '^dualstat_sockets\{(netns="",)?proto="raw",state="listening",mode="v6only"\} 2$' \
+	"$T/prom" || fail "--metrics -w: $(grep raw "$T/prom")"
+grep -Eq '^dualstat_sockets\{(netns="",)?proto="raw",state="connected",mode="v4"\} 1$' \
+	"$T/prom" || fail "--metrics -w: $(grep raw "$T/prom")"
+
 fd=${POP[1]}
 exec {fd}>&-
 wait "$POP_PID" 2>/dev/null || true
