@@ -74,6 +74,9 @@ pop_stop
 
 ## Item 10: a FIN-WAIT-2 after close() has no owner.
 coproc FW { exec "$SOCKPOP" tcp:127.0.0.1:7010 close:127.0.0.1:7010; }
+# bash unsets FW and FW_PID once the coproc ends: kept here.
+# shellcheck disable=SC2153 # FW_PID is set by coproc
+fw_pid=$FW_PID fw_in=${FW[1]}
 read -r word _ <&"${FW[0]}" || true
 [ "$word" = ready ] || fail "sockpop did not start"
 tries=0
@@ -93,9 +96,8 @@ grep -Eq '^tcp +CLOSE-WAIT +1 +0 +v4 +127\.0\.0\.1:7010 .* [1-9][0-9]* +root +-$
 "$DUALSTAT" -t -a -j >"$T/out"
 grep '"state":"FIN-WAIT-2"' "$T/out" | grep -q '"inode":null,"uid":null}' ||
 	fail "-j: FIN-WAIT-2 shows an owner: $(cat "$T/out")"
-fd=${FW[1]}
-exec {fd}>&-
-wait "$FW_PID" 2>/dev/null || true
+exec {fw_in}>&-
+wait "$fw_pid" 2>/dev/null || true
 
 ## Item 11: -F opens nothing that could block or act.
 mkfifo "$T/fifo"
