@@ -157,7 +157,8 @@ cli_usage(FILE *out)
 	    "of one kind are ORed (--sport 22 --sport 80), different kinds ANDed.\n"
 	    "FILTER is ss's language plus mode and v6only terms, ANDed with them:\n"
 	    "  'mode dual and not ( sport = :22 or sport = :https )'\n"
-	    "Exit status: 0 success; 2 any error, or namespaces left out; with\n"
+	    "Exit status: 0 success; 2 any error, namespaces left out, or a\n"
+	    "protocol named (-t -u -M -S -w -A) that could not be dumped; with\n"
 	    "--check, 1 something matched (even where it could not look\n"
 	    "everywhere), 0 nothing matched and it looked everywhere, 2 otherwise.\n"
 	    "See dualstat(8).\n",
