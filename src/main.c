@@ -386,16 +386,16 @@ warn_missing(const struct options *opts, const struct scope_result *res)
 		why = "";
 		if (res->listing.missing[i].protocol == IPPROTO_RAW)
 			why = res->listing.raw_inexact
-			    ? "; /proc/net/raw does not show the bound device "
-			      "or autobound that the filter tests"
-			    : "; /proc/net/raw could not be read";
-		warnx("sock_diag dump (%s/%s): the kernel has no %s_diag to "
-		      "dump %s sockets (not built, or its module not "
-		      "loaded)%s; %s",
+			    ? ", and /proc/net/raw does not show the bound "
+			      "device or autobound the filter tests"
+			    : ", and /proc/net/raw could not be read";
+		warnx("sock_diag dump (%s/%s): the kernel has no %s_diag (not "
+		      "built, or a module not loaded)%s; %s",
 		    output_family_name(res->listing.missing[i].family), proto,
-		    proto, proto, why,
-		    opts->protos_named ? "asked for, so the listing fails"
-				       : "skipped");
+		    proto, why,
+		    opts->protos_named && !opts->check
+			? "asked for, so exit status 2"
+			: "skipped");
 	}
 }
 
