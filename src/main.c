@@ -414,7 +414,9 @@ note_unloaded(const struct options *opts, uint32_t loaded)
 		opts->raw };
 	size_t i;
 
-	if (!opts->protos_named)
+	/* -A all asks for whatever there is: nothing to say. */
+	if (!opts->protos_named ||
+	    (opts->tcp && opts->udp && opts->mptcp && opts->sctp && opts->raw))
 		return;
 	for (i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
 		if (asked[i] && !protos_has(loaded, protocols[i], AF_INET) &&
