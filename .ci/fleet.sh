@@ -32,6 +32,15 @@ rm -f "dualstat-$version.tar.gz"
 (cd "$T/dualstat-$version" &&
 	DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -Pnocheck)
 deb=$(ls "$T"/dualstat_"$version"_*.deb)
+# What the build left in debian/ is ignored by git, so a developer's
+# dpkg-buildpackage leaves no untracked file in the work tree.
+(cd "$T/dualstat-$version" && find debian -mindepth 1 -maxdepth 1 \
+	\( -type d -printf '%p/\n' -o -printf '%p\n' \)) >"$T/left"
+while read -r f; do
+	git ls-files --error-unmatch "${f%/}" >/dev/null 2>&1 && continue
+	git check-ignore -q --no-index "$f" ||
+		{ echo "FAIL: dpkg-buildpackage leaves $f, not in .gitignore"; exit 1; }
+done <"$T/left"
 dpkg-deb -c "$deb"
 lintian --fail-on error "$deb"
 # --path-include: a minimal image may exclude man pages from dpkg.

@@ -246,11 +246,13 @@ sock_classify(struct sock_entry *sk)
 bool
 sock_has_owner(const struct sock_entry *sk)
 {
-	/* TCP_TIME_WAIT 6, TCP_NEW_SYN_RECV 12; request sockets are dumped
-	 * as TCP_SYN_RECV 3 (inet_req_diag_fill()). */
-	if (sk->state == 6 || sk->state == 12)
-		return false;
-	return !(sk->state == 3 && sk->inode == 0);
+	/* The kernel's sock_i_ino() is 0 for a sock without a struct
+	 * socket, and only a descriptor holds one.  Time-wait and request
+	 * mini-sockets report inode 0 and uid 0 (inet_twsk_diag_fill(),
+	 * inet_req_diag_fill()), a FIN-WAIT-2 after close() is such a
+	 * time-wait sock (tcp_time_wait(), substate TCP_FIN_WAIT2), and an
+	 * orphan or a connection still in the accept queue has no socket. */
+	return sk->inode != 0;
 }
 
 bool

@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 #include "msg.h"
 
 #include "fmt.h"
@@ -96,7 +96,8 @@ cli_usage(FILE *out)
 	    "                [--state LIST] [--sport PORT] [--dport PORT] [--src PREFIX]\n"
 	    "                [--dst PREFIX] [--unmap] [-s | --check [-q]]\n"
 	    "                [-N NAME | --all-netns] [--dump-raw FILE | --replay FILE]\n"
-	    "                [-h] [-V] [--metrics[=FILE] [--metrics-listeners=all]]\n"
+	    "                [-h] [-V] [--metrics[=FILE]\n"
+	    "                [--metrics-listeners=dual|all]]\n"
 	    "                [--emit-policy]\n"
 	    "                [FILTER | -F FILE]\n"
 	    "List sockets with the mode that tells how IPv4 reaches them: v4, v6,\n"
@@ -116,7 +117,7 @@ cli_usage(FILE *out)
 	    "  -6, --ipv6        AF_INET6 sockets only (dual and mapped ones included)\n"
 	    "  -l, --listening   listening TCP and unconnected UDP sockets only\n"
 	    "  -a, --all         sockets in every state (TIME-WAIT and SYN-RECV too)\n"
-	    "  -e, --extended    add the Recv-Q, Send-Q, inode, uid, user and v6only\n"
+	    "  -e, --extended    add the Recv-Q, Send-Q, Inode, User and V6only\n"
 	    "                    columns\n"
 	    "  -n, --numeric     numeric addresses and ports (always the case)\n"
 	    "  -H, --no-header   no column titles\n"
@@ -141,7 +142,9 @@ cli_usage(FILE *out)
 	    "  -p, --processes   show the processes holding each socket\n"
 	    "  -N, --netns NAME  list the network namespace NAME (under /run/netns),\n"
 	    "                    PATH (such as /proc/PID/ns/net), or that of a\n"
-	    "                    process: PID or pid:PID\n"
+	    "                    process: PID or pid:PID; rows are labelled\n"
+	    "                    pid:PID for a process or /proc/PID/ns/net, else\n"
+	    "                    with the argument as given\n"
 	    "      --all-netns   list every network namespace on the host\n"
 	    "      --dump-raw FILE  also write the kernel's replies, as received,\n"
 	    "                    to FILE (for a bug report, or --replay)\n"
@@ -159,7 +162,8 @@ cli_usage(FILE *out)
 	    "of one kind are ORed (--sport 22 --sport 80), different kinds ANDed.\n"
 	    "FILTER is ss's language plus mode and v6only terms, ANDed with them:\n"
 	    "  'mode dual and not ( sport = :22 or sport = :https )'\n"
-	    "Exit status: 0 success; 2 any error, or namespaces left out; with\n"
+	    "Exit status: 0 success; 2 any error, namespaces left out, or a\n"
+	    "protocol named (-t -u -M -S -w -A) that could not be dumped; with\n"
 	    "--check, 1 something matched (even where it could not look\n"
 	    "everywhere), 0 nothing matched and it looked everywhere, 2 otherwise.\n"
 	    "See dualstat(8).\n",
@@ -488,6 +492,7 @@ parse_query(const char *list, unsigned int *mask, char *err, size_t errlen)
 static void
 set_protocols(struct options *o, unsigned int mask, bool audit)
 {
+	o->protos_named = mask != 0;
 	if (mask == 0)
 		mask = Q_TCP | Q_UDP | Q_MPTCP | (audit ? Q_SCTP : 0);
 	o->tcp = (mask & Q_TCP) != 0;
@@ -499,30 +504,36 @@ set_protocols(struct options *o, unsigned int mask, bool audit)
 
 /*
  * Reads -F's FILE ("-": standard input) into buf as one NUL-terminated
- * text.  A named file is opened without following a terminal or blocking
- * on a FIFO's writer, and must be a regular file or a FIFO.
+ * text.  A named file must be a regular file or a FIFO: anything else
+ * (a device) is refused before it is opened, and it is opened as
+ * file_open_user() does, without taking a terminal or waiting for a
+ * FIFO's writer.
  */
 static int
 read_filter_file(
     const char *path, char *buf, size_t len, char *err, size_t errlen)
 {
 	struct quoted q;
-	struct stat st;
 	size_t used = 0;
 	ssize_t r;
 	int fd = 0, ret = 0;
 
 	if (strcmp(path, "-") != 0) {
-		fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-		if (fd < 0)
-			return fail(err, errlen, "-F %s: %s", quote(&q, path),
-			    strerror(errno));
-		if (fstat(fd, &st) < 0 ||
-		    !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
-			close(fd);
+		fd = file_open_user(path, FILE_TEXT);
+		if (fd == -EMEDIUMTYPE)
 			return fail(err, errlen,
 			    "-F %s: not a regular file or a pipe",
 			    quote(&q, path));
+		if (fd < 0)
+			return fail(err, errlen, "-F %s: %s", quote(&q, path),
+			    strerror(-fd));
+		/* Opened without waiting for a FIFO's writer; its text is
+		 * then waited for (none: end of file at once). */
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			ret = -errno;
+			close(fd);
+			return fail(err, errlen, "-F %s: %s", quote(&q, path),
+			    strerror(-ret));
 		}
 	}
 	while (used < len - 1) {

@@ -27,6 +27,7 @@ struct options {
 	enum cli_action action;
 	bool tcp, udp; /* protocols; at least one of the five is set */
 	bool mptcp, sctp, raw; /* -M, -S, -w (and -A) */
+	bool protos_named; /* by -t -u -M -S -w -A, not the default */
 	bool inet, inet6; /* families; at least one is set */
 	enum cli_view view;
 	bool extended; /* -e */

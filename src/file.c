@@ -1,6 +1,6 @@
 /*
  * file.c - open what the user names, create what root writes (--replay,
- * -N PATH, --dump-raw)
+ * -N PATH, -F FILE, --dump-raw)
  *
  * One place for the rules of "Trust at the edges" on files, so every
  * option that takes a path follows them the same way.
@@ -38,31 +38,48 @@ is_pseudo_fs(long type)
 	}
 }
 
+/* Whether the inode's type may be of kind; nsfs files are S_IFREG. */
+static bool
+type_fits(mode_t mode, enum file_kind kind)
+{
+	return S_ISREG(mode) || (kind == FILE_TEXT && S_ISFIFO(mode));
+}
+
 /* Whether fd is of kind; fstatfs() tells nsfs from other files. */
 static int
-check_kind(int fd, enum file_kind kind)
+check_kind(int fd, enum file_kind kind, const struct stat *before)
 {
 	struct statfs sfs;
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
 		return -errno;
-	if (kind == FILE_REGULAR)
-		return S_ISREG(st.st_mode) && !is_pseudo_fs(sfs.f_type)
-		    ? 0
-		    : -EMEDIUMTYPE;
-	return sfs.f_type == NSFS_MAGIC ? 0 : -EMEDIUMTYPE;
+	/* Another inode than the one stat() looked at: replaced since. */
+	if (st.st_dev != before->st_dev || st.st_ino != before->st_ino ||
+	    !type_fits(st.st_mode, kind))
+		return -EMEDIUMTYPE;
+	if (kind == FILE_NSFS)
+		return sfs.f_type == NSFS_MAGIC ? 0 : -EMEDIUMTYPE;
+	return S_ISFIFO(st.st_mode) || !is_pseudo_fs(sfs.f_type) ? 0
+								 : -EMEDIUMTYPE;
 }
 
 int
 file_open_user(const char *path, enum file_kind kind)
 {
+	struct stat st;
 	int fd, ret;
 
+	/* A device is refused before it is opened: opening one can act
+	 * (a tape rewinds, a watchdog starts). */
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!type_fits(st.st_mode, kind))
+		return -EMEDIUMTYPE;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = check_kind(fd, kind);
+	ret = check_kind(fd, kind, &st);
 	if (ret < 0) {
 		close(fd);
 		return ret;

@@ -47,6 +47,7 @@
 #include "inoset.h"
 #include "listing.h"
 #include "parse.h"
+#include "procraw.h"
 #include "sock.h"
 
 /* A listing's later dumps, read ahead: at most this many bytes. */
@@ -76,6 +77,8 @@ listing_plan_init(
 	p->mptcp_states[1] =
 	    query_step_states(opts, SOCK_IPPROTO_MPTCP, AF_INET6);
 	p->first_only = opts->check && opts->quiet;
+	p->raw_exact = !filter_has(&opts->filter, FILTER_DEV) &&
+	    !filter_has(&opts->filter, FILTER_AUTOBOUND);
 	/* --dump-raw and --replay: the file holds the dumps in turn. */
 	p->cpus =
 	    opts->dump_raw != NULL || opts->replay != NULL ? 1 : cpu_count();
@@ -211,10 +214,31 @@ struct row_ctx {
 	const struct listing_plan *p;
 	const struct listing_sink *sink;
 	struct inoset *mptcp;
+	const struct diag_request *step;
 	int protocol;
 	int write_err;
 	bool stopped; /* stopped at the first match */
+	bool inexact; /* a raw dump /proc could not stand in for */
 };
+
+/* Hands a socket that passed to the sink; -ECANCELED: answered. */
+static int
+pass_on(struct row_ctx *ctx, const struct sock_entry *sk)
+{
+	int ret;
+
+	ret = put(ctx->sink, sk);
+	if (ret < 0) {
+		if (ctx->sink->collect == NULL)
+			ctx->write_err = ret;
+		return ret;
+	}
+	if (ctx->p->first_only) {
+		ctx->stopped = true;
+		return -ECANCELED;
+	}
+	return 0;
+}
 
 static int
 row_cb(const struct nlmsghdr *nlh, void *data)
@@ -226,17 +250,48 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	ret = take(ctx->p, nlh, ctx->protocol, ctx->mptcp, &sk);
 	if (ret <= 0)
 		return ret;
-	ret = put(ctx->sink, &sk);
-	if (ret < 0) {
-		if (ctx->sink->collect == NULL)
-			ctx->write_err = ret;
-		return ret;
+	return pass_on(ctx, &sk);
+}
+
+/* A line of /proc/net/raw: the kernel's selection (states, program),
+ * then the user-space filter, as take() does for a reply. */
+static int
+raw_row_cb(struct sock_entry *sk, void *data)
+{
+	struct row_ctx *ctx = data;
+	const struct diag_request *step = ctx->step;
+
+	if ((step->states & sock_state_bits(sk)) == 0)
+		return 0;
+	sock_classify(sk);
+	if (ctx->p->filter != NULL && !filter_match(ctx->p->filter, sk))
+		return 0;
+	return pass_on(ctx, sk);
+}
+
+/*
+ * A raw dump the kernel answered with ENOENT (no raw_diag): the
+ * namespace's /proc/net/raw or raw6 holds the same sockets.  Returns as
+ * a dump, or -ENOENT where it cannot stand in.
+ */
+static int
+raw_from_proc(struct row_ctx *ctx)
+{
+	const struct diag_request *step = ctx->step;
+	int fd, ret;
+
+	if (step->protocol != IPPROTO_RAW || ctx->sink->raw_fds == NULL)
+		return -ENOENT;
+	fd = ctx->sink->raw_fds[step->family == AF_INET6];
+	if (fd < 0)
+		return -ENOENT;
+	if (!ctx->p->raw_exact) {
+		ctx->inexact = true;
+		return -ENOENT;
 	}
-	if (ctx->p->first_only) {
-		ctx->stopped = true;
-		return -ECANCELED;
-	}
-	return 0;
+	ret = procraw_read(fd, step->family, raw_row_cb, ctx);
+	/* A file that is not the kernel's format is a failed dump. */
+	return ret == -ECANCELED && ctx->stopped ? -ECANCELED : ret;
 }
 
 /* Runs step i of the plan through row_cb(ctx); returns as diag_dump(). */
@@ -258,7 +313,11 @@ in_turn(const struct listing_plan *p, const struct listing_sink *sink,
 		struct row_ctx ctx = { .p = p, .sink = sink, .mptcp = mptcp };
 
 		ctx.protocol = p->steps[i].protocol;
+		ctx.step = &p->steps[i];
 		ret = dump(arg, i, &ctx);
+		if (ret == -ENOENT)
+			ret = raw_from_proc(&ctx);
+		res->raw_inexact |= ctx.inexact;
 		if (ctx.stopped) {
 			/* The rest of the dump is left unread: the caller
 			 * is done with this source. */
@@ -461,10 +520,29 @@ run_any_order(struct shared *sh, struct listing_result *res)
 		res->write_err = sh->write_err;
 		return sh->write_err;
 	}
-	/* The first error in the plan's order; those it stopped are not. */
-	for (i = 0; i < p->n && ret == 0; i++)
-		if (sh->rets[i] != -ECANCELED)
-			ret = step_end(&p->steps[i], sh->rets[i], 0, res);
+	/* The first error in the plan's order; those it stopped are not.
+	 * A raw dump the kernel could not serve is read from /proc here,
+	 * the threads done. */
+	for (i = 0; i < p->n && ret == 0; i++) {
+		struct row_ctx ctx = { .p = p,
+			.sink = sh->sink,
+			.mptcp = sh->mptcp,
+			.step = &p->steps[i],
+			.protocol = p->steps[i].protocol };
+
+		if (sh->rets[i] == -ECANCELED)
+			continue;
+		if (sh->rets[i] == -ENOENT)
+			sh->rets[i] = raw_from_proc(&ctx);
+		res->raw_inexact |= ctx.inexact;
+		if (ctx.stopped)
+			return 0;
+		if (ctx.write_err != 0) {
+			res->write_err = ctx.write_err;
+			return ctx.write_err;
+		}
+		ret = step_end(&p->steps[i], sh->rets[i], 0, res);
+	}
 	return ret;
 }
 

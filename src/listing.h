@@ -29,6 +29,9 @@ struct listing_result {
 	uint16_t err_protocol;
 	int write_err; /* -errno if the output stream failed */
 	unsigned long rows; /* rows written */
+	/* A raw dump the kernel could not serve was not read from /proc
+	 * either: the filter tests what /proc/net/raw does not show. */
+	bool raw_inexact;
 };
 
 /* The requests of a run and what is checked in user space. */
@@ -47,6 +50,9 @@ struct listing_plan {
 	 * of these states, [0] AF_INET, [1] AF_INET6, that pass filter. */
 	uint32_t mptcp_states[2];
 	bool first_only; /* --check -q: the first match answers */
+	/* /proc/net/raw can stand in for raw_diag: the filter tests no
+	 * bound device and no autobound, which it does not show. */
+	bool raw_exact;
 	unsigned int cpus; /* how many dumps may run at once */
 };
 
@@ -58,6 +64,10 @@ struct listing_sink {
 	/* Names bound devices (diag_ifname()): a sock_diag socket of the
 	 * namespace listed; NULL for none to ask (a replay). */
 	struct diag *names;
+	/* The namespace's /proc/net/raw and raw6 (procraw.h), by family
+	 * (AF_INET, AF_INET6), -1 where not open; NULL for none (a replay,
+	 * --dump-raw): what a raw dump the kernel cannot serve reads. */
+	const int *raw_fds;
 };
 
 /*
@@ -80,7 +90,7 @@ size_t listing_plan_sockets(const struct listing_plan *p);
  * filters pass to sink.  With --check -q it stops at the first match and
  * leaves the rest of that dump unread, so src must not be used again.  A
  * protocol the kernel cannot dump is recorded in res->missing and
- * skipped; MPTCP refused with -EINVAL (a kernel without
+ * skipped, but raw, read from sink->raw_fds where the plan is raw_exact; MPTCP refused with -EINVAL (a kernel without
  * INET_DIAG_REQ_PROTOCOL) is skipped as absent.  The TCP subflows of the
  * MPTCP sockets listed are not listed again.  Returns 0, or the -errno that stopped the listing: a failed
  * dump (res->err_family/err_protocol say which) or a failed write

@@ -2,7 +2,7 @@
  * main.c - dualstat: wire the modules together, map errors to exit status
  *
  * Exit status: 0 on success, 2 on any error (usage or runtime); with
- * --check, 1 if any socket matched.
+ * --check, 1 if any socket matched, whatever else failed after it.
  */
 #include "config.h"
 
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "outfile.h"
 #include "output.h"
 #include "procmap.h"
+#include "protos.h"
 #include "query.h"
 #include "record.h"
 #include "replay.h"
@@ -81,31 +83,47 @@ exit_on_write_error(int error)
 }
 
 /* A failed dump, named with its namespace under --all-netns. */
+static const char *
+describe_dump_error(const struct options *opts, const struct scope_result *res,
+    char *buf, size_t len)
+{
+	char name[4 * NAME_MAX + 1], path[PRINTABLE_MAX];
+	const char *family = output_family_name(res->listing.err_family);
+	const char *proto = output_proto_name(res->listing.err_protocol);
+
+	if (opts->replay != NULL)
+		snprintf(buf, len, "replay %s (%s/%s)",
+		    table_printable(opts->replay, path, sizeof(path)), family,
+		    proto);
+	else if (res->err_netns[0] != '\0')
+		snprintf(buf, len,
+		    "sock_diag dump (%s/%s) in network namespace %s", family,
+		    proto, table_printable(res->err_netns, name, sizeof(name)));
+	else
+		snprintf(buf, len, "sock_diag dump (%s/%s)", family, proto);
+	return buf;
+}
+
 static void
 exit_on_dump_error(
     const struct options *opts, const struct scope_result *res, int error)
 {
-	char name[4 * NAME_MAX + 1], path[PRINTABLE_MAX];
+	char what[PRINTABLE_MAX + 64];
 
-	if (opts->replay != NULL) {
-		errno = -error;
-		err(EXIT_ERROR, "replay %s (%s/%s)",
-		    table_printable(opts->replay, path, sizeof(path)),
-		    output_family_name(res->listing.err_family),
-		    output_proto_name(res->listing.err_protocol));
-	}
-	if (res->err_netns[0] != '\0') {
-		table_printable(res->err_netns, name, sizeof(name));
-		errno = -error;
-		err(EXIT_ERROR,
-		    "sock_diag dump (%s/%s) in network namespace %s",
-		    output_family_name(res->listing.err_family),
-		    output_proto_name(res->listing.err_protocol), name);
-	}
 	errno = -error;
-	err(EXIT_ERROR, "sock_diag dump (%s/%s)",
-	    output_family_name(res->listing.err_family),
-	    output_proto_name(res->listing.err_protocol));
+	err(EXIT_ERROR, "%s",
+	    describe_dump_error(opts, res, what, sizeof(what)));
+}
+
+static void
+warn_dump_error(
+    const struct options *opts, const struct scope_result *res, int error)
+{
+	char what[PRINTABLE_MAX + 64];
+
+	errno = -error;
+	warn("%s; the listing is incomplete",
+	    describe_dump_error(opts, res, what, sizeof(what)));
 }
 
 /*
@@ -380,6 +398,65 @@ close_metrics(
 	}
 }
 
+/*
+ * A protocol the kernel lists in /proc/net/protocols but answers ENOENT
+ * for has no sock_diag handler: its *_diag was not built, or is a module
+ * not loaded (dualstat loads none, protos.h).  Raw gets there only when
+ * /proc/net/raw could not stand in (listing.h).  Skipped with a warning
+ * when the protocol came by default; an error (main()) when named.
+ */
+static void
+warn_missing(const struct options *opts, const struct scope_result *res)
+{
+	const char *proto, *why;
+	unsigned int i;
+
+	for (i = 0; i < res->listing.nmissing; i++) {
+		proto = output_proto_name(res->listing.missing[i].protocol);
+		why = "";
+		if (res->listing.missing[i].protocol == IPPROTO_RAW)
+			why = res->listing.raw_inexact
+			    ? ", and /proc/net/raw does not show the bound "
+			      "device or autobound the filter tests"
+			    : ", and /proc/net/raw could not be read";
+		warnx("sock_diag dump (%s/%s): the kernel has no %s_diag (not "
+		      "built, or a module not loaded)%s; %s",
+		    output_family_name(res->listing.missing[i].family), proto,
+		    proto, why,
+		    opts->protos_named && !opts->check
+			? "asked for, so exit status 2"
+			: "skipped");
+	}
+}
+
+/*
+ * A protocol named on the command line that the kernel has not loaded
+ * (not in /proc/net/protocols) has no socket to list: an empty answer,
+ * but said, so that it does not read as "none of these sockets here".
+ * --check's answer (nothing matched) is exact and stays silent.
+ */
+static void
+note_unloaded(const struct options *opts, uint32_t loaded)
+{
+	static const int protocols[] = { IPPROTO_TCP, IPPROTO_UDP,
+		SOCK_IPPROTO_MPTCP, IPPROTO_SCTP, IPPROTO_RAW };
+	bool asked[] = { opts->tcp, opts->udp, opts->mptcp, opts->sctp,
+		opts->raw };
+	size_t i;
+
+	/* -A all asks for whatever there is: nothing to say. */
+	if (!opts->protos_named ||
+	    (opts->tcp && opts->udp && opts->mptcp && opts->sctp && opts->raw))
+		return;
+	for (i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		if (asked[i] && !protos_has(loaded, protocols[i], AF_INET) &&
+		    !protos_has(loaded, protocols[i], AF_INET6))
+			warnx("%s: not loaded in %s kernel (not in "
+			      "/proc/net/protocols): no such socket to list",
+			    output_proto_name(protocols[i]),
+			    opts->replay != NULL ? "the recorded" : "this");
+}
+
 static void
 warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 {
@@ -389,11 +466,6 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 	int pids[NETNS_NAMED_PIDS];
 	unsigned int n;
 
-	for (i = 0; i < res->listing.nmissing; i++)
-		warnx("sock_diag dump (%s/%s): the kernel cannot dump this "
-		      "protocol (diag module not loaded?); skipped",
-		    output_family_name(res->listing.missing[i].family),
-		    output_proto_name(res->listing.missing[i].protocol));
 	/* Processes that exited held nothing: not worth a word. */
 	if (unread > 0) {
 		for (i = 0; i < st->nnamed; i++) {
@@ -492,6 +564,9 @@ main(int argc, char *argv[])
 	} else if (opts.dump_raw != NULL) {
 		open_record(&opts, sc.d[0], sc.protos, &rf);
 	}
+	if (!opts.quiet && !opts.check)
+		note_unloaded(
+		    &opts, rf.rp != NULL ? replay_protocols(rf.rp) : sc.protos);
 	/* A pid or process term needs the owners as -p finds them. */
 	if (opts.processes || opts.emit_policy ||
 	    filter_needs_owners(&opts.filter))
@@ -507,6 +582,7 @@ main(int argc, char *argv[])
 	oo.json = opts.json;
 	oo.processes = opts.processes;
 	oo.netns = opts.all_netns;
+	oo.silent_if_empty = opts.check;
 	oo.width = terminal_width();
 	if (opts.metrics) {
 		metrics_opts(&opts, &oo);
@@ -533,12 +609,21 @@ main(int argc, char *argv[])
 	close_raw_files(&opts, &rf);
 
 	/* -q: the exit status is the whole answer. */
-	if (!opts.quiet)
+	if (!opts.quiet) {
+		warn_missing(&opts, res);
 		warn_incomplete(res, &pst);
+	}
 	close_metrics(&opts, mf, ret < 0 || res->listing.write_err < 0,
 	    res->listing.write_err);
 	if (res->listing.write_err < 0)
 		exit_on_write_error(res->listing.write_err);
+	/* --check: a finding is a finding, wherever else the dump failed
+	 * (1 wins, with the warning); without one, a failed dump is 2. */
+	if (ret < 0 && opts.check && res->listing.rows > 0) {
+		if (!opts.quiet)
+			warn_dump_error(&opts, res, ret);
+		return EXIT_FOUND;
+	}
 	if (ret < 0)
 		exit_on_dump_error(&opts, res, ret);
 	if (opts.check) {
@@ -551,8 +636,11 @@ main(int argc, char *argv[])
 			return EXIT_ERROR;
 		return 0;
 	}
-	/* Namespaces left out: the listing is not the host's. */
+	/* Namespaces left out: the listing is not the host's; a protocol
+	 * asked for by name and not listed: not what was asked. */
 	if (res->ns_failed > 0 || res->ns_unreadable > 0)
+		return EXIT_ERROR;
+	if (res->listing.nmissing > 0 && opts.protos_named)
 		return EXIT_ERROR;
 	return 0;
 }

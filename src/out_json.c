@@ -138,7 +138,8 @@ json_row(struct writer *w, const struct out_row *row)
 	p = fmt_u32(p, sk->recv_q);
 	p = PUT(p, ",\"send_q\":");
 	p = fmt_u32(p, sk->send_q);
-	/* TIME-WAIT and request sockets: no owner, not uid 0. */
+	/* No descriptor holds it (inode 0): no owner, and its uid 0 is
+	 * not root. */
 	if (sock_has_owner(sk)) {
 		p = PUT(p, ",\"inode\":");
 		p = fmt_u32(p, sk->inode);

@@ -37,18 +37,36 @@ writer_init(struct writer *w, const struct writer_ops *ops, FILE *out,
 	w->ns.bindv6only = -1;
 }
 
+/* The writer's own begin, once: at once, or with silent_if_empty, when
+ * the first thing to write comes. */
+static int
+begin_now(struct writer *w)
+{
+	if (w->begun)
+		return 0;
+	w->begun = true;
+	return stream_status(w, w->ops->begin(w));
+}
+
 int
 writer_begin(struct writer *w)
 {
-	return stream_status(w, w->ops->begin(w));
+	if (w->opts.silent_if_empty)
+		return 0;
+	return begin_now(w);
 }
 
 int
 writer_netns_begin(struct writer *w, const struct out_netns *ns)
 {
+	int ret;
+
 	w->ns = *ns;
 	if (w->ops->netns_begin == NULL)
 		return 0;
+	ret = begin_now(w);
+	if (ret < 0)
+		return ret;
 	return stream_status(w, w->ops->netns_begin(w));
 }
 
@@ -57,6 +75,9 @@ writer_row(struct writer *w, const struct out_row *row)
 {
 	int ret;
 
+	ret = begin_now(w);
+	if (ret < 0)
+		return ret;
 	ret = w->ops->row(w, row);
 	if (ret < 0)
 		return ret;
@@ -70,7 +91,7 @@ writer_netns_end(struct writer *w, const struct out_status *st)
 {
 	int ret = 0;
 
-	if (w->ops->netns_end != NULL)
+	if (w->ops->netns_end != NULL && w->begun)
 		ret = w->ops->netns_end(w, st);
 	w->netns_done++;
 	return stream_status(w, ret);
@@ -79,9 +100,10 @@ writer_netns_end(struct writer *w, const struct out_status *st)
 int
 writer_end(struct writer *w, const struct out_status *st)
 {
-	int ret;
+	int ret = 0;
 
-	ret = w->ops->end(w, st);
+	if (w->begun)
+		ret = w->ops->end(w, st);
 	if (ret == 0 && fflush(w->out) != 0)
 		return errno != 0 ? -errno : -EIO;
 	return stream_status(w, ret);

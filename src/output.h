@@ -27,6 +27,9 @@ struct out_opts {
 	bool json; /* -s: the summary as one JSON object */
 	bool processes; /* -p: the owners of each socket */
 	bool netns; /* --all-netns: the namespace of each socket */
+	/* --check: nothing at all, not even the header, until a row comes
+	 * (a cron job mails on output). */
+	bool silent_if_empty;
 	/* table: the terminal's width to fit, 0 when stdout is not one */
 	unsigned int width;
 	struct {
@@ -123,6 +126,7 @@ struct writer {
 	 * group and mode. */
 	unsigned long counts[OUT_PROTOS][OUT_GROUPS][SOCK_MODE_COUNT];
 	void *priv; /* a writer's own state, from its begin to its end */
+	bool begun; /* ops->begin has run (silent_if_empty defers it) */
 };
 
 /* Set up a writer on out; they cannot fail (the table allocates its

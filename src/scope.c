@@ -12,10 +12,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,7 +39,37 @@ struct ns_handle {
 	int bindv6only; /* -1 if unknown (no IPv6) or not asked for */
 	bool ports; /* read the ephemeral port range (autobound) */
 	struct filter_env env;
+	/* /proc/net/raw and raw6 (AF_INET, AF_INET6), opened where the
+	 * plan asks for raw: what listing.c reads if the kernel has no
+	 * raw_diag.  -1 where not open. */
+	const char *proc_root;
+	bool raw[2];
+	int raw_fds[2];
 };
+
+static void
+close_raw(int fds[2])
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+/* Which families of raw the plan dumps. */
+static void
+plan_raw(const struct listing_plan *p, bool raw[2])
+{
+	size_t i;
+
+	raw[0] = raw[1] = false;
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].protocol == IPPROTO_RAW)
+			raw[p->steps[i].family == AF_INET6] = true;
+}
 
 static void
 close_sockets(struct diag *d[QUERY_MAX_STEPS])
@@ -80,11 +113,26 @@ open_cb(void *arg)
 						   : hi);
 	}
 	memset(h->d, 0, sizeof(h->d));
+	/* The calling thread's namespace: a /proc/net file keeps the one
+	 * it was opened in (fs/proc/proc_net.c).  One that cannot be
+	 * opened leaves raw without a stand-in, said as for any protocol
+	 * the kernel cannot dump. */
+	for (i = 0; i < 2; i++) {
+		char path[PATH_MAX];
+
+		h->raw_fds[i] = -1;
+		if (!h->raw[i])
+			continue;
+		snprintf(path, sizeof(path), "%s/thread-self/net/%s",
+		    h->proc_root, i == 0 ? "raw" : "raw6");
+		h->raw_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	for (i = 0; i < h->nd; i++) {
 		h->d[i] = diag_new();
 		if (h->d[i] == NULL) {
 			ret = -errno;
 			close_sockets(h->d);
+			close_raw(h->raw_fds);
 			return ret;
 		}
 	}
@@ -107,6 +155,7 @@ static void
 adopt(struct scope *s, const struct ns_handle *h)
 {
 	memcpy(s->d, h->d, sizeof(s->d));
+	memcpy(s->raw_fds, h->raw_fds, sizeof(s->raw_fds));
 	s->bindv6only = h->bindv6only;
 	s->plan.env = h->env;
 	source_init_diag(&s->own, s->d[0]);
@@ -138,9 +187,12 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
+	s->raw_fds[0] = s->raw_fds[1] = -1;
 	read_protos(s, proc_root);
 	listing_plan_init(&s->plan, opts, s->protos);
 	h.nd = listing_plan_sockets(&s->plan);
+	h.proc_root = proc_root;
+	plan_raw(&s->plan, h.raw);
 	s->opts = opts;
 	s->named_dir = named_dir;
 	s->proc_root = proc_root;
@@ -204,6 +256,7 @@ void
 scope_done(struct scope *s)
 {
 	close_sockets(s->d);
+	close_raw(s->raw_fds);
 	netns_list_done(&s->list);
 	free(s->failed);
 	s->src = NULL;
@@ -222,6 +275,8 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 	h->summary = s->opts->summary || s->opts->metrics;
 	h->ports = filter_has(&s->opts->filter, FILTER_AUTOBOUND);
 	h->nd = listing_plan_sockets(&s->plan);
+	h->proc_root = s->proc_root;
+	plan_raw(&s->plan, h->raw);
 	/* Ours needs no setns(), which an unprivileged user cannot do. */
 	if (e->own && open_cb(h) == 0)
 		return true;
@@ -265,6 +320,7 @@ merge(struct scope_result *res, const struct listing_result *lr,
 			all->missing[all->nmissing++] = lr->missing[i];
 	}
 	all->rows += lr->rows;
+	all->raw_inexact |= lr->raw_inexact;
 	if (lr->write_err != 0 || lr->err_family != 0) {
 		all->write_err = lr->write_err;
 		all->err_family = lr->err_family;
@@ -316,8 +372,8 @@ run(struct scope *s, const struct source *src, struct diag *const *d,
  */
 static int
 pass_one(struct scope *s, const struct source *src, struct diag *const *d,
-    const struct out_netns *ns, struct writer *w, struct procmap *collect,
-    const struct procmap *procs)
+    const int *raw_fds, const struct out_netns *ns, struct writer *w,
+    struct procmap *collect, const struct procmap *procs)
 {
 	/* The owners are shown with -p (and named by --emit-policy); a
 	 * filter may need them alone. */
@@ -329,7 +385,8 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
 		.collect = collect,
 		.base = &base,
 		/* --dump-raw records through s->d; a replay has none. */
-		.names = d != NULL ? d[0] : s->d[0] };
+		.names = d != NULL ? d[0] : s->d[0],
+		.raw_fds = raw_fds };
 	struct listing_result lr;
 	struct out_status st;
 	int ret, end;
@@ -372,8 +429,11 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 			ns.name = s->netns_label;
 			ns.inode = s->netns_inode;
 		}
-		return pass_one(s, s->src, s->src == &s->own ? s->d : NULL, &ns,
-		    w, collect, procs);
+		/* Only the kernel's own answers have /proc to stand in:
+		 * not a replay, nor what --dump-raw records. */
+		return pass_one(s, s->src, s->src == &s->own ? s->d : NULL,
+		    s->src == &s->own ? s->raw_fds : NULL, &ns, w, collect,
+		    procs);
 	}
 	for (i = 0; i < s->list.n && !answered(s); i++) {
 		if (!enter(s, i, &h))
@@ -385,8 +445,9 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		    : NULL;
 		ns.bindv6only = h.bindv6only;
 		s->plan.env = h.env;
-		ret = pass_one(s, NULL, h.d, &ns, w, collect, procs);
+		ret = pass_one(s, NULL, h.d, h.raw_fds, &ns, w, collect, procs);
 		close_sockets(h.d);
+		close_raw(h.raw_fds);
 		if (ret < 0)
 			break;
 	}

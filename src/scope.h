@@ -47,6 +47,7 @@ struct scope {
 	 * runs at once (d[0] alone when they run in turn). */
 	struct diag *d[QUERY_MAX_STEPS];
 	struct source own; /* d[0] as a source */
+	int raw_fds[2]; /* its /proc/net/raw and raw6, or -1 (listing.h) */
 	const struct source *src; /* what a plain run or -N dumps from */
 	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
 	uint32_t protos; /* the loaded protocols (protos.h), host-wide */

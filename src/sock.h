@@ -138,10 +138,12 @@ bool sock_addr_is_any6(const uint8_t addr[16]);
 bool sock_is_mapped(const struct sock_entry *sk);
 
 /*
- * Returns false for the sockets that have no owner to report: TIME-WAIT
- * and request (SYN-RECV) mini-sockets, for which the kernel sends uid and
- * inode 0 (net/ipv4/inet_diag.c, inet_twsk_diag_fill() and
- * inet_req_diag_fill()).  Their 0 means "none", not root.
+ * Returns false for the sockets that have no owner to report: those
+ * no descriptor holds, which the kernel dumps with inode 0 (TIME-WAIT,
+ * FIN-WAIT-2 after close, SYN-RECV requests, orphans, connections not yet
+ * accepted).  Their uid is no owner either: 0 for the mini-sockets
+ * (net/ipv4/inet_diag.c, inet_twsk_diag_fill() and inet_req_diag_fill()),
+ * a former owner's for the others.
  */
 bool sock_has_owner(const struct sock_entry *sk);
 

@@ -137,6 +137,27 @@ START_TEST(test_raw)
 }
 END_TEST
 
+/* An owner is what a descriptor gives: inode 0 is none, whatever the
+ * state (FIN-WAIT-2 after close() is dumped as state 5, inode 0, uid 0;
+ * an orphan or a connection not yet accepted as ESTAB with inode 0). */
+START_TEST(test_owner)
+{
+	struct sock_entry sk =
+	    entry(AF_INET, 5, SOCK_V6ONLY_UNKNOWN, "127.0.0.1", "127.0.0.1");
+
+	sk.inode = 0;
+	ck_assert(!sock_has_owner(&sk));
+	sk.state = 1; /* ESTAB */
+	sk.uid = 1000;
+	ck_assert(!sock_has_owner(&sk));
+	sk.inode = 4242;
+	ck_assert(sock_has_owner(&sk));
+	sk.state = 10; /* LISTEN, owned by root */
+	sk.uid = 0;
+	ck_assert(sock_has_owner(&sk));
+}
+END_TEST
+
 /* SCTP: a mapped address anywhere in the lists makes the socket mapped. */
 START_TEST(test_sctp_lists)
 {
@@ -208,6 +229,7 @@ main(void)
 	check_add(s, "names", test_names);
 	check_add(s, "addresses", test_addr_predicates);
 	check_add(s, "raw", test_raw);
+	check_add(s, "owner", test_owner);
 	check_add(s, "sctp lists", test_sctp_lists);
 	check_add(s, "state bits", test_state_bits);
 	return check_run(s);

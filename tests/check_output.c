@@ -387,7 +387,8 @@ START_TEST(test_json_processes)
 	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
-	/* A socket not accept()ed yet has inode 0 but an owner; a plain
+	/* A socket not accept()ed yet has inode 0: no descriptor holds it,
+	 * so no owner (its uid is the listener's, not an owner's); a plain
 	 * run's namespace has no name. */
 	sk.inode = 0;
 	ns.name = NULL;
@@ -417,7 +418,7 @@ START_TEST(test_json_processes)
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
 	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
 	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
-	    "\"inode\":0,\"uid\":0,\"processes\":[]}\n"
+	    "\"inode\":null,\"uid\":null,\"processes\":[]}\n"
 	    "]\n");
 	done_mem();
 	procmap_free(m);

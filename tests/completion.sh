@@ -71,4 +71,15 @@ expect "established " -l --state establ
 expect "blue bluegreen " -N bl
 expect "bluegreen " --netns blueg
 expect "all " --metrics-listeners=a
+# Issue 18: -A's values, -F's files, and a directory's slash.
+expect "mptcp " -A mp
+expect "tcp,udp " -A tcp,u
+expect "all,!raw " -A 'all,!r'
+expect "inet " --query in
+mkdir -p "$T/pol/sub"
+: >"$T/pol/a.policy"
+expect "$T/pol/a.policy $T/pol/sub/ " -F "$T/pol/"
+expect "$T/pol/a.policy " --filter-file "$T/pol/a"
+expect "$T/pol/sub/ " "--metrics=$T/pol/s"
+expect "$T/pol/sub/ " --replay "$T/pol/su"
 echo "completion: all checks passed"

@@ -467,7 +467,9 @@ static void
 test_raw(void)
 {
 	static const char *const w_args[] = { "-w", "-a", "-j", NULL };
-	static const char *const ss[] = { "ss", "-wnae", NULL };
+	/* Where the kernel has no raw_diag, ss reads /proc/net/raw{,6},
+	 * which gives no "ino:": its lines are counted. */
+	static const char *const ss[] = { "ss", "-wnaH", NULL };
 	static const char *const table[] = { "-w", "-a", "-H", NULL };
 	struct want w[3];
 	char *out, *err;
@@ -485,9 +487,10 @@ test_raw(void)
 	if (bind(r6d, (struct sockaddr *)&any, sizeof(any)) < 0)
 		itest_fatal("bind raw: %s", strerror(errno));
 	itest_run(w_args, &out, &err);
-	if (strstr(err, "cannot dump this protocol") != NULL) {
+	/* Without raw_diag dualstat reads /proc/net/raw{,6} instead. */
+	if (strstr(err, "no raw_diag") != NULL) {
 		skip("raw",
-		    "this kernel has no raw_diag (CONFIG_INET_RAW_DIAG)");
+		    "no raw_diag (CONFIG_INET_RAW_DIAG), no /proc/net/raw");
 		free(out);
 		free(err);
 		return;
@@ -498,7 +501,7 @@ test_raw(void)
 	w[1] = (struct want){ itest_inode(r6), "UNCONN", "v6only" };
 	w[2] = (struct want){ itest_inode(r6d), "UNCONN", "v6only" };
 	check_rows(w_args, "dualstat -w -a -j", "raw", w, 3);
-	itest_check(count_with(ss, "ino:") == 3, "ss -w does not list 3");
+	itest_check(count_with(ss, "\n") == 3, "ss -w does not list 3");
 	/* The protocol number in the port column. */
 	itest_run(table, &out, &err);
 	itest_check(strstr(out, "0.0.0.0:1 ") != NULL &&

@@ -7,6 +7,12 @@
  *   tcp-v6only:ADDR:PORT TCP listener with IPV6_V6ONLY 1
  *   udp:ADDR:PORT        bound UDP socket (likewise udp-dual, udp-v6only)
  *   connect:ADDR:PORT    TCP client
+ *   raw:ADDR:PROTO       raw socket of protocol PROTO bound to ADDR
+ *   rawc:ADDR:PROTO      raw socket of protocol PROTO connected to ADDR
+ *   close:ADDR:PORT      TCP client closed at once: once its peer has
+ *                        acknowledged the FIN, a FIN-WAIT-2 that no
+ *                        descriptor holds (the peer, accepted, stays
+ *                        in CLOSE-WAIT)
  * IPv6 addresses go in brackets: tcp-dual:[::]:3128.  A kind may end in
  * @IFNAME to bind to that device first (SO_BINDTODEVICE): tcp@eth0:...  Pending
  * connections are accepted, then "ready" is printed and the sockets are
@@ -14,6 +20,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +58,23 @@ split(char *spec, char **kind, char **addr, uint16_t *port)
 	*port = (uint16_t)atoi(colon + 1);
 }
 
+/* A raw socket of protocol proto, bound to addr or connected to it. */
+static void
+raw(const char *kind, const char *addr, uint16_t proto)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = itest_sockaddr(addr, 0, &ss);
+	int fd;
+
+	fd = socket(ss.ss_family, SOCK_RAW, proto);
+	if (fd < 0)
+		itest_fatal("raw socket %s: %s", addr, strerror(errno));
+	if (strcmp(kind, "raw") == 0
+		? bind(fd, (struct sockaddr *)&ss, len) < 0
+		: connect(fd, (struct sockaddr *)&ss, len) < 0)
+		itest_fatal("%s %s: %s", kind, addr, strerror(errno));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -77,6 +101,10 @@ main(int argc, char *argv[])
 			itest_bind_dev(SOCK_DGRAM, addr, port, v6only, dev);
 		else if (strcmp(kind, "connect") == 0)
 			itest_connect(SOCK_STREAM, addr, port);
+		else if (strcmp(kind, "raw") == 0 || strcmp(kind, "rawc") == 0)
+			raw(kind, addr, port);
+		else if (strcmp(kind, "close") == 0)
+			close(itest_connect(SOCK_STREAM, addr, port));
 		else
 			itest_fatal("unknown kind '%s'", kind);
 		n++;
