@@ -103,7 +103,7 @@ check "dualstat: filter file $out.policy: line 3, column 23: expected a term, no
 printf '( sport = :22\n' >"$out.policy"
 check "dualstat: filter file $out.policy: line 1, column 14: expected ')', not the end $hint" \
 	-l -F "$out.policy"
-check "dualstat: filter: line 2, column 1: unknown term 'x' (terms: sport, dport, src, dst, dev, autobound, mode, v6only) $hint" \
+check "dualstat: filter: line 2, column 1: unknown term 'x' (terms: sport, dport, src, dst, dev, autobound, mode, v6only, cgroup, unit, container, uid, user, pid, process) $hint" \
 	-l "sport = :22 or
 x"
 # A file of exactly 65535 bytes is accepted; one byte more is not.

@@ -22,6 +22,7 @@ command -v ss >/dev/null || skip "no ss (iproute2)"
 socks=(raw:0.0.0.0:1 rawc:127.0.0.2:17 'raw:[::1]:253' 'raw:[::]:58'
 	'rawc:[::1]:17')
 coproc POP { exec "$SOCKPOP" "${socks[@]}"; }
+pop_pid=$POP_PID # bash unsets POP_PID once the coprocess ends
 read -r word n <&"${POP[0]}" || true
 [ "$word" = ready ] && [ "$n" -eq 5 ] || fail "sockpop did not start"
 
@@ -84,19 +85,21 @@ grep -Eq '^dualstat_sockets\{(netns="",)?proto="raw",state="connected",mode="v4"
 
 fd=${POP[1]}
 exec {fd}>&-
-wait "$POP_PID" 2>/dev/null || true
+wait "$pop_pid" 2>/dev/null || true
 
 # -N: the other namespace's raw sockets, read through its own files.
 coproc OTHER { exec unshare -n "$SOCKPOP" 'raw:[::]:99'; }
+# bash unsets OTHER_PID once the coprocess ends: keep our own copy.
+other_pid=$OTHER_PID
 read -r word _ <&"${OTHER[0]}" || true
 [ "$word" = ready ] || fail "sockpop in another namespace did not start"
-"$DUALSTAT" -w -a -H -N "/proc/$OTHER_PID/ns/net" >"$T/out" 2>"$T/err" ||
+"$DUALSTAT" -w -a -H -N "/proc/$other_pid/ns/net" >"$T/out" 2>"$T/err" ||
 	fail "-N: exit $?: $(cat "$T/err")"
 [ "$(wc -l <"$T/out")" -eq 1 ] && grep -q '\[::\]:99 ' "$T/out" ||
 	fail "-N: not the other namespace's one socket: $(cat "$T/out")"
 fd=${OTHER[1]}
 exec {fd}>&-
-wait "$OTHER_PID" 2>/dev/null || true
+wait "$other_pid" 2>/dev/null || true
 
 # Without raw_diag, what /proc/net/raw cannot show cannot be answered.
 if "$DUALSTAT" -w -a --dump-raw "$T/d.raw" >/dev/null 2>"$T/err"; then
