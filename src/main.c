@@ -457,7 +457,7 @@ main(int argc, char *argv[])
 		sizeof(msg)) < 0)
 		errx(EXIT_ERROR, "%s", msg);
 	if (opts.replay != NULL) {
-		open_replay(&opts, &sc.plan, &rf);
+		open_replay(sc.opts, &sc.plan, &rf);
 		scope_set_source(&sc, &rf.src);
 	} else if (opts.dump_raw != NULL) {
 		open_record(&opts, sc.d[0], sc.protos, &rf);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,12 @@ struct ns_handle {
 	size_t nd;
 	bool summary;
 	int bindv6only; /* -1 if unknown (no IPv6) or not asked for */
+	/* The filter whose "dev NAME" terms are looked up in this
+	 * namespace, or NULL; whether an index changed, the first name
+	 * missing there. */
+	struct filter *devs;
+	bool devs_changed;
+	const char *dev_missing;
 };
 
 static void
@@ -60,6 +67,12 @@ open_cb(void *arg)
 	size_t i;
 	int ret;
 
+	/* An index means a device only in the namespace that gave it:
+	 * if_nametoindex(3) asks through a socket, which belongs to the
+	 * namespace of the thread that opened it. */
+	if (h->devs != NULL)
+		h->devs_changed = filter_resolve_devs(
+		    h->devs, if_nametoindex, &h->dev_missing);
 	h->bindv6only = -1;
 	if (h->summary &&
 	    sysctl_read_int(SYSCTL_BINDV6ONLY, &h->bindv6only) < 0)
@@ -112,19 +125,51 @@ read_protos(struct scope *s, const char *proc_root)
 		s->protos = protos_base();
 }
 
+/* The filter to look "dev NAME" up in each namespace, or NULL if none. */
+static struct filter *
+dev_filter(struct scope *s)
+{
+	return filter_has(&s->o.filter, FILTER_DEV) ? &s->o.filter : NULL;
+}
+
+/*
+ * A plain run, -N or --replay lists one namespace: a device it does not
+ * have is a mistake in the command line (under --all-netns it only
+ * matches nothing there).  Otherwise the plan takes its indexes.
+ */
+static int
+no_device(struct scope *s, const struct ns_handle *h, const char *where,
+    char *err, size_t errlen)
+{
+	char name[4 * FILTER_IFNAME_LEN + 1];
+
+	if (h->dev_missing != NULL) {
+		msg_set(err, errlen, -ENODEV, "filter: no interface '%s' in %s",
+		    table_printable(h->dev_missing, name, sizeof(name)), where);
+		return -ENODEV;
+	}
+	if (h->devs != NULL)
+		listing_plan_init(&s->plan, s->opts, s->protos);
+	return 0;
+}
+
 int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
 	struct ns_handle h = { .summary = opts->summary || opts->metrics };
+	char name[256], where[300];
 	struct stat st;
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
+	/* A copy: its "dev NAME" terms get each namespace's index. */
+	s->o = *opts;
+	opts = s->opts = &s->o;
+	h.devs = dev_filter(s);
 	read_protos(s, proc_root);
 	listing_plan_init(&s->plan, opts, s->protos);
 	h.nd = listing_plan_sockets(&s->plan);
-	s->opts = opts;
 	s->named_dir = named_dir;
 	s->proc_root = proc_root;
 	s->bindv6only = -1;
@@ -148,8 +193,13 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		    sizeof(s->res.unreadable_pids));
 		return 0;
 	}
-	if (opts->replay != NULL)
-		return 0;
+	if (opts->replay != NULL) {
+		/* A replay's indexes are read as this namespace's. */
+		if (h.devs != NULL)
+			filter_resolve_devs(
+			    h.devs, if_nametoindex, &h.dev_missing);
+		return no_device(s, &h, "this network namespace", err, errlen);
+	}
 	if (opts->netns == NULL) {
 		ret = open_cb(&h);
 		if (ret < 0) {
@@ -158,7 +208,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 			return ret;
 		}
 		adopt(s, &h);
-		return 0;
+		return no_device(s, &h, "this network namespace", err, errlen);
 	}
 	fd = netns_open(opts->netns, named_dir, proc_root, s->netns_label);
 	if (fd < 0) {
@@ -174,7 +224,9 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		return ret;
 	}
 	adopt(s, &h);
-	return 0;
+	table_printable(opts->netns, name, sizeof(name));
+	snprintf(where, sizeof(where), "network namespace %s", name);
+	return no_device(s, &h, where, err, errlen);
 }
 
 void
@@ -193,6 +245,15 @@ scope_done(struct scope *s)
 	s->failed = NULL;
 }
 
+/* The plan, with this namespace's device indexes where they differ. */
+static bool
+replan(struct scope *s, const struct ns_handle *h)
+{
+	if (h->devs_changed)
+		listing_plan_init(&s->plan, s->opts, s->protos);
+	return true;
+}
+
 /* Opens what we need inside entry i, or marks it failed (false). */
 static bool
 enter(struct scope *s, size_t i, struct ns_handle *h)
@@ -204,9 +265,12 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 		return false;
 	h->summary = s->opts->summary || s->opts->metrics;
 	h->nd = listing_plan_sockets(&s->plan);
+	h->devs = dev_filter(s);
+	h->devs_changed = false;
+	h->dev_missing = NULL;
 	/* Ours needs no setns(), which an unprivileged user cannot do. */
 	if (e->own && open_cb(h) == 0)
-		return true;
+		return replan(s, h);
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {
@@ -227,7 +291,7 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 		s->res.ns_failed++;
 		return false;
 	}
-	return true;
+	return replan(s, h);
 }
 
 /* Adds one namespace's result to the run's. */

@@ -40,6 +40,9 @@ struct scope_result {
 };
 
 struct scope {
+	/* A copy of the options (opts points at it): each namespace's
+	 * device indexes are written into its filter. */
+	struct options o;
 	const struct options *opts;
 	const char *named_dir, *proc_root;
 	struct listing_plan plan; /* the dumps, the same in every namespace */

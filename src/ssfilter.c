@@ -363,7 +363,6 @@ static int
 parse_dev_term(struct parser *p, const struct tok *kw)
 {
 	struct filter_node n;
-	struct quoted qq;
 	bool ne = parse_eq(p, kw);
 	char buf[IF_NAMESIZE];
 
@@ -373,12 +372,12 @@ parse_dev_term(struct parser *p, const struct tok *kw)
 	n.kind = FILTER_DEV;
 	if (!word_text(p, buf, sizeof(buf), "an interface name"))
 		return -EINVAL;
+	/* Each namespace listed has its own indexes: the name is looked up
+	 * again in each (scope.c); here, in the one we run in. */
+	snprintf(n.ifname, sizeof(n.ifname), "%s", buf);
 	n.value = if_nametoindex(buf);
-	if (n.value == 0) {
-		fail(p, &p->cur, "no interface '%s' in this network namespace",
-		    q(&qq, &p->cur));
-		return -EINVAL;
-	}
+	if (n.value == 0)
+		n.value = FILTER_DEV_NONE;
 	return finish(p, kw, &n, ne);
 }
 
