@@ -53,6 +53,9 @@ struct out_netns {
 	/* --all-netns: the container or unit holding it ("docker:3f2a...",
 	 * "systemd:nginx.service"; untrusted bytes), or NULL. */
 	const char *container;
+	/* A process holding it, whose cgroup named the container; 0 for
+	 * none known (a named namespace no process is in). */
+	int pid;
 };
 
 /* At most this many (family, protocol) dumps in an out_status. */
@@ -171,7 +174,7 @@ void json_write_string(FILE *out, const char *s, size_t n);
 
 /*
  * Writes the namespace's members, "netns":...,"netns_inode":...,
- * "container":... (null where unknown), without braces or commas around:
+ * "netns_pid":...,"container":... (null where unknown), without braces or commas around:
  * rows and summaries say it alike.
  */
 void json_write_netns(FILE *out, const struct out_netns *ns);

@@ -153,6 +153,61 @@ no_device(struct scope *s, const struct ns_handle *h, const char *where,
 	return 0;
 }
 
+/* --all-netns's list, or -errno (-ENOMEM; the proc root unreadable). */
+static int
+list_all(struct scope *s, struct netns_list *l)
+{
+	return netns_list_init(l, s->named_dir, s->proc_root,
+	    strcmp(s->proc_root, NETNS_PROC_ROOT) == 0 ? NETNS_CGROUP_ROOT
+						       : NULL);
+}
+
+/* -N LABEL: the namespace --all-netns labels so; err if none is. */
+static int
+open_label(struct scope *s, const char *label, int err)
+{
+	struct netns_list l;
+	size_t i;
+	int fd = err;
+
+	if (list_all(s, &l) < 0)
+		return err;
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.v[i].label, label) == 0) {
+			fd = netns_open_entry(
+			    &l.v[i], s->named_dir, s->proc_root);
+			break;
+		}
+	netns_list_done(&l);
+	return fd;
+}
+
+/*
+ * -N: the namespace is labelled, and its holder and container named, as
+ * --all-netns does, so that one namespace has one label (-N pid:PID and
+ * /proc/PID/ns/net are "netns:INODE" too).  Where it is not found (an
+ * unprivileged run, a bind mount elsewhere), the argument's label stays.
+ */
+static void
+label_as_all(struct scope *s, const struct stat *st)
+{
+	struct netns_list l;
+	size_t i;
+
+	if (list_all(s, &l) < 0)
+		return;
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].ino == st->st_ino && l.v[i].dev == st->st_dev) {
+			memcpy(s->netns_label, l.v[i].label,
+			    sizeof(s->netns_label));
+			memcpy(s->netns_container, l.v[i].container,
+			    sizeof(s->netns_container));
+			s->netns_pid = l.v[i].holder;
+			break;
+		}
+	netns_list_done(&l);
+}
+
 int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
@@ -174,7 +229,7 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 	s->proc_root = proc_root;
 	s->bindv6only = -1;
 	if (opts->all_netns) {
-		ret = netns_list_init(&s->list, named_dir, proc_root);
+		ret = list_all(s, &s->list);
 		if (ret < 0) {
 			msg_set(err, errlen, ret, "--all-netns: reading %s: %s",
 			    proc_root, strerror(-ret));
@@ -211,12 +266,17 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		return no_device(s, &h, "this network namespace", err, errlen);
 	}
 	fd = netns_open(opts->netns, named_dir, proc_root, s->netns_label);
+	/* A label --all-netns prints ("netns:4026532711", "docker:..."). */
+	if ((fd == -ENOENT || fd == -ESRCH) && strchr(opts->netns, '/') == NULL)
+		fd = open_label(s, opts->netns, fd);
 	if (fd < 0) {
 		fail(err, errlen, "network namespace", opts->netns, fd);
 		return fd;
 	}
-	if (fstat(fd, &st) == 0)
+	if (fstat(fd, &st) == 0) {
 		s->netns_inode = st.st_ino;
+		label_as_all(s, &st);
+	}
 	ret = netns_call(fd, open_cb, &h);
 	close(fd);
 	if (ret < 0) {
@@ -412,6 +472,10 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		if (s->opts->netns != NULL) {
 			ns.name = s->netns_label;
 			ns.inode = s->netns_inode;
+			ns.pid = s->netns_pid;
+			ns.container = s->netns_container[0] != '\0'
+			    ? s->netns_container
+			    : NULL;
 		}
 		return pass_one(s, s->src, s->src == &s->own ? s->d : NULL, &ns,
 		    w, collect, procs);
@@ -425,6 +489,7 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		    ? s->list.v[i].container
 		    : NULL;
 		ns.bindv6only = h.bindv6only;
+		ns.pid = s->list.v[i].holder;
 		ret = pass_one(s, NULL, h.d, &ns, w, collect, procs);
 		close_sockets(h.d);
 		if (ret < 0)

@@ -53,7 +53,11 @@ struct scope {
 	const struct source *src; /* what a plain run or -N dumps from */
 	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
 	uint32_t protos; /* the loaded protocols (protos.h), host-wide */
-	char netns_label[NAME_MAX + 1]; /* -N: its label */
+	/* -N: its label, container and holder as --all-netns gives them
+	 * where it finds the namespace, else the argument's label. */
+	char netns_label[NAME_MAX + 1];
+	char netns_container[96];
+	int netns_pid;
 	uint64_t netns_inode; /* -N: its inode */
 	struct netns_list list; /* --all-netns */
 	bool *failed; /* per list entry: could not be entered */

@@ -188,8 +188,8 @@ static const char hostile_ns[] = "ns\"1\\x\ny\x1b\xe2\x80\xae\xc3\xa9\xff";
 START_TEST(test_metrics_netns_hostile)
 {
 	struct out_opts oo = metrics_opts(true);
-	struct out_netns a = { hostile_ns, 4026532000ULL, 1, NULL };
-	struct out_netns b = { "blue", 4026532001ULL, -1, NULL };
+	struct out_netns a = { hostile_ns, 4026532000ULL, 1, NULL, 0 };
+	struct out_netns b = { "blue", 4026532001ULL, -1, NULL, 0 };
 	struct out_status st_a = { .complete = false, .nmissing = 1 };
 	struct out_status st_b = { .complete = true };
 	struct out_status st_end = {
