@@ -364,8 +364,11 @@ warn_incomplete(const struct scope_result *res, const struct procmap_stats *st)
 		      "protocol (diag module not loaded?); skipped",
 		    output_family_name(res->listing.missing[i].family),
 		    output_proto_name(res->listing.missing[i].protocol));
-	/* Processes that exited held nothing: not worth a word. */
-	if (unread > 0) {
+	/*
+	 * Processes that exited held nothing: not worth a word; nor are
+	 * unreadable ones when every socket listed got its owner.
+	 */
+	if (unread > 0 && res->unowned > 0) {
 		for (i = 0; i < st->nnamed; i++) {
 			pids[i] = st->named[i].pid;
 			memcpy(comms[i], st->named[i].comm, sizeof(comms[i]));

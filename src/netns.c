@@ -93,9 +93,10 @@ scan_named(const char *named_dir, struct growing *names, struct growing *seen)
 	return ret;
 }
 
-/* Adds the namespace of every process under proc_root to seen. */
+/* Adds the namespace of every process under proc_root to seen, and the
+ * pids of those whose namespace cannot be read to unread. */
 static int
-scan_procs(const char *proc_root, struct growing *seen, struct netns_list *l)
+scan_procs(const char *proc_root, struct growing *seen, struct growing *unread)
 {
 	char path[NAME_MAX + sizeof("/ns/net")];
 	struct dirent *d;
@@ -114,11 +115,17 @@ scan_procs(const char *proc_root, struct growing *seen, struct netns_list *l)
 			continue;
 		snprintf(path, sizeof(path), "%s/ns/net", d->d_name);
 		if (fstatat(dirfd(dir), path, &st, 0) < 0) {
+			int *u;
+
 			/* A process that exited holds nothing any more. */
-			if (errno != ENOENT && errno != ESRCH &&
-			    l->unreadable++ < NETNS_NAMED_PIDS)
-				l->unreadable_pids[l->unreadable - 1] =
-				    atoi(d->d_name);
+			if (errno == ENOENT || errno == ESRCH)
+				continue;
+			u = grow(unread);
+			if (u == NULL) {
+				ret = -ENOMEM;
+				break;
+			}
+			*u = (int)pid;
 			continue;
 		}
 		s = grow(seen);
@@ -319,12 +326,73 @@ label_all(struct netns_entry *v, size_t n, const char *proc_root,
 	return make_unique(v, n);
 }
 
+/*
+ * The inode of root/PID/net/dev, or 0.  Each namespace has its own
+ * /proc/net tree (fs/proc/proc_net.c, proc_net_ns_init()), and
+ * /proc/PID/net shows the process's without the ptrace check that
+ * /proc/PID/ns/net makes (get_proc_task_net()): so it tells whether an
+ * unreadable process is in a namespace already known.
+ */
+static uint64_t
+proc_net_ino(const char *proc_root, int pid, uint64_t *dev)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%d/net/dev", proc_root, pid);
+	if (stat(path, &st) < 0)
+		return 0;
+	*dev = st.st_dev;
+	return st.st_ino;
+}
+
+/*
+ * Counts in l->unreadable the processes of unread whose namespace is not
+ * one of l's: one known from another process leaves nothing missing.
+ */
+static int
+count_unknown(
+    struct netns_list *l, const int *unread, size_t n, const char *proc_root)
+{
+	uint64_t *known, *kdev, ino, dev = 0;
+	size_t i, k, nk = 0;
+
+	if (n == 0)
+		return 0;
+	known = calloc(l->n + 1, sizeof(*known));
+	kdev = calloc(l->n + 1, sizeof(*kdev));
+	if (known == NULL || kdev == NULL) {
+		free(known);
+		free(kdev);
+		return -ENOMEM;
+	}
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].holder > 0 &&
+		    (known[nk] = proc_net_ino(
+			 proc_root, l->v[i].holder, &kdev[nk])) != 0)
+			nk++;
+	for (i = 0; i < n; i++) {
+		ino = proc_net_ino(proc_root, unread[i], &dev);
+		for (k = 0; k < nk && ino != 0; k++)
+			if (known[k] == ino && kdev[k] == dev)
+				break;
+		if (ino != 0 && k < nk)
+			continue;
+		if (l->unreadable++ < NETNS_NAMED_PIDS)
+			l->unreadable_pids[l->unreadable - 1] = unread[i];
+	}
+	free(known);
+	free(kdev);
+	return 0;
+}
+
 int
 netns_list_init(struct netns_list *l, const char *named_dir,
     const char *proc_root, const char *cgroup_root)
 {
 	struct growing names = { .size = sizeof(struct netns_entry) };
 	struct growing seen = { .size = sizeof(struct seen) };
+	struct growing unread = { .size = sizeof(int) };
 	struct netns_entry *out;
 	const struct seen *s;
 	size_t i, n = 0;
@@ -333,7 +401,7 @@ netns_list_init(struct netns_list *l, const char *named_dir,
 	memset(l, 0, sizeof(*l));
 	ret = scan_named(named_dir, &names, &seen);
 	if (ret == 0)
-		ret = scan_procs(proc_root, &seen, l);
+		ret = scan_procs(proc_root, &seen, &unread);
 	if (ret < 0)
 		goto free_all;
 	/* qsort() of a NULL array is undefined, even of 0 elements. */
@@ -378,9 +446,16 @@ netns_list_init(struct netns_list *l, const char *named_dir,
 		qsort(out, n, sizeof(*out), entry_cmp);
 	l->v = out;
 	l->n = n;
+	ret = count_unknown(l, unread.v, unread.n, proc_root);
+	if (ret < 0) {
+		free(out);
+		l->v = NULL;
+		l->n = 0;
+	}
 free_all:
 	free(names.v);
 	free(seen.v);
+	free(unread.v);
 	if (ret < 0)
 		l->unreadable = 0;
 	return ret;

@@ -53,15 +53,19 @@ struct netns_list {
 	 * by pid. */
 	struct netns_entry *v;
 	size_t n;
-	unsigned int unreadable; /* processes whose namespace we cannot see */
+	/* Processes whose namespace we cannot see and cannot tell to be
+	 * one listed (by their /proc/PID/net): theirs may be missing. */
+	unsigned int unreadable;
 	int unreadable_pids[NETNS_NAMED_PIDS]; /* the first few of them */
 };
 
 /*
  * Fills *l with every distinct namespace, each once (a named one under its
  * name), labelled as netns_entry says; cgroup_root (NULL: not looked at)
- * is where the cgroup hierarchies are mounted, for netns_container_at().  A missing named directory means no names.  Processes whose
- * namespace cannot be read are counted in l->unreadable.  Returns 0, or
+ * is where the cgroup hierarchies are mounted, for netns_container_at().
+ * A missing named directory means no names.  Processes whose namespace
+ * cannot be read, unless /proc/PID/net shows it to be one listed, are
+ * counted in l->unreadable.  Returns 0, or
  * -errno if the proc root cannot be read or memory runs out (*l is then
  * empty).
  */

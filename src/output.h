@@ -120,6 +120,8 @@ struct writer {
 	struct out_opts opts;
 	struct out_netns ns; /* the namespace being listed */
 	unsigned long rows; /* rows written so far */
+	/* -p: rows of a socket with an inode and no owner found. */
+	unsigned long unowned;
 	unsigned long netns_done; /* namespaces ended so far */
 	unsigned long netns_empty; /* -s --all-netns: empty ones folded */
 	/* -s, --metrics: sockets per protocol (output_proto_at()), state

@@ -526,6 +526,7 @@ scope_list(struct scope *s, struct writer *w, const struct procmap *m)
 		return ret;
 	}
 	ret = pass(s, w, NULL, m);
+	res->unowned = w->unowned;
 	status_of(&res->listing, ret, &st);
 	st.ns_total = res->ns_total;
 	st.ns_failed = res->ns_failed;

@@ -36,6 +36,7 @@ struct scope_result {
 	char first_failed[NETNS_NAMED_PIDS][NAME_MAX + 1];
 	int first_failed_err;
 	unsigned int ns_unreadable; /* processes whose namespace is unknown */
+	unsigned long unowned; /* -p: rows whose socket got no owner */
 	int unreadable_pids[NETNS_NAMED_PIDS]; /* the first few of them */
 };
 

@@ -50,7 +50,7 @@ start() {
 	mkdir -p "$cg"
 	mkfifo "$fifo"
 	unshare -n sh -c 'echo $$ >"$1/cgroup.procs" && ip link set lo up &&
-		shift && exec "$@"' sh "$cg" "$SOCKPOP" "$@" <"$T/hold" >"$fifo" &
+		shift && exec "$@"' sh "$cg" "$SOCKPOP" "$@" {hold}>&- <"$T/hold" >"$fifo" &
 	PIDS+=($!)
 	read -r word _ <"$fifo" || true
 	[ "$word" = ready ] || fail "sockpop $* did not start in $cg"
@@ -119,7 +119,7 @@ case $before in '"netns:'*) ;; *) fail ":16306: label $before, not netns:INODE" 
 # namespace the second holder keeps.
 kill "$first"
 wait "$first" 2>/dev/null || true
-nsenter -t "${PIDS[-1]}" -n "$SOCKPOP" "tcp-dual:[::]:16307" <"$T/hold" >"$T/f2" &
+nsenter -t "${PIDS[-1]}" -n "$SOCKPOP" "tcp-dual:[::]:16307" {hold}>&- <"$T/hold" >"$T/f2" &
 PIDS+=($!)
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	grep -q ready "$T/f2" && break
