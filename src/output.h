@@ -73,9 +73,10 @@ struct out_status {
 		uint16_t protocol;
 	} missing[OUT_MISSING_MAX];
 	unsigned int nmissing;
-	/* writer_end() under --all-netns: namespaces found, and those that
-	 * could not be inspected. */
-	unsigned int ns_total, ns_failed;
+	/* writer_end() under --all-netns: namespaces found, those that
+	 * could not be inspected, and the processes whose namespace could
+	 * not be read (and is not known to be one listed). */
+	unsigned int ns_total, ns_failed, ns_unreadable;
 };
 
 /*

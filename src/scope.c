@@ -530,6 +530,7 @@ scope_list(struct scope *s, struct writer *w, const struct procmap *m)
 	status_of(&res->listing, ret, &st);
 	st.ns_total = res->ns_total;
 	st.ns_failed = res->ns_failed;
+	st.ns_unreadable = res->ns_unreadable;
 	if (res->ns_failed > 0 || res->ns_unreadable > 0)
 		st.complete = false;
 	end = writer_end(w, &st);
