@@ -172,15 +172,12 @@ entry_cmp(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/*
- * Reads the cgroup file of a process holding e's namespace into buf (n
- * bytes) from the same open /proc/PID directory in which its namespace is
- * checked to be e's: a pid reused after the scan opens another process's
- * directory, whose namespace then differs.  Tries e's holders in turn.
- * Returns the bytes read (0 if none could be), and the pid in *pid.
- */
-static size_t
-read_holder(const struct netns_entry *e, const char *proc_root, char *buf,
+/* netns.h says what it does; here, why: a /proc/PID directory opened
+ * once names one process for as long as it is open (its inode holds the
+ * task's pid, fs/proc/base.c), so what is read through it is that
+ * process's, whatever the pid means by then. */
+size_t
+netns_read_holder(const struct netns_entry *e, const char *proc_root, char *buf,
     size_t n, int *pid)
 {
 	char path[PATH_MAX];
@@ -306,8 +303,8 @@ label_all(struct netns_entry *v, size_t n, const char *proc_root,
 		if (v[i].holder <= 0)
 			continue;
 		pid = 0;
-		len =
-		    read_holder(&v[i], proc_root, cgroup, sizeof(cgroup), &pid);
+		len = netns_read_holder(
+		    &v[i], proc_root, cgroup, sizeof(cgroup), &pid);
 		if (pid > 0)
 			v[i].holder = pid;
 		netns_container_at(

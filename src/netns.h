@@ -111,6 +111,17 @@ int netns_open(
 void netns_container_at(
     int cgroot, const char *cgroup, size_t n, char *out, size_t len);
 
+/*
+ * Reads the cgroup file of a process holding e's namespace into buf (n
+ * bytes), from the same open /proc/PID directory in which its namespace
+ * is checked to be still e's (by inode): a pid reused since the scan
+ * names another process, whose namespace then differs.  Tries e's
+ * holders in turn (holder, then more[] for an unnamed one).  Returns the
+ * bytes read, 0 if no holder could be read, and that holder in *pid.
+ */
+size_t netns_read_holder(const struct netns_entry *e, const char *proc_root,
+    char *buf, size_t n, int *pid);
+
 /* netns_container_at() on the text alone, with no directory to look at:
  * pure, for the tests. */
 void netns_container(const char *cgroup, size_t n, char *out, size_t len);

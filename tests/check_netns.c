@@ -567,6 +567,54 @@ START_TEST(test_container_owner)
 }
 END_TEST
 
+/*
+ * The label is read with the namespace checked again, from one open
+ * /proc/PID directory (issue 17): pid 7 was a holder at the scan, and its
+ * pid now names a process elsewhere; the next holder, 8, gives the label.
+ */
+START_TEST(test_read_holder)
+{
+	struct netns_entry e;
+	char buf[256];
+	size_t n;
+	int pid = 0;
+
+	snprintf(root, sizeof(root), "%s/netns.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	put_dir("proc");
+	put_process(6, 0, "0::/system.slice/a.service\n");
+	put_process(7, 0, "0::/system.slice/reused.service\n");
+	put_process(8, 6, "0::/system.slice/a.service\n");
+	memset(&e, 0, sizeof(e));
+	e.ino = inode_of("proc/6/ns/net");
+	e.dev = 0;
+	{
+		char path[256];
+		struct stat st;
+
+		path_of(path, sizeof(path), "proc/6/ns/net");
+		ck_assert_int_eq(stat(path, &st), 0);
+		e.dev = st.st_dev;
+	}
+	e.pid = e.holder = 7;
+	e.more[0] = 8;
+	e.nmore = 1;
+	n = netns_read_holder(&e, proc, buf, sizeof(buf), &pid);
+	ck_assert_int_eq(pid, 8);
+	ck_assert_uint_eq(n, strlen("0::/system.slice/a.service\n"));
+	ck_assert(memcmp(buf, "0::/system.slice/a.service\n", n) == 0);
+	/* No holder left in the namespace: nothing read. */
+	e.nmore = 0;
+	pid = 0;
+	ck_assert_uint_eq(
+	    netns_read_holder(&e, proc, buf, sizeof(buf), &pid), 0);
+	ck_assert_int_eq(pid, 0);
+	remove_tree();
+}
+END_TEST
+
 static int
 called_cb(void *arg)
 {
@@ -599,6 +647,7 @@ main(void)
 	check_add(s, "open -N's argument", test_open_arg);
 	check_add(s, "labels: own, host, containers", test_labels);
 	check_add(s, "container: delegated by owner", test_container_owner);
+	check_add(s, "label: read with the namespace", test_read_holder);
 	check_add(s, "container from a cgroup file", test_container);
 	check_add(s, "enter something else", test_call_not_netns);
 	return check_run(s);
