@@ -73,6 +73,17 @@ done
 grep -q '"local_port":16202' "$T/all" || fail "'not dev dsB' hides 16202"
 ! grep -q '"local_port":16277' "$T/all" || fail "'not dev dsB' lists 16277"
 
+# The other seams: a replay reads indexes as this namespace's (a name it
+# lacks is an error, as for a plain run); --metrics --all-netns counts
+# B's socket on dsB only where B has dsB.
+expect_error 2 "no interface 'nosuch0' in this network namespace" \
+	"$DUALSTAT" --replay "$(dirname "$0")/data/pop-l.raw" -l 'dev nosuch0'
+"$DUALSTAT" --all-netns --metrics -l 'dev dsB' >"$T/prom" 2>/dev/null || true
+grep -q "^dualstat_sockets{netns=\"[^\"]*\",proto=\"tcp\",state=\"listening\",mode=\"dual\"} 1$" \
+	"$T/prom" || fail "--metrics 'dev dsB': no dual listener: $(grep sockets "$T/prom")"
+[ "$(grep -c '^dualstat_sockets{.*mode="dual"} 1$' "$T/prom")" -eq 1 ] ||
+	fail "--metrics 'dev dsB': dual listeners counted elsewhere: $(grep sockets "$T/prom")"
+
 exec {A[1]}>&- {bin}>&-
 wait || true
 echo "itest_devns: all passed"
