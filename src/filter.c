@@ -651,3 +651,30 @@ filter_states(const struct filter *f, int protocol, int family)
 		return ANY_STATES;
 	return tree_states(f, f->root, protocol, family).t;
 }
+
+bool
+filter_resolve_devs(struct filter *f,
+    unsigned int (*index_of)(const char *name), const char **missing)
+{
+	struct filter_node *n;
+	bool changed = false;
+	unsigned int i;
+	uint32_t v;
+
+	if (missing != NULL)
+		*missing = NULL;
+	for (i = 0; i < f->n; i++) {
+		n = &f->nodes[i];
+		if (n->kind != FILTER_DEV || n->ifname[0] == '\0')
+			continue;
+		v = index_of(n->ifname);
+		if (v == 0) {
+			v = FILTER_DEV_NONE;
+			if (missing != NULL && *missing == NULL)
+				*missing = n->ifname;
+		}
+		changed |= v != n->value;
+		n->value = v;
+	}
+	return changed;
+}

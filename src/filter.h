@@ -43,7 +43,7 @@ enum filter_kind {
 	FILTER_DPORT, /* peer port cmp port */
 	FILTER_SRC, /* local address in prefix, and port if port >= 0 */
 	FILTER_DST, /* peer address likewise */
-	FILTER_DEV, /* bound to interface value (an ifindex) */
+	FILTER_DEV, /* bound to interface value (an ifindex; see ifname) */
 	FILTER_AUTOBOUND, /* local port chosen by the kernel (both sides) */
 	FILTER_MODE_IN, /* mode among the FILTER_MODE() bits of value */
 	FILTER_V6ONLY, /* the kernel reports IPV6_V6ONLY set */
@@ -54,6 +54,12 @@ enum filter_kind {
 	FILTER_PROCESS, /* a process named name holds it (likewise) */
 	FILTER_NOTHING, /* never holds: a "may be absent" name not found */
 };
+
+/* A DEV value no socket has: its name is no device in this namespace
+ * (an index is an int, and the kernel's is never -1). */
+#define FILTER_DEV_NONE UINT32_MAX
+/* The room for an interface name, as IF_NAMESIZE in <net/if.h>. */
+#define FILTER_IFNAME_LEN 16
 
 /* Port comparisons the kernel has ops for; the others are their NOTs. */
 enum filter_cmp {
@@ -72,6 +78,9 @@ struct filter_node {
 	struct filter_prefix prefix; /* SRC, DST */
 	uint64_t id; /* CGROUP */
 	char name[16]; /* PROCESS: the comm, NUL-terminated */
+	/* DEV given by name: the name, looked up again in each namespace
+	 * listed (filter_resolve_devs()); "" for one given by index. */
+	char ifname[FILTER_IFNAME_LEN];
 };
 
 struct filter {
@@ -214,6 +223,16 @@ enum filter_answer filter_decide(const struct filter *f,
 
 /* Returns true if f has a pid or process term (it needs the owners). */
 bool filter_needs_owners(const struct filter *f);
+
+/*
+ * Sets the value of every DEV term given by name to index_of(name) (such
+ * as if_nametoindex(3), called in the namespace to list), or to
+ * FILTER_DEV_NONE where index_of returns 0: a namespace without that
+ * device has no socket bound to it.  Returns true if any value changed;
+ * *missing (when not NULL) is the first name not found there, or NULL.
+ */
+bool filter_resolve_devs(struct filter *f,
+    unsigned int (*index_of)(const char *name), const char **missing);
 
 /* Returns true if the filter selects every socket (nothing was given). */
 bool filter_is_empty(const struct filter *f);

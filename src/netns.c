@@ -93,9 +93,10 @@ scan_named(const char *named_dir, struct growing *names, struct growing *seen)
 	return ret;
 }
 
-/* Adds the namespace of every process under proc_root to seen. */
+/* Adds the namespace of every process under proc_root to seen, and the
+ * pids of those whose namespace cannot be read to unread. */
 static int
-scan_procs(const char *proc_root, struct growing *seen, struct netns_list *l)
+scan_procs(const char *proc_root, struct growing *seen, struct growing *unread)
 {
 	char path[NAME_MAX + sizeof("/ns/net")];
 	struct dirent *d;
@@ -114,11 +115,17 @@ scan_procs(const char *proc_root, struct growing *seen, struct netns_list *l)
 			continue;
 		snprintf(path, sizeof(path), "%s/ns/net", d->d_name);
 		if (fstatat(dirfd(dir), path, &st, 0) < 0) {
+			int *u;
+
 			/* A process that exited holds nothing any more. */
-			if (errno != ENOENT && errno != ESRCH &&
-			    l->unreadable++ < NETNS_NAMED_PIDS)
-				l->unreadable_pids[l->unreadable - 1] =
-				    atoi(d->d_name);
+			if (errno == ENOENT || errno == ESRCH)
+				continue;
+			u = grow(unread);
+			if (u == NULL) {
+				ret = -ENOMEM;
+				break;
+			}
+			*u = (int)pid;
 			continue;
 		}
 		s = grow(seen);
@@ -165,39 +172,120 @@ entry_cmp(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* The first line of root/PID/FILE, or "" (n bytes at most). */
-static size_t
-read_proc_file(const char *root, int pid, const char *file, char *buf, size_t n)
+/* netns.h says what it does; here, why: a /proc/PID directory opened
+ * once names one process for as long as it is open (its inode holds the
+ * task's pid, fs/proc/base.c), so what is read through it is that
+ * process's, whatever the pid means by then. */
+size_t
+netns_read_holder(const struct netns_entry *e, const char *proc_root, char *buf,
+    size_t n, int *pid)
 {
 	char path[PATH_MAX];
-	ssize_t got;
-	int fd;
+	struct stat st;
+	size_t got = 0;
+	ssize_t r;
+	unsigned int i;
+	int dfd, fd, p;
 
-	snprintf(path, sizeof(path), "%s/%d/%s", root, pid, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	got = read(fd, buf, n);
-	close(fd);
-	return got > 0 ? (size_t)got : 0;
+	for (i = 0, p = e->holder; p > 0;
+	     p = e->pid != 0 && i < e->nmore ? e->more[i++] : 0) {
+		snprintf(path, sizeof(path), "%s/%d", proc_root, p);
+		dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		if (fstatat(dfd, "ns/net", &st, 0) < 0 || st.st_ino != e->ino ||
+		    st.st_dev != e->dev) {
+			close(dfd);
+			continue;
+		}
+		fd = openat(dfd, "cgroup",
+		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		close(dfd);
+		if (fd < 0)
+			continue;
+		/* A read may return less than the file: read to its end. */
+		while (got < n && (r = read(fd, buf + got, n - got)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			got += (size_t)r;
+		}
+		close(fd);
+		*pid = p;
+		return got;
+	}
+	return 0;
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	const struct netns_entry *const *x = a, *const *y = b;
+
+	return strcmp((*x)->label, (*y)->label);
+}
+
+/*
+ * Labels that would be the same (two namespaces of one unit) get the
+ * inode: each label names one namespace in a run, and the same one for as
+ * long as it lives.  A named one keeps its name, by which it is opened.
+ */
+static int
+make_unique(struct netns_entry *v, size_t n)
+{
+	struct netns_entry **by;
+	size_t i, j, k;
+
+	by = calloc(n > 0 ? n : 1, sizeof(*by));
+	if (by == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		by[i] = &v[i];
+	if (n > 1)
+		qsort(by, n, sizeof(*by), label_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1;
+		     j < n && strcmp(by[i]->label, by[j]->label) == 0; j++)
+			;
+		if (j - i == 1)
+			continue;
+		for (k = i; k < j; k++) {
+			char base[sizeof(by[k]->label)];
+
+			if (by[k]->pid == 0)
+				continue;
+			memcpy(base, by[k]->label, sizeof(base));
+			snprintf(by[k]->label, sizeof(by[k]->label),
+			    "%.200s@netns:%llu", base,
+			    (unsigned long long)by[k]->ino);
+		}
+	}
+	free(by);
+	return 0;
 }
 
 /*
  * Names what the person reading the list knows each namespace by: the
- * one dualstat runs in, the host's (that of the lowest pid holding any,
- * PID 1 when it can be read), and for the others the container or unit
- * their first process belongs to.
+ * host's (that of the lowest pid holding any, PID 1 when it can be read)
+ * "host"; a named one its name; the others the container or unit their
+ * holder belongs to, as netns_container_at() trusts it, else their own
+ * inode ("netns:INODE"), which lasts as long as the namespace does.
  */
-static void
-label_all(struct netns_entry *v, size_t n, const char *proc_root)
+static int
+label_all(struct netns_entry *v, size_t n, const char *proc_root,
+    const char *cgroup_root)
 {
 	char path[PATH_MAX], cgroup[4096];
 	struct stat own;
 	size_t i, host = n, len;
+	int cgfd = -1, pid;
 
 	snprintf(path, sizeof(path), "%s/self/ns/net", proc_root);
 	if (stat(path, &own) < 0)
 		memset(&own, 0, sizeof(own));
+	if (cgroup_root != NULL)
+		cgfd = open(cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (i = 0; i < n; i++) {
 		v[i].own = own.st_ino != 0 && v[i].ino == own.st_ino &&
 		    v[i].dev == own.st_dev;
@@ -214,23 +302,94 @@ label_all(struct netns_entry *v, size_t n, const char *proc_root)
 		}
 		if (v[i].holder <= 0)
 			continue;
-		len = read_proc_file(
-		    proc_root, v[i].holder, "cgroup", cgroup, sizeof(cgroup));
-		netns_container(
-		    cgroup, len, v[i].container, sizeof(v[i].container));
-		/* An anonymous one is known by its holder, if it has one. */
-		if (v[i].pid != 0 && v[i].container[0] != '\0')
+		pid = 0;
+		len = netns_read_holder(
+		    &v[i], proc_root, cgroup, sizeof(cgroup), &pid);
+		if (pid > 0)
+			v[i].holder = pid;
+		netns_container_at(
+		    cgfd, cgroup, len, v[i].container, sizeof(v[i].container));
+		if (v[i].pid == 0)
+			continue;
+		if (v[i].container[0] != '\0')
 			snprintf(v[i].label, sizeof(v[i].label), "%s",
 			    v[i].container);
+		else
+			snprintf(v[i].label, sizeof(v[i].label), "netns:%llu",
+			    (unsigned long long)v[i].ino);
 	}
+	if (cgfd >= 0)
+		close(cgfd);
+	return make_unique(v, n);
+}
+
+/*
+ * The inode of root/PID/net/dev, or 0.  Each namespace has its own
+ * /proc/net tree (fs/proc/proc_net.c, proc_net_ns_init()), and
+ * /proc/PID/net shows the process's without the ptrace check that
+ * /proc/PID/ns/net makes (get_proc_task_net()): so it tells whether an
+ * unreadable process is in a namespace already known.
+ */
+static uint64_t
+proc_net_ino(const char *proc_root, int pid, uint64_t *dev)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%d/net/dev", proc_root, pid);
+	if (stat(path, &st) < 0)
+		return 0;
+	*dev = st.st_dev;
+	return st.st_ino;
+}
+
+/*
+ * Counts in l->unreadable the processes of unread whose namespace is not
+ * one of l's: one known from another process leaves nothing missing.
+ */
+static int
+count_unknown(
+    struct netns_list *l, const int *unread, size_t n, const char *proc_root)
+{
+	uint64_t *known, *kdev, ino, dev = 0;
+	size_t i, k, nk = 0;
+
+	if (n == 0)
+		return 0;
+	known = calloc(l->n + 1, sizeof(*known));
+	kdev = calloc(l->n + 1, sizeof(*kdev));
+	if (known == NULL || kdev == NULL) {
+		free(known);
+		free(kdev);
+		return -ENOMEM;
+	}
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].holder > 0 &&
+		    (known[nk] = proc_net_ino(
+			 proc_root, l->v[i].holder, &kdev[nk])) != 0)
+			nk++;
+	for (i = 0; i < n; i++) {
+		ino = proc_net_ino(proc_root, unread[i], &dev);
+		for (k = 0; k < nk && ino != 0; k++)
+			if (known[k] == ino && kdev[k] == dev)
+				break;
+		if (ino != 0 && k < nk)
+			continue;
+		if (l->unreadable++ < NETNS_NAMED_PIDS)
+			l->unreadable_pids[l->unreadable - 1] = unread[i];
+	}
+	free(known);
+	free(kdev);
+	return 0;
 }
 
 int
-netns_list_init(
-    struct netns_list *l, const char *named_dir, const char *proc_root)
+netns_list_init(struct netns_list *l, const char *named_dir,
+    const char *proc_root, const char *cgroup_root)
 {
 	struct growing names = { .size = sizeof(struct netns_entry) };
 	struct growing seen = { .size = sizeof(struct seen) };
+	struct growing unread = { .size = sizeof(int) };
 	struct netns_entry *out;
 	const struct seen *s;
 	size_t i, n = 0;
@@ -239,7 +398,7 @@ netns_list_init(
 	memset(l, 0, sizeof(*l));
 	ret = scan_named(named_dir, &names, &seen);
 	if (ret == 0)
-		ret = scan_procs(proc_root, &seen, l);
+		ret = scan_procs(proc_root, &seen, &unread);
 	if (ret < 0)
 		goto free_all;
 	/* qsort() of a NULL array is undefined, even of 0 elements. */
@@ -269,20 +428,31 @@ netns_list_init(
 			out[n].dev = s->dev;
 			out[n].ino = s->ino;
 			out[n].pid = s->pid;
-			snprintf(out[n].label, sizeof(out[n].label), "pid:%d",
-			    s->pid);
+			snprintf(out[n].label, sizeof(out[n].label),
+			    "netns:%llu", (unsigned long long)s->ino);
 		}
 		out[n].holder = s->pid;
 		n++;
 	}
-	label_all(out, n, proc_root);
+	ret = label_all(out, n, proc_root, cgroup_root);
+	if (ret < 0) {
+		free(out);
+		goto free_all;
+	}
 	if (n > 1)
 		qsort(out, n, sizeof(*out), entry_cmp);
 	l->v = out;
 	l->n = n;
+	ret = count_unknown(l, unread.v, unread.n, proc_root);
+	if (ret < 0) {
+		free(out);
+		l->v = NULL;
+		l->n = 0;
+	}
 free_all:
 	free(names.v);
 	free(seen.v);
+	free(unread.v);
 	if (ret < 0)
 		l->unreadable = 0;
 	return ret;
@@ -437,7 +607,7 @@ put_id(char *out, size_t len, const char *kind, const char *id, size_t n)
 }
 
 /*
- * Finds the holder in one cgroup path (n bytes, no newline), component by
+ * Finds the holder in the cgroup path components [c, end), component by
  * component.  The layouts are those the engines make with either cgroup
  * driver:
  *   docker   /system.slice/docker-ID.scope, /docker/ID
@@ -449,9 +619,9 @@ put_id(char *out, size_t len, const char *kind, const char *id, size_t n)
  * A pod holds the namespace its containers share, so it wins.
  */
 static void
-container_of_path(const char *p, size_t n, char *out, size_t len)
+holder_of(const char *c, const char *end, char *out, size_t len)
 {
-	const char *c = p, *end = p + n, *slash, *prev = NULL, *pod;
+	const char *slash, *prev = NULL, *pod;
 	char unit[96] = "", uid[64];
 	size_t clen, prevlen = 0, i;
 	bool kube = false;
@@ -499,11 +669,125 @@ container_of_path(const char *p, size_t n, char *out, size_t len)
 		snprintf(out, len, "systemd:%s", unit);
 }
 
+/* The uid N of a "user@N.service" component, or -1. */
+static long
+user_unit(const char *c, size_t clen)
+{
+	unsigned long uid;
+	char num[16];
+
+	if (!starts(c, clen, "user@") || !ends(c, clen, ".service") ||
+	    clen - 13 == 0 || clen - 13 >= sizeof(num))
+		return -1;
+	memcpy(num, c + 5, clen - 13);
+	num[clen - 13] = '\0';
+	if (num_parse_ulong(num, INT_MAX, &uid) < 0)
+		return -1;
+	return (long)uid;
+}
+
+/*
+ * Where the cgroup path p (n bytes) stops being named by root: after a
+ * user@UID.service component (systemd delegates that subtree to the
+ * user: Delegate=yes, and the user names what is below), or after the
+ * first directory, under the hierarchy's root hier (a descriptor, or -1
+ * not to look), that belongs to another owner than the root does (a
+ * subtree delegated by chown, as cgroups(7) "Cgroups v2 delegation"
+ * describes).  Returns the offset in p of the first component the user
+ * named, or n if there is none; *uid is their owner.
+ */
+static size_t
+delegated_at(const char *p, size_t n, int hier, long *uid)
+{
+	const char *c = p, *end = p + n, *slash;
+	char rel[PATH_MAX];
+	struct stat root, st;
+	size_t clen;
+	long u;
+
+	if (hier >= 0 && fstat(hier, &root) < 0)
+		hier = -1;
+	/* Outside our cgroup namespace the directories are not ours. */
+	if (hier >= 0 && (n >= sizeof(rel) || memmem(p, n, "/..", 3) != NULL))
+		hier = -1;
+	for (; c < end; c = slash + 1) {
+		slash = memchr(c, '/', (size_t)(end - c));
+		if (slash == NULL)
+			slash = end;
+		clen = (size_t)(slash - c);
+		if (clen == 0)
+			continue;
+		u = user_unit(c, clen);
+		if (u < 0 && hier >= 0) {
+			snprintf(
+			    rel, sizeof(rel), ".%.*s", (int)(slash - p), p);
+			if (fstatat(hier, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode) && st.st_uid != root.st_uid)
+				u = (long)st.st_uid;
+		}
+		if (u >= 0) {
+			*uid = u;
+			return slash < end ? (size_t)(slash + 1 - p) : n;
+		}
+	}
+	return n;
+}
+
+/*
+ * The holder of one cgroup path (n bytes, no newline).  A name a user
+ * could choose (a delegated subtree) is never taken for a runtime's:
+ * "user:UID:" goes before whatever it looks like.
+ */
+static void
+container_of_path(const char *p, size_t n, int hier, char *out, size_t len)
+{
+	char inner[96];
+	size_t at;
+	long uid = -1;
+
+	at = delegated_at(p, n, hier, &uid);
+	if (uid < 0) {
+		holder_of(p, p + n, out, len);
+		return;
+	}
+	holder_of(p + at, p + n, inner, sizeof(inner));
+	snprintf(
+	    out, len, "user:%ld%s%s", uid, inner[0] != '\0' ? ":" : "", inner);
+}
+
 void
 netns_container(const char *cgroup, size_t n, char *out, size_t len)
 {
+	netns_container_at(-1, cgroup, n, out, len);
+}
+
+/* The hierarchy under root (-1: none) a cgroup line's path is in. */
+static int
+open_hierarchy(int root, bool v2)
+{
+	int fd;
+
+	if (root < 0)
+		return -1;
+	if (!v2)
+		return openat(root, "systemd",
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	/* Unified (v2 alone), or v2 beside v1 ("hybrid"). */
+	if (faccessat(root, "cgroup.controllers", F_OK, 0) == 0)
+		return dup(root);
+	fd = openat(
+	    root, "unified", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	return fd;
+}
+
+void
+netns_container_at(
+    int cgroot, const char *cgroup, size_t n, char *out, size_t len)
+{
 	const char *line = cgroup, *end = cgroup + n, *nl, *path, *best = NULL;
 	size_t best_len = 0;
+	bool v2 = false, sysd = false;
+	int hier;
 
 	out[0] = '\0';
 	/* "HIERARCHY:CONTROLLERS:PATH" lines; cgroup v2's "0::PATH" is the
@@ -521,14 +805,21 @@ netns_container(const char *cgroup, size_t n, char *out, size_t len)
 		if (best == NULL || starts(line, (size_t)(nl - line), "0::") ||
 		    memmem(line, (size_t)(path - line), "name=systemd", 12) !=
 			NULL) {
+			sysd = false;
 			best = path;
 			best_len = (size_t)(nl - path);
-			if (starts(line, (size_t)(nl - line), "0::"))
+			v2 = starts(line, (size_t)(nl - line), "0::");
+			sysd = !v2;
+			if (v2)
 				break;
 		}
 	}
-	if (best != NULL)
-		container_of_path(best, best_len, out, len);
+	if (best == NULL)
+		return;
+	hier = v2 || sysd ? open_hierarchy(cgroot, v2) : -1;
+	container_of_path(best, best_len, hier, out, len);
+	if (hier >= 0)
+		close(hier);
 }
 
 struct call {

@@ -17,6 +17,9 @@
 
 #define NETNS_NAMED_DIR "/run/netns"
 #define NETNS_PROC_ROOT "/proc"
+/* Where the cgroup hierarchies are mounted: who owns a directory there
+ * says whether a user named it (netns_container_at()). */
+#define NETNS_CGROUP_ROOT "/sys/fs/cgroup"
 
 /* Holders kept per namespace besides the lowest: any one that is still
  * there when the namespace is entered will do. */
@@ -30,13 +33,18 @@ struct netns_entry {
 	/* The next lowest holders, tried in order if pid has exited. */
 	int more[NETNS_MORE_HOLDERS];
 	unsigned int nmore;
-	int holder; /* the lowest pid holding it, named or not; 0 if none */
+	/* The lowest pid holding it, named or not, whose cgroup gave the
+	 * container (the next one if it had gone); 0 if none. */
+	int holder;
 	bool own; /* the namespace dualstat runs in */
-	/* The name; "host" for the namespace of PID 1 (or of the lowest
-	 * readable pid); or "pid:PID". */
+	/* Unique in the list, and the same for as long as the namespace
+	 * lives: the name; "host" for the namespace of PID 1 (or of the
+	 * lowest readable pid); the container; else "netns:INODE".  Where
+	 * two would be the same, the unnamed get "@netns:INODE" added. */
 	char label[NAME_MAX + 1];
 	/* What holds it, from the cgroup of its holder: "docker:ID12",
-	 * "podman:ID12", "k8s-pod:UID", "systemd:UNIT"; "" if unknown. */
+	 * "podman:ID12", "k8s-pod:UID", "systemd:UNIT", or "user:UID:..."
+	 * for a subtree a user names; "" if unknown. */
 	char container[96];
 };
 
@@ -45,19 +53,24 @@ struct netns_list {
 	 * by pid. */
 	struct netns_entry *v;
 	size_t n;
-	unsigned int unreadable; /* processes whose namespace we cannot see */
+	/* Processes whose namespace we cannot see and cannot tell to be
+	 * one listed (by their /proc/PID/net): theirs may be missing. */
+	unsigned int unreadable;
 	int unreadable_pids[NETNS_NAMED_PIDS]; /* the first few of them */
 };
 
 /*
  * Fills *l with every distinct namespace, each once (a named one under its
- * name).  A missing named directory means no names.  Processes whose
- * namespace cannot be read are counted in l->unreadable.  Returns 0, or
+ * name), labelled as netns_entry says; cgroup_root (NULL: not looked at)
+ * is where the cgroup hierarchies are mounted, for netns_container_at().
+ * A missing named directory means no names.  Processes whose namespace
+ * cannot be read, unless /proc/PID/net shows it to be one listed, are
+ * counted in l->unreadable.  Returns 0, or
  * -errno if the proc root cannot be read or memory runs out (*l is then
  * empty).
  */
-int netns_list_init(
-    struct netns_list *l, const char *named_dir, const char *proc_root);
+int netns_list_init(struct netns_list *l, const char *named_dir,
+    const char *proc_root, const char *cgroup_root);
 
 /* Frees what netns_list_init() allocated. */
 void netns_list_done(struct netns_list *l);
@@ -88,8 +101,29 @@ int netns_open(
 /*
  * Writes into out (len bytes) what holds a namespace, from the text of
  * /proc/PID/cgroup (n bytes): "docker:ID12", "podman:ID12", "k8s-pod:UID"
- * or "systemd:UNIT"; "" when none is recognised.  Pure, for the tests.
+ * or "systemd:UNIT"; "" when none is recognised.  A runtime's name is
+ * trusted only where a user cannot have made it: below a user@UID.service
+ * component, or below a directory of the hierarchy under cgroot (a
+ * descriptor of /sys/fs/cgroup, or -1 not to look) whose owner is not the
+ * hierarchy root's (a delegated subtree), the holder is "user:UID" with
+ * ":" and what the rest looks like added ("user:1000:docker:3f2a1b2c3d4e").
  */
+void netns_container_at(
+    int cgroot, const char *cgroup, size_t n, char *out, size_t len);
+
+/*
+ * Reads the cgroup file of a process holding e's namespace into buf (n
+ * bytes), from the same open /proc/PID directory in which its namespace
+ * is checked to be still e's (by inode): a pid reused since the scan
+ * names another process, whose namespace then differs.  Tries e's
+ * holders in turn (holder, then more[] for an unnamed one).  Returns the
+ * bytes read, 0 if no holder could be read, and that holder in *pid.
+ */
+size_t netns_read_holder(const struct netns_entry *e, const char *proc_root,
+    char *buf, size_t n, int *pid);
+
+/* netns_container_at() on the text alone, with no directory to look at:
+ * pure, for the tests. */
 void netns_container(const char *cgroup, size_t n, char *out, size_t len);
 
 /*

@@ -211,6 +211,10 @@ json_write_netns(FILE *out, const struct out_netns *ns)
 		    (unsigned long long)ns->inode);
 	else
 		fputs(",\"netns_inode\":null", out);
+	if (ns->pid > 0)
+		fprintf(out, ",\"netns_pid\":%d", ns->pid);
+	else
+		fputs(",\"netns_pid\":null", out);
 	fputs(",\"container\":", out);
 	put_string_or_null(out, ns->container);
 }

@@ -309,9 +309,25 @@ put_run(struct writer *w, const struct out_status *st)
 	struct timespec now;
 	unsigned int i;
 
+	/* How complete the view was, as series the rules can alert on:
+	 * the exit status of a --metrics=FILE run only says whether the
+	 * file was written. */
+	put_help(w->out, "dualstat_complete", "gauge",
+	    "1 if the run saw everything it was asked to (every namespace "
+	    "entered, every process's namespace read, every protocol "
+	    "dumped), else 0.");
+	fprintf(w->out, "dualstat_complete %d\n", st->complete ? 1 : 0);
 	put_help(w->out, "dualstat_namespace_errors", "gauge",
 	    "Network namespaces that could not be inspected.");
 	fprintf(w->out, "dualstat_namespace_errors %u\n", st->ns_failed);
+	put_help(w->out, "dualstat_unreadable_processes", "gauge",
+	    "Processes whose network namespace could not be read and is not "
+	    "known to be one inspected: their sockets may be missing.");
+	fprintf(
+	    w->out, "dualstat_unreadable_processes %u\n", st->ns_unreadable);
+	put_help(w->out, "dualstat_protocols_missing", "gauge",
+	    "Protocol and family dumps the kernel could not serve.");
+	fprintf(w->out, "dualstat_protocols_missing %u\n", st->nmissing);
 	put_help(w->out, "dualstat_protocol_missing", "gauge",
 	    "1 for each protocol and family the kernel could not dump "
 	    "(diag module not loaded).");

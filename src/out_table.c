@@ -11,8 +11,11 @@
  * On a terminal (out_opts.width) the first block's widths are fitted to
  * the screen: spare columns go to the two address columns, which is
  * where long addresses of later rows need them, and the Process column,
- * always last, may run past the edge as in ss -p.  Elsewhere rows end
- * with their last character: no trailing blanks.
+ * always last, may run past the edge as in ss -p.  Where the columns
+ * before it do not fit, the Netns column (--all-netns) gives way: its
+ * labels are shortened in the middle ("systemd:ng~4026532711"), never
+ * the addresses.  Elsewhere rows end with their last character: no
+ * trailing blanks, nothing shortened.
  *
  * Only dualstat's main thread writes (the -p and --all-netns threads never
  * touch a stream), so rows go out with fwrite_unlocked().  Every untrusted
@@ -38,6 +41,15 @@
 #define ROW_FIXED_MAX 1024
 /* An address column is not widened past this on a terminal. */
 #define ADDR_FIT_MAX 47
+/* On a terminal the Netns column is fixed at NETNS_FIT_WANT (a docker
+ * or podman label) where there is room, and shortened, not below
+ * NETNS_FIT_MIN, before any address would be; the room left for each
+ * address is at least that of a mapped loopback address with its port,
+ * [::ffff:127.0.0.1]:53358. */
+#define NETNS_FIT_WANT 19
+#define NETNS_FIT_MIN 8
+#define ADDR_FIT_RESERVE 24
+#define MODE_FIT_RESERVE 6 /* "v6only", "mapped" */
 
 enum col {
 	C_NETNS,
@@ -89,6 +101,9 @@ struct table {
 	unsigned int ncols;
 	unsigned int width[C_COUNT]; /* by enum col */
 	bool sized; /* a block was printed: widths only grow now */
+	/* The Netns column's width, fitted to the terminal: longer labels
+	 * are shortened in the middle; 0 when none is fitted. */
+	unsigned int netns_cap;
 	bool header_done;
 	char *text; /* the block's cell text */
 	size_t used, cap;
@@ -342,6 +357,106 @@ grow_line(struct table *t, size_t n)
 	return 0;
 }
 
+/*
+ * Fixes the Netns column's width (the first column, under --all-netns)
+ * for the whole table, so that the columns before Process fit in width
+ * - 1 screen columns even when later rows bring longer labels or mapped
+ * addresses: each address column is counted at ADDR_FIT_RESERVE at
+ * least.  Up to NETNS_FIT_WANT where there is room, never under
+ * NETNS_FIT_MIN.  total (the width of all columns) is updated.  Columns
+ * that later rows widen further take it from Netns (regain()).  Without
+ * a terminal nothing is fitted and nothing shortened.
+ */
+static void
+fit_netns(struct table *t, unsigned int width, unsigned int *total)
+{
+	unsigned int others, room, cap, i, want;
+	enum col c;
+
+	if (t->cols[0] != C_NETNS)
+		return;
+	others = *total - t->width[C_NETNS];
+	if (t->cols[t->ncols - 1] == C_PROC)
+		others -= t->width[C_PROC] + 1;
+	/* The addresses keep that room, and Mode the room of its longest
+	 * name: the spare columns given out after this must not take it. */
+	for (i = 0; i < t->ncols; i++) {
+		c = t->cols[i];
+		want = c == C_LOCAL || c == C_PEER ? ADDR_FIT_RESERVE
+		    : c == C_MODE		   ? MODE_FIT_RESERVE
+						   : 0;
+		if (t->width[c] < want) {
+			others += want - t->width[c];
+			*total += want - t->width[c];
+			t->width[c] = want;
+		}
+	}
+	room = width - 1 > others ? width - 1 - others : 0;
+	cap = t->width[C_NETNS] > NETNS_FIT_WANT ? t->width[C_NETNS]
+						 : NETNS_FIT_WANT;
+	if (cap > room)
+		cap = room;
+	if (cap < NETNS_FIT_MIN)
+		cap = NETNS_FIT_MIN;
+	*total = *total - t->width[C_NETNS] + cap;
+	t->width[C_NETNS] = t->netns_cap = cap;
+}
+
+/*
+ * A later block widened a column past what the screen holds: the Netns
+ * column gives back what it can (down to NETNS_FIT_MIN), so that the
+ * addresses stay whole and on one line.
+ */
+static void
+regain(struct table *t, unsigned int width)
+{
+	unsigned int total = 0, over, i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i] != C_PROC)
+			total += t->width[t->cols[i]] + (i > 0);
+	if (total + 1 <= width)
+		return;
+	over = total + 1 - width;
+	if (over > t->netns_cap - NETNS_FIT_MIN)
+		over = t->netns_cap - NETNS_FIT_MIN;
+	t->netns_cap -= over;
+	t->width[C_NETNS] = t->netns_cap;
+}
+
+/* The bytes of the first n characters of s (len bytes; a character is
+ * a UTF-8 sequence: escaped text has nothing wider). */
+static size_t
+chars_bytes(const char *s, size_t len, unsigned int n)
+{
+	size_t i = 0;
+
+	for (; i < len && n > 0; n--)
+		for (i++; i < len && ((unsigned char)s[i] & 0xc0) == 0x80; i++)
+			;
+	return i;
+}
+
+/*
+ * Copies a Netns cell of width characters shortened to cap: its start,
+ * '~', its end (where two labels of one unit differ, by their inode).
+ * Returns the end of what was written.
+ */
+static char *
+put_shortened(
+    char *p, const char *s, size_t len, uint32_t width, unsigned int cap)
+{
+	unsigned int head = (cap - 1) / 2, tail = cap - 1 - head;
+	size_t h = chars_bytes(s, len, head),
+	       skip = chars_bytes(s, len, width - tail);
+
+	memcpy(p, s, h);
+	p += h;
+	*p++ = '~';
+	memcpy(p, s + skip, len - skip);
+	return p + (len - skip);
+}
+
 /* The width each column needs for the block, and on a first block on a
  * terminal, the spare columns given to the addresses. */
 static void
@@ -364,8 +479,13 @@ size_columns(struct table *t, const struct out_opts *o)
 				need[t->cols[i]] =
 				    (unsigned int)strlen(titles[t->cols[i]]);
 	for (i = 0; i < t->ncols; i++)
-		if (need[t->cols[i]] > t->width[t->cols[i]])
+		if (need[t->cols[i]] > t->width[t->cols[i]] &&
+		    (t->cols[i] != C_NETNS || t->netns_cap == 0))
 			t->width[t->cols[i]] = need[t->cols[i]];
+	if (t->sized && t->netns_cap > 0) {
+		regain(t, o->width);
+		return;
+	}
 	if (t->sized || o->width == 0) {
 		t->sized = true;
 		return;
@@ -373,6 +493,7 @@ size_columns(struct table *t, const struct out_opts *o)
 	t->sized = true;
 	for (i = 0; i < t->ncols; i++)
 		total += t->width[t->cols[i]] + (i > 0);
+	fit_netns(t, o->width, &total);
 	/* The Process column runs past the edge if it must (as ss -p). */
 	if (total >= o->width)
 		return;
@@ -411,12 +532,21 @@ put_line(struct table *t, FILE *out, const struct cell *cells, const char *base,
 		return -ENOMEM;
 	p = t->line;
 	for (i = 0; i < n; i++) {
+		w = t->width[t->cols[i]];
+		if (t->cols[i] == C_NETNS && t->netns_cap > 0 &&
+		    cells[i].width > w) {
+			p = put_shortened(p, base + cells[i].off, cells[i].len,
+			    cells[i].width, w);
+			if (i + 1 == n)
+				break;
+			*p++ = ' ';
+			continue;
+		}
 		memcpy(p, base + cells[i].off, cells[i].len);
 		p += cells[i].len;
 		if (i + 1 == n)
 			break;
 		/* Widths count characters: a multi-byte one takes one. */
-		w = t->width[t->cols[i]];
 		if (cells[i].width < w) {
 			memset(p, ' ', w - cells[i].width);
 			p += w - cells[i].width;

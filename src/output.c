@@ -70,6 +70,17 @@ writer_netns_begin(struct writer *w, const struct out_netns *ns)
 	return stream_status(w, w->ops->netns_begin(w));
 }
 
+/* -p: whether any process was found holding the row's socket. */
+static bool
+has_owner(const struct out_row *row)
+{
+	struct procmap_owner o;
+	struct procmap_iter it;
+
+	procmap_lookup(row->procs, row->sk->inode, &it);
+	return procmap_next(&it, &o);
+}
+
 int
 writer_row(struct writer *w, const struct out_row *row)
 {
@@ -82,6 +93,8 @@ writer_row(struct writer *w, const struct out_row *row)
 	if (ret < 0)
 		return ret;
 	w->rows++;
+	if (row->procs != NULL && row->sk->inode != 0 && !has_owner(row))
+		w->unowned++;
 	/* ferror() is a flag test; cheap enough per row. */
 	return stream_status(w, 0);
 }

@@ -56,6 +56,9 @@ struct out_netns {
 	/* --all-netns: the container or unit holding it ("docker:3f2a...",
 	 * "systemd:nginx.service"; untrusted bytes), or NULL. */
 	const char *container;
+	/* A process holding it, whose cgroup named the container; 0 for
+	 * none known (a named namespace no process is in). */
+	int pid;
 };
 
 /* At most this many (family, protocol) dumps in an out_status. */
@@ -73,9 +76,10 @@ struct out_status {
 		uint16_t protocol;
 	} missing[OUT_MISSING_MAX];
 	unsigned int nmissing;
-	/* writer_end() under --all-netns: namespaces found, and those that
-	 * could not be inspected. */
-	unsigned int ns_total, ns_failed;
+	/* writer_end() under --all-netns: namespaces found, those that
+	 * could not be inspected, and the processes whose namespace could
+	 * not be read (and is not known to be one listed). */
+	unsigned int ns_total, ns_failed, ns_unreadable;
 };
 
 /*
@@ -120,6 +124,8 @@ struct writer {
 	struct out_opts opts;
 	struct out_netns ns; /* the namespace being listed */
 	unsigned long rows; /* rows written so far */
+	/* -p: rows of a socket with an inode and no owner found. */
+	unsigned long unowned;
 	unsigned long netns_done; /* namespaces ended so far */
 	unsigned long netns_empty; /* -s --all-netns: empty ones folded */
 	/* -s, --metrics: sockets per protocol (output_proto_at()), state
@@ -175,7 +181,7 @@ void json_write_string(FILE *out, const char *s, size_t n);
 
 /*
  * Writes the namespace's members, "netns":...,"netns_inode":...,
- * "container":... (null where unknown), without braces or commas around:
+ * "netns_pid":...,"container":... (null where unknown), without braces or commas around:
  * rows and summaries say it alike.
  */
 void json_write_netns(FILE *out, const struct out_netns *ns);

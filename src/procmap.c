@@ -37,6 +37,8 @@
 #define COMM_MAX 64
 #define DENTS_SIZE (64 * 1024)
 #define SCAN_THREADS_MAX 8
+/* include/linux/sched.h: the task is a kernel thread. */
+#define PROCMAP_PF_KTHREAD 0x00200000UL
 
 struct slot {
 	uint32_t inode; /* 0: empty */
@@ -327,6 +329,40 @@ count_error(struct procmap_stats *st, int error)
 		st->denied++;
 	else if (st->failed++ == 0)
 		st->first_error = -error;
+}
+
+/*
+ * Whether PID is a kernel thread: PF_KTHREAD in the flags, the ninth
+ * field of root/PID/stat, which anyone may read (fs/proc/array.c,
+ * do_task_stat()); the name before it is in parentheses and may hold
+ * any byte, so the fields are counted from the last ')'.
+ */
+static bool
+is_kthread(int rootfd, int pid)
+{
+	char path[32], buf[512], *p;
+	unsigned long flags;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "%d/stat", pid);
+	fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* ") S PPID PGRP SESSION TTY TPGID FLAGS": FLAGS is field 9. */
+	for (field = 2; p != NULL && field < 9; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL)
+		return false;
+	errno = 0;
+	flags = strtoul(p + 1, NULL, 10);
+	return errno == 0 && (flags & PROCMAP_PF_KTHREAD) != 0;
 }
 
 /* Reads root/PID/comm: the name, then one newline (fs/proc/base.c). */
@@ -703,6 +739,10 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 
 		for (k = 0; k < n && error == 0; k++)
 			error = sc[k].errs[i];
+		/* A kernel thread holds no descriptors to miss. */
+		if ((error == EACCES || error == EPERM) &&
+		    is_kthread(rootfd, pids[i]))
+			error = 0;
 		if (error != 0 && error != ENOENT && error != ESRCH &&
 		    st->nnamed < PROCMAP_NAMED) {
 			size_t len = read_comm(

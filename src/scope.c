@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,12 @@ struct ns_handle {
 	const char *proc_root;
 	bool raw[2];
 	int raw_fds[2];
+	/* The filter whose "dev NAME" terms are looked up in this
+	 * namespace, or NULL; whether an index changed, the first name
+	 * missing there. */
+	struct filter *devs;
+	bool devs_changed;
+	const char *dev_missing;
 };
 
 static void
@@ -95,6 +102,12 @@ open_cb(void *arg)
 	size_t i;
 	int ret;
 
+	/* An index means a device only in the namespace that gave it:
+	 * if_nametoindex(3) asks through a socket, which belongs to the
+	 * namespace of the thread that opened it. */
+	if (h->devs != NULL)
+		h->devs_changed = filter_resolve_devs(
+		    h->devs, if_nametoindex, &h->dev_missing);
 	h->bindv6only = -1;
 	if (h->summary &&
 	    sysctl_read_int(SYSCTL_BINDV6ONLY, &h->bindv6only) < 0)
@@ -177,28 +190,115 @@ read_protos(struct scope *s, const char *proc_root)
 		s->protos = protos_base();
 }
 
+/* The filter to look "dev NAME" up in each namespace, or NULL if none. */
+static struct filter *
+dev_filter(struct scope *s)
+{
+	return filter_has(&s->o.filter, FILTER_DEV) ? &s->o.filter : NULL;
+}
+
+/*
+ * A plain run, -N or --replay lists one namespace: a device it does not
+ * have is a mistake in the command line (under --all-netns it only
+ * matches nothing there).  Otherwise the plan takes its indexes.
+ */
+static int
+no_device(struct scope *s, const struct ns_handle *h, const char *where,
+    char *err, size_t errlen)
+{
+	char name[4 * FILTER_IFNAME_LEN + 1];
+
+	if (h->dev_missing != NULL) {
+		msg_set(err, errlen, -ENODEV, "filter: no interface '%s' in %s",
+		    table_printable(h->dev_missing, name, sizeof(name)), where);
+		return -ENODEV;
+	}
+	if (h->devs != NULL)
+		listing_plan_init(&s->plan, s->opts, s->protos);
+	return 0;
+}
+
+/* --all-netns's list, or -errno (-ENOMEM; the proc root unreadable). */
+static int
+list_all(struct scope *s, struct netns_list *l)
+{
+	return netns_list_init(l, s->named_dir, s->proc_root,
+	    strcmp(s->proc_root, NETNS_PROC_ROOT) == 0 ? NETNS_CGROUP_ROOT
+						       : NULL);
+}
+
+/* -N LABEL: the namespace --all-netns labels so; err if none is. */
+static int
+open_label(struct scope *s, const char *label, int err)
+{
+	struct netns_list l;
+	size_t i;
+	int fd = err;
+
+	if (list_all(s, &l) < 0)
+		return err;
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.v[i].label, label) == 0) {
+			fd = netns_open_entry(
+			    &l.v[i], s->named_dir, s->proc_root);
+			break;
+		}
+	netns_list_done(&l);
+	return fd;
+}
+
+/*
+ * -N: the namespace is labelled, and its holder and container named, as
+ * --all-netns does, so that one namespace has one label (-N pid:PID and
+ * /proc/PID/ns/net are "netns:INODE" too).  Where it is not found (an
+ * unprivileged run, a bind mount elsewhere), the argument's label stays.
+ */
+static void
+label_as_all(struct scope *s, const struct stat *st)
+{
+	struct netns_list l;
+	size_t i;
+
+	if (list_all(s, &l) < 0)
+		return;
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].ino == st->st_ino && l.v[i].dev == st->st_dev) {
+			memcpy(s->netns_label, l.v[i].label,
+			    sizeof(s->netns_label));
+			memcpy(s->netns_container, l.v[i].container,
+			    sizeof(s->netns_container));
+			s->netns_pid = l.v[i].holder;
+			break;
+		}
+	netns_list_done(&l);
+}
+
 int
 scope_init(struct scope *s, const struct options *opts, const char *named_dir,
     const char *proc_root, char *err, size_t errlen)
 {
 	struct ns_handle h = { .summary = opts->summary || opts->metrics,
 		.ports = filter_has(&opts->filter, FILTER_AUTOBOUND) };
+	char name[256], where[300];
 	struct stat st;
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
 	s->raw_fds[0] = s->raw_fds[1] = -1;
+	/* A copy: its "dev NAME" terms get each namespace's index. */
+	s->o = *opts;
+	opts = s->opts = &s->o;
+	h.devs = dev_filter(s);
 	read_protos(s, proc_root);
 	listing_plan_init(&s->plan, opts, s->protos);
 	h.nd = listing_plan_sockets(&s->plan);
 	h.proc_root = proc_root;
 	plan_raw(&s->plan, h.raw);
-	s->opts = opts;
 	s->named_dir = named_dir;
 	s->proc_root = proc_root;
 	s->bindv6only = -1;
 	if (opts->all_netns) {
-		ret = netns_list_init(&s->list, named_dir, proc_root);
+		ret = list_all(s, &s->list);
 		if (ret < 0) {
 			msg_set(err, errlen, ret, "--all-netns: reading %s: %s",
 			    proc_root, strerror(-ret));
@@ -217,8 +317,13 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		    sizeof(s->res.unreadable_pids));
 		return 0;
 	}
-	if (opts->replay != NULL)
-		return 0;
+	if (opts->replay != NULL) {
+		/* A replay's indexes are read as this namespace's. */
+		if (h.devs != NULL)
+			filter_resolve_devs(
+			    h.devs, if_nametoindex, &h.dev_missing);
+		return no_device(s, &h, "this network namespace", err, errlen);
+	}
 	if (opts->netns == NULL) {
 		ret = open_cb(&h);
 		if (ret < 0) {
@@ -227,15 +332,20 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 			return ret;
 		}
 		adopt(s, &h);
-		return 0;
+		return no_device(s, &h, "this network namespace", err, errlen);
 	}
 	fd = netns_open(opts->netns, named_dir, proc_root, s->netns_label);
+	/* A label --all-netns prints ("netns:4026532711", "docker:..."). */
+	if ((fd == -ENOENT || fd == -ESRCH) && strchr(opts->netns, '/') == NULL)
+		fd = open_label(s, opts->netns, fd);
 	if (fd < 0) {
 		fail(err, errlen, "network namespace", opts->netns, fd);
 		return fd;
 	}
-	if (fstat(fd, &st) == 0)
+	if (fstat(fd, &st) == 0) {
 		s->netns_inode = st.st_ino;
+		label_as_all(s, &st);
+	}
 	ret = netns_call(fd, open_cb, &h);
 	close(fd);
 	if (ret < 0) {
@@ -243,7 +353,9 @@ scope_init(struct scope *s, const struct options *opts, const char *named_dir,
 		return ret;
 	}
 	adopt(s, &h);
-	return 0;
+	table_printable(opts->netns, name, sizeof(name));
+	snprintf(where, sizeof(where), "network namespace %s", name);
+	return no_device(s, &h, where, err, errlen);
 }
 
 void
@@ -263,6 +375,20 @@ scope_done(struct scope *s)
 	s->failed = NULL;
 }
 
+/* The plan, with this namespace's device indexes where they differ. */
+static bool
+replan(struct scope *s, const struct ns_handle *h)
+{
+	const struct procmap *owners = s->plan.owners;
+
+	/* listing_plan_init() starts afresh: the owners stay known. */
+	if (h->devs_changed) {
+		listing_plan_init(&s->plan, s->opts, s->protos);
+		s->plan.owners = owners;
+	}
+	return true;
+}
+
 /* Opens what we need inside entry i, or marks it failed (false). */
 static bool
 enter(struct scope *s, size_t i, struct ns_handle *h)
@@ -277,9 +403,12 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 	h->nd = listing_plan_sockets(&s->plan);
 	h->proc_root = s->proc_root;
 	plan_raw(&s->plan, h->raw);
+	h->devs = dev_filter(s);
+	h->devs_changed = false;
+	h->dev_missing = NULL;
 	/* Ours needs no setns(), which an unprivileged user cannot do. */
 	if (e->own && open_cb(h) == 0)
-		return true;
+		return replan(s, h);
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {
@@ -300,7 +429,7 @@ enter(struct scope *s, size_t i, struct ns_handle *h)
 		s->res.ns_failed++;
 		return false;
 	}
-	return true;
+	return replan(s, h);
 }
 
 /* Adds one namespace's result to the run's. */
@@ -428,6 +557,10 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		if (s->opts->netns != NULL) {
 			ns.name = s->netns_label;
 			ns.inode = s->netns_inode;
+			ns.pid = s->netns_pid;
+			ns.container = s->netns_container[0] != '\0'
+			    ? s->netns_container
+			    : NULL;
 		}
 		/* Only the kernel's own answers have /proc to stand in:
 		 * not a replay, nor what --dump-raw records. */
@@ -444,6 +577,7 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		    ? s->list.v[i].container
 		    : NULL;
 		ns.bindv6only = h.bindv6only;
+		ns.pid = s->list.v[i].holder;
 		s->plan.env = h.env;
 		ret = pass_one(s, NULL, h.d, h.raw_fds, &ns, w, collect, procs);
 		close_sockets(h.d);
@@ -492,9 +626,11 @@ scope_list(struct scope *s, struct writer *w, const struct procmap *m)
 	}
 	s->plan.owners = m;
 	ret = pass(s, w, NULL, m);
+	res->unowned = w->unowned;
 	status_of(&res->listing, ret, &st);
 	st.ns_total = res->ns_total;
 	st.ns_failed = res->ns_failed;
+	st.ns_unreadable = res->ns_unreadable;
 	if (res->ns_failed > 0 || res->ns_unreadable > 0)
 		st.complete = false;
 	end = writer_end(w, &st);

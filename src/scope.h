@@ -36,10 +36,14 @@ struct scope_result {
 	char first_failed[NETNS_NAMED_PIDS][NAME_MAX + 1];
 	int first_failed_err;
 	unsigned int ns_unreadable; /* processes whose namespace is unknown */
+	unsigned long unowned; /* -p: rows whose socket got no owner */
 	int unreadable_pids[NETNS_NAMED_PIDS]; /* the first few of them */
 };
 
 struct scope {
+	/* A copy of the options (opts points at it): each namespace's
+	 * device indexes are written into its filter. */
+	struct options o;
 	const struct options *opts;
 	const char *named_dir, *proc_root;
 	struct listing_plan plan; /* the dumps, the same in every namespace */
@@ -51,7 +55,11 @@ struct scope {
 	const struct source *src; /* what a plain run or -N dumps from */
 	int bindv6only; /* -s: its net.ipv6.bindv6only, or -1 */
 	uint32_t protos; /* the loaded protocols (protos.h), host-wide */
-	char netns_label[NAME_MAX + 1]; /* -N: its label */
+	/* -N: its label, container and holder as --all-netns gives them
+	 * where it finds the namespace, else the argument's label. */
+	char netns_label[NAME_MAX + 1];
+	char netns_container[96];
+	int netns_pid;
 	uint64_t netns_inode; /* -N: its inode */
 	struct netns_list list; /* --all-netns */
 	bool *failed; /* per list entry: could not be entered */

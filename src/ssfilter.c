@@ -412,7 +412,6 @@ static int
 parse_dev_term(struct parser *p, const struct tok *kw)
 {
 	struct filter_node n;
-	struct quoted qq;
 	bool ne = parse_eq(p, kw);
 	char buf[IF_NAMESIZE];
 
@@ -422,14 +421,19 @@ parse_dev_term(struct parser *p, const struct tok *kw)
 	n.kind = FILTER_DEV;
 	if (!word_text(p, buf, sizeof(buf), "an interface name"))
 		return -EINVAL;
+	/*
+	 * Each namespace listed has its own indexes: a name is looked up
+	 * again in each (scope.c); here, in the one we run in.  An index
+	 * ("7", "if7"), taken where no interface here has the name, is
+	 * kept as given in every namespace (ifname "").
+	 */
 	n.value = if_nametoindex(buf);
 	if (n.value == 0)
 		n.value = dev_index(buf);
-	if (n.value == 0) {
-		fail(p, &p->cur, "no interface '%s' in this network namespace",
-		    q(&qq, &p->cur));
-		return -EINVAL;
-	}
+	if (n.value == 0 || if_nametoindex(buf) != 0)
+		snprintf(n.ifname, sizeof(n.ifname), "%s", buf);
+	if (n.value == 0)
+		n.value = FILTER_DEV_NONE;
 	return finish(p, kw, &n, ne);
 }
 

@@ -718,6 +718,43 @@ START_TEST(test_is_empty)
 }
 END_TEST
 
+/* "Namespace" of the test: ds0 is 7 and ds1 is 9; nothing else. */
+static unsigned int
+fake_index(const char *name)
+{
+	return strcmp(name, "ds0") == 0 ? 7 : strcmp(name, "ds1") == 0 ? 9 : 0;
+}
+
+/* dev NAME is looked up again in each namespace; absent, it is no index. */
+START_TEST(test_resolve_devs)
+{
+	struct sock_entry on7 = check_sock(AF_INET, TCP_LISTEN, -1, "0.0.0.0",
+			      22, "0.0.0.0", 0),
+			  unbound = on7;
+	const char *missing = "x";
+	struct filter f;
+
+	on7.ifindex = 7;
+	parse(&f, "dev ds0 or not dev ds2");
+	ck_assert(filter_resolve_devs(&f, fake_index, &missing));
+	ck_assert_str_eq(missing, "ds2");
+	ck_assert(filter_match(&f, &on7) && filter_match(&f, &unbound));
+	ck_assert(!filter_resolve_devs(&f, fake_index, &missing));
+	parse(&f, "dev ds1");
+	filter_resolve_devs(&f, fake_index, &missing);
+	ck_assert_ptr_null(missing);
+	ck_assert(!filter_match(&f, &on7));
+	/* A namespace with no such device: an unbound socket (index 0) is
+	 * not bound to it either. */
+	parse(&f, "dev ds2");
+	filter_resolve_devs(&f, fake_index, NULL);
+	ck_assert(!filter_match(&f, &unbound) && !filter_match(&f, &on7));
+	parse(&f, "not dev ds2");
+	filter_resolve_devs(&f, fake_index, NULL);
+	ck_assert(filter_match(&f, &unbound) && filter_match(&f, &on7));
+}
+END_TEST
+
 /* The arena is bounded: filter_add() says when it is full. */
 START_TEST(test_arena)
 {
@@ -776,5 +813,6 @@ main(void)
 	suite_add_tcase(s, tc);
 	check_add(s, "is_empty", test_is_empty);
 	check_add(s, "arena", test_arena);
+	check_add(s, "resolve_devs", test_resolve_devs);
 	return check_run(s);
 }

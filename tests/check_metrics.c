@@ -91,10 +91,26 @@ write_rows(struct writer *w, const struct sock_entry *sks, size_t n,
 	"namespace: 1 if IPv6 sockets are v6only unless they say " \
 	"otherwise.\n" \
 	"# TYPE dualstat_bindv6only gauge\n"
-#define HELP_NS_ERRORS \
+/* How complete the run was: dualstat_complete, then the counts. */
+#define COMPLETENESS(complete, failed, unreadable, missing) \
+	"# HELP dualstat_complete 1 if the run saw everything it was asked " \
+	"to (every namespace entered, every process's namespace read, every " \
+	"protocol dumped), else 0.\n" \
+	"# TYPE dualstat_complete gauge\n" \
+	"dualstat_complete " complete "\n" \
 	"# HELP dualstat_namespace_errors Network namespaces that could not " \
 	"be inspected.\n" \
-	"# TYPE dualstat_namespace_errors gauge\n"
+	"# TYPE dualstat_namespace_errors gauge\n" \
+	"dualstat_namespace_errors " failed "\n" \
+	"# HELP dualstat_unreadable_processes Processes whose network " \
+	"namespace could not be read and is not known to be one inspected: " \
+	"their sockets may be missing.\n" \
+	"# TYPE dualstat_unreadable_processes gauge\n" \
+	"dualstat_unreadable_processes " unreadable "\n" \
+	"# HELP dualstat_protocols_missing Protocol and family dumps the " \
+	"kernel could not serve.\n" \
+	"# TYPE dualstat_protocols_missing gauge\n" \
+	"dualstat_protocols_missing " missing "\n"
 #define HELP_MISSING \
 	"# HELP dualstat_protocol_missing 1 for each protocol and family " \
 	"the kernel could not dump (diag module not loaded).\n" \
@@ -162,8 +178,8 @@ START_TEST(test_metrics_plain)
 	    "mode=\"dual\"} 0\n" HELP_LISTENERS
 	    "dualstat_listener_info{netns=\"\",proto=\"tcp\",mode=\"dual\","
 	    "address=\"::\",port=\"8080\",process=\"\"} 1\n" HELP_BINDV6ONLY
-	    "dualstat_bindv6only{netns=\"\"} 0\n" HELP_NS_ERRORS
-	    "dualstat_namespace_errors 0\n" HELP_MISSING RUN_TAIL);
+	    "dualstat_bindv6only{netns=\"\"} 0\n" COMPLETENESS(
+		"1", "0", "0", "0") HELP_MISSING RUN_TAIL);
 	done_mem();
 }
 END_TEST
@@ -188,12 +204,16 @@ static const char hostile_ns[] = "ns\"1\\x\ny\x1b\xe2\x80\xae\xc3\xa9\xff";
 START_TEST(test_metrics_netns_hostile)
 {
 	struct out_opts oo = metrics_opts(true);
-	struct out_netns a = { hostile_ns, 4026532000ULL, 1, NULL };
-	struct out_netns b = { "blue", 4026532001ULL, -1, NULL };
+	struct out_netns a = { hostile_ns, 4026532000ULL, 1, NULL, 0 };
+	struct out_netns b = { "blue", 4026532001ULL, -1, NULL, 0 };
 	struct out_status st_a = { .complete = false, .nmissing = 1 };
 	struct out_status st_b = { .complete = true };
 	struct out_status st_end = {
-		.complete = false, .nmissing = 1, .ns_total = 3, .ns_failed = 1
+		.complete = false,
+		.nmissing = 1,
+		.ns_total = 3,
+		.ns_failed = 1,
+		.ns_unreadable = 7,
 	};
 	struct sock_entry ska, skb;
 	struct procmap *m;
@@ -247,8 +267,7 @@ START_TEST(test_metrics_netns_hostile)
 	    "\",proto=\"udp\",mode=\"v6only\",address=\"::\","
 	    "port=\"53\",process=\"ng\\\"x\\n,zz\"} 1\n" HELP_BINDV6ONLY
 	    "dualstat_bindv6only{netns=\"" HOSTILE_NS_LABEL
-	    "\"} 1\n" HELP_NS_ERRORS
-	    "dualstat_namespace_errors 1\n" HELP_MISSING
+	    "\"} 1\n" COMPLETENESS("0", "1", "7", "1") HELP_MISSING
 	    "dualstat_protocol_missing{proto=\"tcp\",family=\"inet6\"} "
 	    "1\n" RUN_TAIL);
 	done_mem();
@@ -317,8 +336,8 @@ START_TEST(test_metrics_no_zeros)
 	ck_assert_int_eq(writer_netns_end(&w, &st), 0);
 	ck_assert_int_eq(writer_end(&w, &st), 0);
 	ck_assert_str_eq(close_mem(),
-	    HELP_SOCKETS HELP_LISTENERS HELP_BINDV6ONLY HELP_NS_ERRORS
-	    "dualstat_namespace_errors 0\n" HELP_MISSING RUN_TAIL);
+	    HELP_SOCKETS HELP_LISTENERS HELP_BINDV6ONLY COMPLETENESS(
+		"1", "0", "0", "0") HELP_MISSING RUN_TAIL);
 	done_mem();
 }
 END_TEST

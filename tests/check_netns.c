@@ -70,6 +70,19 @@ inode_of(const char *rel)
 	return st.st_ino;
 }
 
+/* prefix and the inode of root/rel: an expected label. */
+static const char *
+label_of(const char *prefix, const char *rel)
+{
+	static char buf[8][128];
+	static unsigned int next;
+	char *b = buf[next++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s%llu", prefix,
+	    (unsigned long long)inode_of(rel));
+	return b;
+}
+
 /*
  * Namespaces A (pids 1, 7 and the name "blue"), B (pids 30 and 5; listed
  * as the lowest, pid:5), C (pid 12 only), D (named "red" only); pid 40
@@ -119,7 +132,7 @@ START_TEST(test_list)
 	struct netns_list l;
 
 	build_tree();
-	ck_assert_int_eq(netns_list_init(&l, named, proc), 0);
+	ck_assert_int_eq(netns_list_init(&l, named, proc, NULL), 0);
 	ck_assert_uint_eq(l.n, 4);
 	ck_assert_uint_eq(l.unreadable, 0);
 	/* Named ones first, by name; then by pid. */
@@ -128,7 +141,9 @@ START_TEST(test_list)
 	ck_assert_uint_eq(l.v[0].ino, inode_of("proc/7/ns/net"));
 	ck_assert_str_eq(l.v[1].label, "red");
 	ck_assert_uint_eq(l.v[1].ino, inode_of("named/red"));
-	ck_assert_str_eq(l.v[2].label, "pid:5");
+	/* Unnamed: known by its inode, not by a pid that may come back
+	 * holding something else. */
+	ck_assert_str_eq(l.v[2].label, label_of("netns:", "proc/30/ns/net"));
 	ck_assert_int_eq(l.v[2].pid, 5);
 	ck_assert_uint_eq(l.v[2].ino, inode_of("proc/30/ns/net"));
 	/* The other holder is kept, in case 5 exits; a named one's are
@@ -137,7 +152,7 @@ START_TEST(test_list)
 	ck_assert_int_eq(l.v[2].more[0], 30);
 	ck_assert_uint_eq(l.v[0].nmore, 0);
 	ck_assert_uint_eq(l.v[3].nmore, 0);
-	ck_assert_str_eq(l.v[3].label, "pid:12");
+	ck_assert_str_eq(l.v[3].label, label_of("netns:", "proc/12/ns/net"));
 	ck_assert_uint_eq(l.v[3].ino, inode_of("proc/12/ns/net"));
 	netns_list_done(&l);
 	ck_assert_uint_eq(l.n, 0);
@@ -153,16 +168,16 @@ START_TEST(test_no_named_dir)
 
 	build_tree();
 	snprintf(missing, sizeof(missing), "%s/nonexistent", root);
-	ck_assert_int_eq(netns_list_init(&l, missing, proc), 0);
+	ck_assert_int_eq(netns_list_init(&l, missing, proc, NULL), 0);
 	ck_assert_uint_eq(l.n, 3);
 	/* The namespace of PID 1 is the host's. */
 	ck_assert_str_eq(l.v[0].label, "host");
 	ck_assert_int_eq(l.v[0].pid, 1);
-	ck_assert_str_eq(l.v[1].label, "pid:5");
-	ck_assert_str_eq(l.v[2].label, "pid:12");
+	ck_assert_str_eq(l.v[1].label, label_of("netns:", "proc/5/ns/net"));
+	ck_assert_str_eq(l.v[2].label, label_of("netns:", "proc/12/ns/net"));
 	netns_list_done(&l);
 	snprintf(missing, sizeof(missing), "%s/noproc", root);
-	ck_assert_int_eq(netns_list_init(&l, named, missing), -ENOENT);
+	ck_assert_int_eq(netns_list_init(&l, named, missing, NULL), -ENOENT);
 	ck_assert_uint_eq(l.n, 0);
 	remove_tree();
 }
@@ -178,7 +193,7 @@ START_TEST(test_empty)
 	build_tree();
 	snprintf(empty, sizeof(empty), "%s/empty", root);
 	ck_assert_int_eq(mkdir(empty, 0755), 0);
-	ck_assert_int_eq(netns_list_init(&l, empty, empty), 0);
+	ck_assert_int_eq(netns_list_init(&l, empty, empty, NULL), 0);
 	ck_assert_uint_eq(l.n, 0);
 	ck_assert_uint_eq(l.unreadable, 0);
 	netns_list_done(&l);
@@ -195,7 +210,7 @@ START_TEST(test_open_entry)
 	int fd;
 
 	build_tree();
-	ck_assert_int_eq(netns_list_init(&l, named, proc), 0);
+	ck_assert_int_eq(netns_list_init(&l, named, proc, NULL), 0);
 	fd = netns_open_entry(&l.v[0], named, proc);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -383,19 +398,9 @@ put_process(int pid, int share_with, const char *cgroup)
  */
 START_TEST(test_labels)
 {
-	static const struct {
+	struct {
 		const char *label, *container;
-	} want[] = {
-		/* Own first, then by pid. */
-		{ "docker:3f2a1b2c3d4e", "docker:3f2a1b2c3d4e" },
-		{ "host", "" },
-		{ "systemd:nginx.service", "systemd:nginx.service" },
-		{ "podman:9e8d7c6b5a4f", "podman:9e8d7c6b5a4f" },
-		{ "k8s-pod:" POD_UID, "k8s-pod:" POD_UID },
-		{ "docker:3f2a1b2c3d4e", "docker:3f2a1b2c3d4e" },
-		{ "k8s-pod:" POD_UID, "k8s-pod:" POD_UID },
-		{ "pid:700", "" },
-	};
+	} want[8];
 	struct netns_list l;
 	size_t i;
 
@@ -434,7 +439,28 @@ START_TEST(test_labels)
 	put_dir("proc/self/ns");
 	put_hardlink("proc/401/ns/net", "proc/self/ns/net");
 
-	ck_assert_int_eq(netns_list_init(&l, named, proc), 0);
+	/* Own first, then by pid.  Two namespaces of one container (400,
+	 * 500) or pod (300, 600) are told apart by their inodes; one that
+	 * says nothing is known by its inode alone. */
+	want[0].label =
+	    label_of("docker:3f2a1b2c3d4e@netns:", "proc/400/ns/net");
+	want[0].container = "docker:3f2a1b2c3d4e";
+	want[1].label = "host";
+	want[1].container = "";
+	want[2].label = want[2].container = "systemd:nginx.service";
+	want[3].label = want[3].container = "podman:9e8d7c6b5a4f";
+	want[4].label =
+	    label_of("k8s-pod:" POD_UID "@netns:", "proc/300/ns/net");
+	want[4].container = "k8s-pod:" POD_UID;
+	want[5].label =
+	    label_of("docker:3f2a1b2c3d4e@netns:", "proc/500/ns/net");
+	want[5].container = "docker:3f2a1b2c3d4e";
+	want[6].label =
+	    label_of("k8s-pod:" POD_UID "@netns:", "proc/600/ns/net");
+	want[6].container = "k8s-pod:" POD_UID;
+	want[7].label = label_of("netns:", "proc/700/ns/net");
+	want[7].container = "";
+	ck_assert_int_eq(netns_list_init(&l, named, proc, NULL), 0);
 	ck_assert_uint_eq(l.n, sizeof(want) / sizeof(want[0]));
 	for (i = 0; i < l.n; i++) {
 		ck_assert_str_eq(l.v[i].label, want[i].label);
@@ -456,9 +482,32 @@ START_TEST(test_container)
 	} cases[] = {
 		{ "0::/system.slice/docker-" DOCKER_ID ".scope\n",
 		    "docker:3f2a1b2c3d4e" },
+		/* Rootless podman: the user's, and said so. */
 		{ "0::/user.slice/user-1000.slice/user@1000.service/user.slice/"
 		  "libpod-" PODMAN_ID ".scope\n",
-		    "podman:9e8d7c6b5a4f" },
+		    "user:1000:podman:9e8d7c6b5a4f" },
+		/* What any user can make under the subtree systemd delegates
+		 * to them (issue 17): never a runtime's or a system unit. */
+		{ "0::/user.slice/user-1000.slice/user@1000.service/"
+		  "docker-" DOCKER_ID ".scope\n",
+		    "user:1000:docker:3f2a1b2c3d4e" },
+		{ "0::/user.slice/user-1000.slice/user@1000.service/app.slice/"
+		  "sshd.service\n",
+		    "user:1000:systemd:sshd.service" },
+		{ "0::/user.slice/user-1000.slice/user@1000.service/kubepods/"
+		  "pod" POD_UID "/x\n",
+		    "user:1000:k8s-pod:" POD_UID },
+		{ "0::/user.slice/user-1000.slice/user@1000.service\n",
+		    "user:1000" },
+		{ "1:name=systemd:/user.slice/user-7.slice/user@7.service/"
+		  "docker/" DOCKER_ID "\n",
+		    "user:7:docker:3f2a1b2c3d4e" },
+		/* Root's own session is root's: no "user@" in it. */
+		{ "0::/user.slice/user-0.slice/session-4.scope\n",
+		    "systemd:session-4.scope" },
+		{ "0::/system.slice/user@x.service/docker-" DOCKER_ID
+		  ".scope\n",
+		    "docker:3f2a1b2c3d4e" },
 		/* conmon sits beside the container, not in it. */
 		{ "0::/machine.slice/libpod-conmon-" PODMAN_ID ".scope\n",
 		    "systemd:libpod-conmon-" PODMAN_ID ".scope" },
@@ -479,6 +528,90 @@ START_TEST(test_container)
 		    cases[i].cgroup, strlen(cases[i].cgroup), out, sizeof(out));
 		ck_assert_str_eq(out, cases[i].want);
 	}
+}
+END_TEST
+
+/*
+ * A subtree delegated by chown (cgroups(7)), with no user@ in its name:
+ * the directory's owner says whose it is.  Making a directory owned by
+ * another uid needs root; otherwise only the text rules are tested.
+ */
+START_TEST(test_container_owner)
+{
+	static const char text[] = "0::/delegated/docker-" DOCKER_ID ".scope\n"
+				   "1:name=systemd:/x\n";
+	char path[256], out[96];
+	int fd;
+
+	snprintf(root, sizeof(root), "%s/netns.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	put_file("cgroup.controllers");
+	put_dir("delegated");
+	put_dir("delegated/docker-" DOCKER_ID ".scope");
+	fd = open(root, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	netns_container_at(fd, text, strlen(text), out, sizeof(out));
+	ck_assert_str_eq(out, "docker:3f2a1b2c3d4e");
+	if (geteuid() == 0) {
+		path_of(path, sizeof(path), "delegated");
+		ck_assert_int_eq(chown(path, 4242, 4242), 0);
+		netns_container_at(fd, text, strlen(text), out, sizeof(out));
+		ck_assert_str_eq(out, "user:4242:docker:3f2a1b2c3d4e");
+		/* Without the directory to look at, the text alone. */
+		netns_container(text, strlen(text), out, sizeof(out));
+		ck_assert_str_eq(out, "docker:3f2a1b2c3d4e");
+	}
+	close(fd);
+	remove_tree();
+}
+END_TEST
+
+/*
+ * The label is read with the namespace checked again, from one open
+ * /proc/PID directory (issue 17): pid 7 was a holder at the scan, and its
+ * pid now names a process elsewhere; the next holder, 8, gives the label.
+ */
+START_TEST(test_read_holder)
+{
+	struct netns_entry e;
+	char buf[256];
+	size_t n;
+	int pid = 0;
+
+	snprintf(root, sizeof(root), "%s/netns.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	put_dir("proc");
+	put_process(6, 0, "0::/system.slice/a.service\n");
+	put_process(7, 0, "0::/system.slice/reused.service\n");
+	put_process(8, 6, "0::/system.slice/a.service\n");
+	memset(&e, 0, sizeof(e));
+	e.ino = inode_of("proc/6/ns/net");
+	e.dev = 0;
+	{
+		char path[256];
+		struct stat st;
+
+		path_of(path, sizeof(path), "proc/6/ns/net");
+		ck_assert_int_eq(stat(path, &st), 0);
+		e.dev = st.st_dev;
+	}
+	e.pid = e.holder = 7;
+	e.more[0] = 8;
+	e.nmore = 1;
+	n = netns_read_holder(&e, proc, buf, sizeof(buf), &pid);
+	ck_assert_int_eq(pid, 8);
+	ck_assert_uint_eq(n, strlen("0::/system.slice/a.service\n"));
+	ck_assert(memcmp(buf, "0::/system.slice/a.service\n", n) == 0);
+	/* No holder left in the namespace: nothing read. */
+	e.nmore = 0;
+	pid = 0;
+	ck_assert_uint_eq(
+	    netns_read_holder(&e, proc, buf, sizeof(buf), &pid), 0);
+	ck_assert_int_eq(pid, 0);
+	remove_tree();
 }
 END_TEST
 
@@ -513,6 +646,8 @@ main(void)
 	check_add(s, "reopen an entry", test_open_entry);
 	check_add(s, "open -N's argument", test_open_arg);
 	check_add(s, "labels: own, host, containers", test_labels);
+	check_add(s, "container: delegated by owner", test_container_owner);
+	check_add(s, "label: read with the namespace", test_read_holder);
 	check_add(s, "container from a cgroup file", test_container);
 	check_add(s, "enter something else", test_call_not_netns);
 	return check_run(s);

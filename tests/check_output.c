@@ -384,6 +384,7 @@ START_TEST(test_json_processes)
 	sk.inode = 777;
 	ns.name = "docker:3f2a1b2c3d4e";
 	ns.container = ns.name;
+	ns.pid = 4410;
 	ck_assert_int_eq(writer_netns_begin(&w, &ns), 0);
 	ck_assert_int_eq(writer_row(&w, &row), 0);
 	ck_assert_int_eq(writer_netns_end(&w, &complete), 0);
@@ -404,7 +405,8 @@ START_TEST(test_json_processes)
 	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
 	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":12345,\"uid\":0,\"netns\":\"blue\\\"\\u000a\","
-	    "\"netns_inode\":4026532281,\"container\":null,\"processes\":["
+	    "\"netns_inode\":4026532281,\"netns_pid\":null,"
+	    "\"container\":null,\"processes\":["
 	    "{\"pid\":812,\"comm\":\"sq\\\"u\\u000aid\",\"fd\":14},"
 	    "{\"pid\":813,\"comm\":\"\\u001b]0;x\\ufffd\",\"fd\":3}]},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
@@ -412,7 +414,7 @@ START_TEST(test_json_processes)
 	    "\"local_port\":53,\"peer_addr\":null,\"peer_port\":null,"
 	    "\"interface\":null,\"recv_q\":0,\"send_q\":0,"
 	    "\"inode\":777,\"uid\":0,\"netns\":\"docker:3f2a1b2c3d4e\","
-	    "\"netns_inode\":4026532281,"
+	    "\"netns_inode\":4026532281,\"netns_pid\":4410,"
 	    "\"container\":\"docker:3f2a1b2c3d4e\",\"processes\":[]},\n"
 	    "{\"proto\":\"udp\",\"family\":\"inet\",\"state\":\"UNCONN\","
 	    "\"mode\":\"v4\",\"v6only\":null,\"local_addr\":\"10.1.2.3\","
@@ -534,7 +536,8 @@ START_TEST(test_summary_json)
 	/* One shape with or without --all-netns: an array of one object
 	 * per namespace; keys in snake_case. */
 	ck_assert_str_eq(close_mem(),
-	    "[\n{\"netns\":null,\"netns_inode\":null,\"container\":null,"
+	    "[\n{\"netns\":null,\"netns_inode\":null,\"netns_pid\":null,"
+	    "\"container\":null,"
 	    "\"bindv6only\":1,"
 	    "\"tcp\":{"
 	    "\"listening\":{\"v4\":1,\"v6\":0,\"v6only\":0,\"dual\":1,"

@@ -14,7 +14,12 @@
 #     the rules file is loaded and DualstatDualStackListener fires;
 #  4. with the dual listener closed, a second run drops the series from the
 #     file, node_exporter and Prometheus; a failing run (a namespace that
-#     does not exist) exits 2 with one line and leaves FILE as it was.
+#     does not exist) exits 2 with one line and leaves FILE as it was;
+#  5. an incomplete run (--all-netns with a namespace it cannot enter)
+#     still writes FILE and exits 0, as the timer's unit needs; FILE says
+#     dualstat_complete 0 and why, Prometheus has it, and
+#     DualstatIncomplete is pending (it fires after 15 minutes: promtool's
+#     rule tests check that).
 # Each wait is bounded.  Skips (77) without root or the Debian packages.
 set -eu
 
@@ -107,6 +112,9 @@ expect_sample 'dualstat_sockets{mode="mapped",netns="",proto="tcp",state="connec
 expect_sample 'dualstat_sockets{mode="dual",netns="",proto="udp",state="listening"} 0'
 expect_sample 'dualstat_bindv6only{netns=""} 0'
 expect_sample 'dualstat_namespace_errors 0'
+expect_sample 'dualstat_complete 1'
+expect_sample 'dualstat_unreadable_processes 0'
+expect_sample 'dualstat_protocols_missing 0'
 ! grep -q 'dualstat_listener_info{.*port="8081"' "$T/ne.txt" ||
 	fail "the v6only listener has a listener_info series"
 grep -q '^node_textfile_scrape_error 0$' "$T/ne.txt" ||
@@ -142,8 +150,8 @@ wait_for 30 "Prometheus answers dualstat_listener_info{mode=\"dual\"}" \
 	has_dual_listener
 curl -fsS "http://$PROM/api/v1/rules" | jq -e '[.data.groups[] |
 	select(.name == "dualstat") | .rules[].name] | sort ==
-	["DualstatDualStackListener", "DualstatMetricsStale",
-	 "DualstatNamespaceErrors"]' >/dev/null ||
+	["DualstatDualStackListener", "DualstatIncomplete",
+	 "DualstatMetricsStale", "DualstatNamespaceErrors"]' >/dev/null ||
 	fail "the rules are not loaded: $(curl -fsS "http://$PROM/api/v1/rules")"
 alert_fires() {
 	curl -fsS "http://$PROM/api/v1/alerts" | jq -e '[.data.alerts[] |
@@ -200,4 +208,29 @@ if mount -t tmpfs -o size=16k tmpfs "$DIR" 2>/dev/null; then
 	umount "$DIR"
 fi
 exec 3>&-
+
+# 5. An incomplete run: --all-netns with an entry under /run/netns that is
+#    no namespace (in a mount namespace of its own, so the host's /run is
+#    not touched).  The file is written and the status is 0; the file says
+#    how incomplete it is, and the rules see it.
+rc=0
+unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir /run/netns &&
+	: >/run/netns/not-a-namespace && exec "$@"' sh \
+	"$DUALSTAT" --all-netns --metrics="$FILE" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "incomplete --metrics=FILE run: exit $rc, not 0: $(cat "$T/err")"
+grep -q 'could not enter 1 of .*not-a-namespace' "$T/err" ||
+	fail "incomplete run: no warning: $(cat "$T/err")"
+grep -qx 'dualstat_complete 0' "$FILE" || fail "FILE says complete: $(grep -v '^#' "$FILE")"
+grep -qx 'dualstat_namespace_errors 1' "$FILE" || fail "FILE: no namespace error"
+incomplete() {
+	query 'dualstat_complete == 0 and dualstat_namespace_errors == 1' |
+		jq -e '.data.result | length == 1'
+}
+wait_for 30 "Prometheus sees the incomplete run" incomplete
+pending() {
+	curl -fsS "http://$PROM/api/v1/alerts" | jq -e '[.data.alerts[] |
+		select(.labels.alertname == "DualstatIncomplete" and
+		.state == "pending")] | length == 1'
+}
+wait_for 30 "DualstatIncomplete pending" pending
 echo "e2e_fleet: all checks passed"

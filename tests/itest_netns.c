@@ -668,7 +668,9 @@ run_tests(void)
 	read_all(rep1, r, (size_t)n * sizeof(r[0]));
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)s1);
 	s1_ino = inode_of(path);
-	snprintf(s1_label, sizeof(s1_label), "pid:%d", (int)s1);
+	/* Unnamed namespaces are known by their inode (issue 17). */
+	snprintf(s1_label, sizeof(s1_label), "netns:%llu",
+	    (unsigned long long)s1_ino);
 	for (i = 0; i < n; i++)
 		expect(&r[i], s1_label, s1_ino, s1, "sleeper1", 0, NULL);
 
@@ -677,7 +679,7 @@ run_tests(void)
 	read_all(rep2, r, (size_t)n * sizeof(r[0]));
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)s2);
 	s2_ino = inode_of(path);
-	snprintf(path, sizeof(path), "pid:%d", (int)(s2 < kid ? s2 : kid));
+	snprintf(path, sizeof(path), "netns:%llu", (unsigned long long)s2_ino);
 	for (i = 0; i < n; i++)
 		expect(&r[i], path, s2_ino, s2 < kid ? s2 : kid,
 		    s2 < kid ? "sleeper2" : "sleeper2-kid", s2 < kid ? kid : s2,
@@ -695,7 +697,7 @@ run_tests(void)
 		const char *s1l[] = { "-N", NULL, "-l", "-p", "-j", NULL };
 		const char *s1p[] = { "-N", NULL, "-l", "-j", NULL };
 		const char *home[] = { "-a", "-j", NULL };
-		char s1path[64], s1pid[16];
+		char s1path[64], s1pid[32];
 
 		check_rows(all, any, true, true, NULL);
 		check_rows(all_np, any, true, false, NULL);
@@ -704,8 +706,12 @@ run_tests(void)
 		snprintf(s1path, sizeof(s1path), "/proc/%d/ns/net", (int)s1);
 		s1l[1] = s1path;
 		check_rows(s1l, s1_listening, true, true, NULL);
-		/* -N takes what the labels print, and a bare pid. */
+		/* -N takes what the labels print, "pid:PID" and a bare
+		 * pid; each labels the namespace as --all-netns does. */
 		s1p[1] = s1_label;
+		check_rows(s1p, s1_listening, true, false, NULL);
+		snprintf(s1pid, sizeof(s1pid), "pid:%d", (int)s1);
+		s1p[1] = s1pid;
 		check_rows(s1p, s1_listening, true, false, NULL);
 		snprintf(s1pid, sizeof(s1pid), "%d", (int)s1);
 		s1p[1] = s1pid;

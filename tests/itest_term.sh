@@ -4,7 +4,8 @@
 #
 # dualstat -l and --dual rows must fit on one screen line each, and
 # -lt -p rows may run past the edge only with their Process column, as
-# ss -tlnp does.  tmux runs dualstat on a pty of its own, so the width
+# ss -tlnp does; --all-netns rows fit too, their Netns label shortened,
+# never their addresses.  tmux runs dualstat on a pty of its own, so the width
 # comes from TIOCGWINSZ as on a user's terminal; capture-pane shows the
 # screen as the user sees it (-J: with wrapped lines joined again).
 set -eu
@@ -19,10 +20,16 @@ trap 'tmux_ kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
 # run_in_tmux NAME ARGS...: runs dualstat ARGS in an 80x60 pane and
 # leaves the screen in $T/NAME (as seen) and $T/NAME.joined.
 run_in_tmux() {
-	local name=$1 i
+	local name=$1
 	shift
+	run_cmd_in_tmux "$name" "$(printf '%q ' "$DUALSTAT" "$@")"
+}
+
+# run_cmd_in_tmux NAME COMMAND: the same for a shell command.
+run_cmd_in_tmux() {
+	local name=$1 i
 	tmux_ new-session -d -s "$name" -x 80 -y 60 \
-		"$(printf '%q ' "$DUALSTAT" "$@"); echo __done__; sleep 60"
+		"$2; echo __done__; sleep 60"
 	# A bounded wait: 60 s, for a loaded machine or a sanitizer build.
 	for ((i = 0; i < 600; i++)); do
 		tmux_ capture-pane -p -t "$name" >"$T/$name" 2>/dev/null || true
@@ -78,4 +85,31 @@ while read -r row; do
 		fail "-lt -p: a column other than Process wrapped: $row"
 done <"$T/lp.joined"
 pop_stop
+
+# --all-netns (issue 17): the Netns column fits too.  A namespace with a
+# long name and mapped connections, listed in a pid and mount namespace
+# of our own (only our processes, our /run/netns): the label is
+# shortened, the addresses are whole, and no row wraps.
+long=a-network-namespace-with-a-rather-long-name
+unshare -p -m -f --mount-proc true 2>/dev/null ||
+	skip "no private pid namespace here (the other checks passed)"
+: "${SOCKPOP:?SOCKPOP must name the tests/sockpop binary}"
+cat >"$T/allns.sh" <<IN
+set -e
+mount -t tmpfs tmpfs /run
+mkdir /run/netns
+ip netns add $long
+ip netns exec $long ip link set lo up
+mkfifo $T/hold
+ip netns exec $long $SOCKPOP 'tcp-dual:[::]:3128' connect:127.0.0.1:3128 \\
+	connect:127.0.0.1:3128 <>$T/hold >$T/ready &
+for i in \$(seq 100); do grep -q ready $T/ready 2>/dev/null && break; sleep 0.1; done
+$DUALSTAT --all-netns
+IN
+run_cmd_in_tmux allns "unshare -p -m -f --mount-proc bash $T/allns.sh"
+fits allns 4
+[ "$(grep -c '\[::ffff:127\.0\.0\.1\]:3128 *\[::ffff:127\.0\.0\.1\]:[0-9]*$' "$T/allns")" -eq 2 ] ||
+	fail "--all-netns: the mapped rows are not whole: $(cat "$T/allns")"
+grep -q '^a-ne[^ ]*~[^ ]*-name ' "$T/allns" ||
+	fail "--all-netns: the label is not shortened: $(cat "$T/allns")"
 echo "itest_term: all passed"

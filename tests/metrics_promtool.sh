@@ -66,4 +66,30 @@ grep -qxF 'dualstat_bindv6only{netns="ev\"il\\n\nx\\x1b[31m"} 0' "$T/all.prom" |
 	fail "no escaped namespace: $(grep bindv6only "$T/all.prom")"
 grep -qxF 'dualstat_namespace_errors 0' "$T/all.prom" ||
 	fail "namespace errors: $(grep errors "$T/all.prom")"
+
+# The exit status of --metrics=FILE says whether FILE was written (issue
+# 17): an incomplete run (an entry under /run/netns that is no namespace)
+# writes it, says how incomplete in it, and exits 0; one that cannot
+# write it exits 2.  Without FILE, an incomplete listing still exits 2.
+# shellcheck disable=SC2016 # expanded by the inner bash
+rc=0
+unshare --pid --mount --fork --mount-proc "$BASH" -c '
+	mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns &&
+	: >/run/netns/bogus || exit 99
+	rc=0; "$1" --metrics --all-netns >/dev/null 2>&1 || rc=$?
+	echo "$rc" >"$2/rc.stdout"
+	exec "$1" --metrics="$2/inc.prom" --all-netns' sh "$DUALSTAT" "$T" \
+	2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "incomplete --metrics=FILE: exit $rc, not 0: $(cat "$T/err")"
+[ "$(cat "$T/rc.stdout")" = 2 ] ||
+	fail "incomplete --metrics to stdout: exit $(cat "$T/rc.stdout"), not 2"
+grep -q 'could not enter 1 of .*bogus' "$T/err" || fail "no warning: $(cat "$T/err")"
+"$PROMTOOL" check metrics <"$T/inc.prom" >"$T/check" 2>&1 ||
+	fail "promtool check metrics (incomplete): $(cat "$T/check")"
+for want in 'dualstat_complete 0' 'dualstat_namespace_errors 1' \
+	'dualstat_unreadable_processes 0' 'dualstat_protocols_missing 0'; do
+	grep -qxF "$want" "$T/inc.prom" || fail "incomplete: no '$want': $(grep -v '^#' "$T/inc.prom")"
+done
+expect_error 2 "metrics .*no-such-dir/x.prom" \
+	"$DUALSTAT" --metrics="$T/no-such-dir/x.prom"
 echo "metrics_promtool: all checks passed"
