@@ -231,7 +231,7 @@ complete() { # FILE: both listeners, each with its owner, one labelled ID12
 }
 complete "$T/ne.txt" ||
 	fail "node_exporter's /metrics lacks a listener or its owner (container $ID12): $(grep '^dualstat_listener_info' "$T/ne.txt")"
-say "node_exporter serves both listeners, container $ID12 as $(listener "$T/ne.txt" "$PC" | grep -o 'netns="[^"]*"')"
+say "node_exporter serves both listeners, container $ID12's as: $(listener "$T/ne.txt" "$PC")"
 
 ## 5. Each privilege the manifest grants is needed.  The runs write
 ## directly (node_exporter read this same format above).
