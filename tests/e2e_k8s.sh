@@ -19,7 +19,7 @@
 #     capabilities, read-only root, seccomp and AppArmor settings, mount,
 #     environment, memory limit and command read from the manifest by
 #     tests/k8s_manifest.py (so they cannot drift), the hostPath being a
-#     directory of the test's;
+#     directory of the test's: it is the only place the pod can write;
 #  4. node_exporter's textfile collector reads that directory: its /metrics
 #     has both listeners, each with its owner, the container's labelled
 #     with (a label containing) the first 12 hex digits of its id;
@@ -176,25 +176,34 @@ exec 3>"$T/hold"
 wait_for 10 "uid 1000's listener ready" grep -q ready "$T/user.out"
 
 ## 3. The DaemonSet's pod, as the manifest has it.
-# run_pod DIR [--without WHAT]...: the pod writing into DIR until its
-# file appears; prints the metrics file's path.
-run_pod() {
-	local dir=$1 name opts=() args=() w seen=
+# pod_args DIR [--without WHAT]...: the pod's podman options in OPTS and
+# its command's arguments in ARGS, its hostPath being DIR.
+pod_args() {
+	local dir=$1 w seen=
 	shift
+	OPTS=()
+	ARGS=()
 	mkdir -p "$dir"
 	"$PY" "$TESTS/k8s_manifest.py" podman "$MANIFEST" "$dir" "$@" \
 		>"$T/podargs" || fail "k8s_manifest.py podman $*"
 	while IFS= read -r -d '' w; do
 		if [ -n "$seen" ]; then
-			args+=("$w")
+			ARGS+=("$w")
 		elif [ "$w" = IMAGE ]; then
 			seen=1
 		else
-			opts+=("$w")
+			OPTS+=("$w")
 		fi
 	done <"$T/podargs"
+}
+# run_pod DIR [--without WHAT]...: the pod writing into DIR until its
+# file appears.
+run_pod() {
+	local dir=$1 name
+	pod_args "$@"
+	shift
 	name=dualstat-pod-$$-${#containers[@]}
-	pm run -d --name "$name" "${opts[@]}" "$IMAGE" "${args[@]}" \
+	pm run -d --name "$name" "${OPTS[@]}" "$IMAGE" "${ARGS[@]}" \
 		>"$T/pod.id" 2>"$T/pod.err" ||
 		fail "the pod ($*): $(cat "$T/pod.err")"
 	containers+=("$(cat "$T/pod.id")")
@@ -202,6 +211,15 @@ run_pod() {
 	# One run is enough: stop the loop before the next.
 	pm rm -f -t 0 "$name" >/dev/null 2>&1
 }
+# The textfile directory is the pod's only writable place.
+pod_args "$T/probe"
+# shellcheck disable=SC2016 # run by the pod's sh -c
+pm run --rm "${OPTS[@]}" "$IMAGE" 'for d in / /tmp /run /var /textfile; do
+	touch "$d/probe" 2>/dev/null && echo "$d"; done; true' \
+	>"$T/writable" 2>&1 || fail "the write probe: $(cat "$T/writable")"
+[ "$(cat "$T/writable")" = /textfile ] ||
+	fail "writable in the pod: $(tr '\n' ' ' <"$T/writable")"
+[ -e "$T/probe/probe" ] || fail "the probe is not in the textfile directory"
 run_pod "$T/textfile"
 [ "$(ls -A "$T/textfile")" = dualstat.prom ] ||
 	fail "left in the textfile directory: $(ls -A "$T/textfile")"
