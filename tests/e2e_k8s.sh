@@ -90,11 +90,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pm() {
-	podman --root "$T/podman/root" --runroot "$T/podman/run" \
-		--tmpdir "$T/podman/tmp" --storage-driver overlay \
-		--runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
-}
+# podman with its state under $T: runc and cgroupfs need no systemd.
+PODMAN=(podman --root "$T/podman/root" --runroot "$T/podman/run"
+	--tmpdir "$T/podman/tmp" --storage-driver overlay
+	--runtime runc --cgroup-manager cgroupfs --events-backend none)
+pm() { "${PODMAN[@]}" "$@"; }
 
 # wait_for SECONDS WHAT CMD...: runs CMD every 0.2 s until it succeeds.
 wait_for() {
@@ -123,8 +123,8 @@ pm info >"$T/info" 2>&1 || skip "podman cannot run here: $(tail -n 1 "$T/info")"
 
 ## The base images, seeded locally.
 if [ -z "${BASE_TAR:-}" ]; then
-	debootstrap --variant=minbase bookworm "$T/base" "$MIRROR" \
-		>"$T/debootstrap.log" 2>&1 ||
+	timeout 600 debootstrap --variant=minbase bookworm "$T/base" \
+		"$MIRROR" >"$T/debootstrap.log" 2>&1 ||
 		skip "debootstrap from $MIRROR failed: $(tail -n 1 "$T/debootstrap.log")"
 	BASE_TAR=$T/base.tar
 	tar -C "$T/base" -cf "$BASE_TAR" .
@@ -138,8 +138,9 @@ pm tag docker.io/library/debian:bookworm docker.io/library/debian:bookworm-slim
 ## 1. The image, built as a user builds it (the stages fetch their
 ## packages from the mirror, hence the host's network for the build).
 IMAGE=localhost/dualstat-e2e:$$
-pm build --pull=never --network=host -f "$CONTEXT/contrib/kubernetes/Containerfile" \
-	-t "$IMAGE" "$CONTEXT" >"$T/build.log" 2>&1 ||
+timeout 900 "${PODMAN[@]}" build --pull=never --network=host \
+	-f "$CONTEXT/contrib/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" \
+	>"$T/build.log" 2>&1 ||
 	fail "podman build: $(tail -n 20 "$T/build.log")"
 say "image built"
 pm run --rm --network=none "$IMAGE" --version >"$T/version" 2>&1 ||
