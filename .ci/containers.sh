@@ -1,7 +1,7 @@
 #!/bin/bash
 # .ci/containers.sh - issue 17 in CI: dualstat against real podman and
 # docker containers, and the Kubernetes DaemonSet's image built and run
-# apt: podman runc conmon docker.io containerd debootstrap prometheus-node-exporter python3-yaml curl jq util-linux iproute2
+# apt: podman runc conmon docker.io containerd debootstrap debian-archive-keyring prometheus-node-exporter python3-yaml curl jq util-linux iproute2
 #
 # Assumes the tree is configured and built (.ci/run); runs as root.  CI
 # installs every runtime, so a test that skips (77) fails here: a skipped
