@@ -79,6 +79,7 @@ ip netns add "$name" || { echo "FAIL: ip netns add"; exit 1; }
 unshare -n sleep 60 &
 pid=$!
 sleep 0.2
+ino=$(stat -L -c %i "/proc/$pid/ns/net")
 # The rows between the "argument label" title and the next blank line.
 sed -n '/^argument  *label$/,/^$/p' "$T/man" | sed '1d;$d' >"$T/labels"
 [ "$(wc -l <"$T/labels")" -ge 4 ] || no "no -N label table in the man page"
@@ -87,6 +88,7 @@ while read -r arg want; do
 	arg=${arg//4432/$pid}
 	want=${want//apache/$name}
 	want=${want//4432/$pid}
+	want=${want//4026532711/$ino}
 	got=$("$DUALSTAT" -N "$arg" --metrics 2>"$T/err" |
 		grep -o 'netns="[^"]*"' | sort -u)
 	[ "$got" = "netns=\"$want\"" ] ||
