@@ -600,10 +600,25 @@ listing_plan_probe(struct listing_plan *p, const struct source *src)
 			continue;
 		if (probe.bytecode != refused[0] &&
 		    probe.bytecode != refused[1]) {
-			/* No state asked for: the kernel audits the program
-			 * and sends nothing. */
+			/*
+			 * No state asked for: the kernel audits the program
+			 * and sends nothing.  The audit is the same for
+			 * every protocol and comes first, when the dump
+			 * starts (net/ipv4/inet_diag.c,
+			 * __inet_diag_dump_start()); then TCP answers at
+			 * once (inet_diag_dump_icsk() skips every hash),
+			 * where UDP or raw would still walk the whole
+			 * table (udp_diag.c, udp_dump()).  So the probe is
+			 * a TCP request, or the step's own where TCP has no
+			 * diag here.
+			 */
 			probe.states = 0;
+			probe.protocol = IPPROTO_TCP;
 			ret = source_dump(src, &probe, probe_cb, NULL);
+			if (ret == -ENOENT) {
+				probe.protocol = p->steps[i].protocol;
+				ret = source_dump(src, &probe, probe_cb, NULL);
+			}
 			k = probe.family == AF_INET ? 0 : 1;
 			if (ret != -EINVAL) {
 				ok[k] = probe.bytecode;

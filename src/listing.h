@@ -81,8 +81,9 @@ int listing_run(const struct listing_plan *p, const struct source *src,
     const struct listing_sink *sink, struct listing_result *res);
 
 /*
- * Asks src, with an empty dump of each program the plan's steps carry (no
- * state asked for), whether the kernel accepts it, and drops each program
+ * Asks src, with an empty dump of each program the plan's steps carry (a
+ * TCP request for no state, which the kernel answers at once whatever the
+ * step's protocol), whether the kernel accepts it, and drops each program
  * it refuses (-EINVAL) from the steps: user space then filters alone, with
  * the same result.  Nothing is dropped when the filter is the kernel's
  * alone (autobound).  Returns 0.

@@ -346,6 +346,8 @@ END_TEST
 struct old_kernel {
 	struct source inner;
 	int refused; /* requests with a program, refused */
+	int probes; /* requests for no state (the probes) */
+	int probe_protocol; /* the last probe's protocol */
 };
 
 static int
@@ -354,6 +356,10 @@ old_kernel_dump(
 {
 	struct old_kernel *k = impl;
 
+	if (req->states == 0) {
+		k->probes++;
+		k->probe_protocol = req->protocol;
+	}
 	if (req->bytecode != NULL) {
 		k->refused++;
 		return -EINVAL;
@@ -362,7 +368,7 @@ old_kernel_dump(
 }
 
 static void
-run_old_kernel(const char *const args[], struct run *r, int *refused)
+run_kernel(const char *const args[], struct run *r, struct old_kernel *res)
 {
 	static const struct source_ops ops = { .dump = old_kernel_dump };
 	char *argv[8];
@@ -403,6 +409,15 @@ run_old_kernel(const char *const args[], struct run *r, int *refused)
 	fclose(out);
 	replay_free(rp);
 	fclose(in);
+	*res = k;
+}
+
+static void
+run_old_kernel(const char *const args[], struct run *r, int *refused)
+{
+	struct old_kernel k;
+
+	run_kernel(args, r, &k);
 	*refused = k.refused;
 }
 
@@ -431,6 +446,30 @@ START_TEST(test_fallback_without_program)
 	run_old_kernel(autob, &r, &refused);
 	ck_assert_int_eq(r.ret, -EINVAL);
 	ck_assert_int_eq(refused, 1);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * Issue 18 item 6: the probe must cost no more than an empty answer.  The
+ * kernel audits a request's program when the dump starts, whatever the
+ * protocol (net/ipv4/inet_diag.c, __inet_diag_dump_start()), and answers
+ * a TCP request for no state at once (inet_diag_dump_icsk() skips every
+ * hash), while a UDP one walks the whole table (udp_diag.c, udp_dump()).
+ * So a UDP listing's program is probed with a TCP request.
+ */
+START_TEST(test_probe_asks_tcp)
+{
+	static const char *const udp[] = { "-j", "-u", "-a", "sport = :1",
+		NULL };
+	struct old_kernel k;
+	struct run r;
+
+	run_kernel(udp, &r, &k);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_int_eq(k.probes, 2); /* one program per family */
+	ck_assert_int_eq(k.probe_protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(r.res.rows, 0);
 	run_free(&r);
 }
 END_TEST
@@ -1016,6 +1055,7 @@ main(void)
 	check_add(s, "filtered", test_filtered);
 	check_add(s, "filter_in_user_space", test_filter_in_user_space);
 	check_add(s, "fallback_without_program", test_fallback_without_program);
+	check_add(s, "probe_asks_tcp", test_probe_asks_tcp);
 	check_add(s, "missing_protocol", test_missing_protocol);
 	check_add(s, "refused", test_refused);
 	check_add(s, "foreign", test_foreign);

@@ -174,6 +174,13 @@ if has_option -l 'sport = :1'; then
 	add "dualstat -a FILTER" "floor FILTER" "ss -tuan FILTER" \
 		"$dualstat" -a "$filter"
 	add "ss -tuan FILTER" "floor FILTER" - ss -tuan "$filter"
+	# Issue 18 item 6: the probe of the kernel's program must cost no
+	# more than an empty answer, so a UDP listing with a filter stays
+	# at the floor of its kernel-filtered requests (run.sh -m u4=1
+	# 120000 makes the population the issue names).
+	add "floor -u FILTER" - - "$rawfloor" -u -a 'sport = :1'
+	add "dualstat -u FILTER" "floor -u FILTER" - "$dualstat" -u -a \
+		'sport = :1'
 fi
 add "ss -tuan" "floor -a" - ss -tuan
 add "ss -tuanHe -6" "floor -a -6" - ss -tuanHe -6
