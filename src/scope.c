@@ -372,16 +372,17 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 int
 scope_collect(struct scope *s, struct procmap *m)
 {
+	int ret;
+
 	/*
-	 * Listing every socket with no filter, the first pass would only
-	 * learn that every socket is wanted: the scan records the owners
-	 * of every socket it meets instead, and the run dumps once.
+	 * Even listing every socket, the wanted set comes from the dumps:
+	 * the walk meets the sockets of every namespace of the host, and
+	 * only those listed may be kept (issue 20).  procmap_want_done()
+	 * lets a walk started beside this pass filter by the set.
 	 */
-	if (s->opts->view == CLI_VIEW_ALL && s->plan.filter == NULL) {
-		procmap_want_all(m);
-		return 0;
-	}
-	return pass(s, NULL, m, NULL);
+	ret = pass(s, NULL, m, NULL);
+	procmap_want_done(m);
+	return ret;
 }
 
 int

@@ -78,9 +78,9 @@ void scope_set_source(struct scope *s, const struct source *src);
 
 /*
  * -p's first pass: marks in m the inode of every socket scope_list() will
- * print, or, when every socket is listed with no filter (-a), makes m
- * want every socket without a dump.  Returns 0 or the -errno of a failed
- * dump (s->res says where).
+ * print, then says the set is complete (procmap_want_done()), so that a
+ * walk started before may filter by it.  Returns 0 or the -errno of a
+ * failed dump (s->res says where).
  */
 int scope_collect(struct scope *s, struct procmap *m);
 
