@@ -4,7 +4,9 @@
  *
  * Nothing is kept once a row is handed on: each reply is parsed into one
  * sock_entry, classified, filtered and given to the sink, so memory does
- * not grow with the number of sockets.
+ * not grow with the number of sockets.  The exception is -p in one
+ * namespace, whose rows must wait for the /proc walk: its first pass
+ * keeps them compactly (struct listing_keep), and the run dumps once.
  *
  * Each sock_diag dump walks the kernel's whole hash of its protocol,
  * whichever family it asks for (net/ipv4/inet_diag.c,
@@ -35,6 +37,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,16 +112,100 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 	return p->filter == NULL || filter_match(p->filter, sk);
 }
 
-/* Hands one socket to the sink; returns 0 or -errno. */
+/* --- -p's rows, kept from the pass that finds the wanted inodes. --- */
+
+/* A kept row: struct sock_entry up to its SCTP address arrays, then the
+ * nlocal and npeer addresses it holds (16 bytes each), unaligned. */
+#define KEEP_HEAD offsetof(struct sock_entry, local_addrs)
+#define KEEP_CHUNK (64U * 1024)
+
+struct keep_chunk {
+	struct keep_chunk *next;
+	size_t used;
+	uint8_t data[KEEP_CHUNK];
+};
+
+struct listing_keep {
+	struct keep_chunk *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+};
+
+struct listing_keep *
+listing_keep_new(void)
+{
+	return calloc(1, sizeof(struct listing_keep));
+}
+
+void
+listing_keep_free(struct listing_keep *k)
+{
+	struct keep_chunk *c;
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < QUERY_MAX_STEPS; i++)
+		while ((c = k->head[i]) != NULL) {
+			k->head[i] = c->next;
+			free(c);
+		}
+	free(k);
+}
+
+/* Appends sk to step i's rows; returns 0 or -ENOMEM. */
 static int
-put(const struct listing_sink *sink, const struct sock_entry *sk)
+keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
+{
+	size_t len = KEEP_HEAD + 16U * ((size_t)sk->nlocal + sk->npeer);
+	struct keep_chunk *c = k->tail[i];
+	uint8_t *at;
+
+	if (c == NULL || KEEP_CHUNK - c->used < len) {
+		c = malloc(sizeof(*c));
+		if (c == NULL)
+			return -ENOMEM;
+		c->next = NULL;
+		c->used = 0;
+		if (k->tail[i] != NULL)
+			k->tail[i]->next = c;
+		else
+			k->head[i] = c;
+		k->tail[i] = c;
+	}
+	at = c->data + c->used;
+	memcpy(at, sk, KEEP_HEAD);
+	memcpy(at + KEEP_HEAD, sk->local_addrs, 16U * sk->nlocal);
+	memcpy(
+	    at + KEEP_HEAD + 16U * sk->nlocal, sk->peer_addrs, 16U * sk->npeer);
+	c->used += len;
+	return 0;
+}
+
+/* Reads the kept row at at into *sk; returns its length. */
+static size_t
+keep_get(const uint8_t *at, struct sock_entry *sk)
+{
+	memcpy(sk, at, KEEP_HEAD);
+	memcpy(sk->local_addrs, at + KEEP_HEAD, 16U * sk->nlocal);
+	memcpy(
+	    sk->peer_addrs, at + KEEP_HEAD + 16U * sk->nlocal, 16U * sk->npeer);
+	return KEEP_HEAD + 16U * ((size_t)sk->nlocal + sk->npeer);
+}
+
+/* Hands one socket of step i to the sink; returns 0 or -errno. */
+static int
+put(const struct listing_sink *sink, const struct sock_entry *sk, size_t i)
 {
 	static const struct out_row plain;
 	char ifname[IF_NAMESIZE + 8];
 	struct out_row row;
+	int ret;
 
-	if (sink->collect != NULL)
-		return procmap_want(sink->collect, sk->inode);
+	if (sink->collect != NULL) {
+		ret = procmap_want(sink->collect, sk->inode);
+		if (ret == 0 && sink->keep != NULL)
+			ret = keep_add(sink->keep, i, sk);
+		return ret;
+	}
 	row = sink->base != NULL ? *sink->base : plain;
 	row.sk = sk;
 	/* The bound device, named in the socket's own namespace; "if7"
@@ -171,6 +258,7 @@ struct row_ctx {
 	const struct listing_plan *p;
 	const struct listing_sink *sink;
 	struct inoset *mptcp;
+	size_t step;
 	int protocol;
 	int write_err;
 	bool stopped; /* stopped at the first match */
@@ -186,7 +274,7 @@ row_cb(const struct nlmsghdr *nlh, void *data)
 	ret = take(ctx->p, nlh, ctx->protocol, ctx->mptcp, &sk);
 	if (ret <= 0)
 		return ret;
-	ret = put(ctx->sink, &sk);
+	ret = put(ctx->sink, &sk, ctx->step);
 	if (ret < 0) {
 		if (ctx->sink->collect == NULL)
 			ctx->write_err = ret;
@@ -217,6 +305,7 @@ in_turn(const struct listing_plan *p, const struct listing_sink *sink,
 	for (i = from; i < to; i++) {
 		struct row_ctx ctx = { .p = p, .sink = sink, .mptcp = mptcp };
 
+		ctx.step = i;
 		ctx.protocol = p->steps[i].protocol;
 		ret = dump(arg, i, &ctx);
 		if (ctx.stopped) {
@@ -337,7 +426,7 @@ flush(struct worker *w)
 
 	pthread_mutex_lock(&sh->lock);
 	for (i = 0; i < w->nbatch && !sh->stop; i++) {
-		ret = put(sh->sink, &w->batch[i]);
+		ret = put(sh->sink, &w->batch[i], w->step);
 		if (ret < 0) {
 			if (sh->sink->collect == NULL)
 				sh->write_err = ret;
@@ -696,5 +785,28 @@ listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
 	inoset_done(&mptcp);
 	res->rows = rows_now(sink) - before;
 	free(copy);
+	return ret;
+}
+
+int
+listing_keep_write(const struct listing_keep *k, const struct listing_plan *p,
+    const struct listing_sink *sink, struct listing_result *res)
+{
+	unsigned long before = rows_now(sink);
+	const struct keep_chunk *c;
+	struct sock_entry sk;
+	size_t i, off;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < p->n && ret == 0; i++)
+		for (c = k->head[i]; c != NULL && ret == 0; c = c->next)
+			for (off = 0; off < c->used && ret == 0;) {
+				off += keep_get(c->data + off, &sk);
+				ret = put(sink, &sk, i);
+			}
+	if (ret < 0)
+		res->write_err = ret;
+	res->rows = rows_now(sink) - before;
 	return ret;
 }

@@ -41,10 +41,15 @@ struct listing_plan {
 	unsigned int cpus; /* how many dumps may run at once */
 };
 
-/* Where the rows go: w, or the inodes into collect (-p's first pass). */
+/* -p's rows, kept by the first pass until the owners are known. */
+struct listing_keep;
+
+/* Where the rows go: w, or the inodes into collect (-p's first pass),
+ * and then, with keep, the rows themselves. */
 struct listing_sink {
 	struct writer *w;
 	struct procmap *collect;
+	struct listing_keep *keep;
 	const struct out_row *base; /* each row starts as a copy; or NULL */
 	/* Names bound devices (diag_ifname()): a sock_diag socket of the
 	 * namespace listed; NULL for none to ask (a replay). */
@@ -101,5 +106,24 @@ int listing_plan_probe(struct listing_plan *p, const struct source *src);
  */
 int listing_run_diag(const struct listing_plan *p, struct diag *const d[],
     const struct listing_sink *sink, struct listing_result *res);
+
+/*
+ * -p in one namespace dumps once: its first pass (a sink with collect)
+ * also keeps every row it passes in keep, compactly (about 70 bytes a
+ * TCP or UDP socket, so memory grows with what will be printed, never
+ * with the sockets elsewhere), and once the owners are known
+ * listing_keep_write() hands them to sink in the plan's order, each
+ * dump's rows in the order the kernel sent them: the same rows as a
+ * second pass would list, without asking the kernel again.
+ * listing_keep_new() returns NULL with errno set; listing_keep_free(NULL)
+ * is a no-op.  listing_keep_write() fills *res with the rows written and
+ * the write error (the dumps' outcome is the first pass's) and returns 0
+ * or that error.
+ */
+struct listing_keep *listing_keep_new(void);
+void listing_keep_free(struct listing_keep *k);
+int listing_keep_write(const struct listing_keep *k,
+    const struct listing_plan *p, const struct listing_sink *sink,
+    struct listing_result *res);
 
 #endif

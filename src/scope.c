@@ -187,6 +187,8 @@ void
 scope_done(struct scope *s)
 {
 	close_sockets(s->d);
+	listing_keep_free(s->keep);
+	s->keep = NULL;
 	netns_list_done(&s->list);
 	free(s->failed);
 	s->src = NULL;
@@ -292,6 +294,21 @@ run(struct scope *s, const struct source *src, struct diag *const *d,
 	return listing_run(&s->plan, src, sink, lr);
 }
 
+/* Lists the rows the first pass kept, with its outcome. */
+static int
+run_kept(
+    struct scope *s, const struct listing_sink *sink, struct listing_result *lr)
+{
+	struct listing_result wr;
+	int ret;
+
+	ret = listing_keep_write(s->keep, &s->plan, sink, &wr);
+	*lr = s->keep_lr;
+	lr->rows = wr.rows;
+	lr->write_err = wr.write_err;
+	return ret < 0 ? ret : s->keep_ret;
+}
+
 /*
  * Lists one namespace through w between writer_netns_begin() and
  * writer_netns_end(), or collects its inodes into m (w NULL).
@@ -312,7 +329,10 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
 	int ret, end;
 
 	if (collect != NULL) {
+		sink.keep = s->keep;
 		ret = run(s, src, d, &sink, &lr);
+		s->keep_lr = lr;
+		s->keep_ret = ret;
 		merge(&s->res, &lr, ns->name);
 		return ret;
 	}
@@ -321,7 +341,8 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
 		memset(&lr, 0, sizeof(lr));
 		lr.write_err = ret;
 	} else {
-		ret = run(s, src, d, &sink, &lr);
+		ret = s->keep != NULL ? run_kept(s, &sink, &lr)
+				      : run(s, src, d, &sink, &lr);
 		status_of(&lr, ret, &st);
 		end = writer_netns_end(w, &st);
 		if (end < 0 && lr.write_err == 0)
@@ -374,6 +395,16 @@ scope_collect(struct scope *s, struct procmap *m)
 {
 	int ret;
 
+	/*
+	 * One namespace from the kernel: the rows are kept, so the run
+	 * dumps once (--dump-raw records the listing's dumps: not there).
+	 */
+	if (!s->opts->all_netns && s->src == &s->own &&
+	    s->opts->dump_raw == NULL) {
+		s->keep = listing_keep_new();
+		if (s->keep == NULL)
+			return -ENOMEM;
+	}
 	/*
 	 * Even listing every socket, the wanted set comes from the dumps:
 	 * the walk meets the sockets of every namespace of the host, and
