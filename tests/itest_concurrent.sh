@@ -142,8 +142,8 @@ n=$("$DUALSTAT" --all-netns -a -p -H | grep -c 'relpop' || true)
 [ "$n" -eq 3000 ] || { echo "--all-netns -a -p: $n rows owned by relpop, not 3000"; rc=1; }
 exit $rc
 SCRIPT
-	out=$(T=$T DUALSTAT=$DUALSTAT RELPOP=$RELPOP \
-		unshare -m -p -f --mount-proc "$BASH" "$T/allns.sh" 2>&1) ||
+	export T DUALSTAT RELPOP
+	out=$(unshare -m -p -f --mount-proc "$BASH" "$T/allns.sh" 2>&1) ||
 		fail "--all-netns: $out"
 else
 	echo "no PID namespace here: --all-netns is not compared" >&2
