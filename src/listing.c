@@ -117,6 +117,12 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 /* A kept row: struct sock_entry up to its SCTP address arrays, then the
  * nlocal and npeer addresses it holds (16 bytes each), unaligned. */
 #define KEEP_HEAD offsetof(struct sock_entry, local_addrs)
+/* A field added after the address arrays would not be kept. */
+_Static_assert(offsetof(struct sock_entry, peer_addrs) +
+	    sizeof(((struct sock_entry *)NULL)->peer_addrs) +
+	    sizeof(((struct sock_entry *)NULL)->peer_addrs[0]) >
+	sizeof(struct sock_entry),
+    "struct sock_entry ends with its address arrays");
 #define KEEP_CHUNK (64U * 1024)
 
 struct keep_chunk {
