@@ -815,10 +815,14 @@ procmap_want_done(struct procmap *m)
 	if (scan == NULL)
 		return;
 	pthread_mutex_lock(&scan->lock);
-	scan->skip = m->count == 0 && !m->all;
-	/* Release: what procmap_want() wrote is seen by whoever sees this. */
-	__atomic_store_n(&scan->wanted, true, __ATOMIC_RELEASE);
-	pthread_cond_broadcast(&scan->complete);
+	/* Once only: the threads read skip as soon as wanted is set. */
+	if (!scan->wanted) {
+		scan->skip = m->count == 0 && !m->all;
+		/* Release: what procmap_want() wrote is seen by whoever
+		 * sees this. */
+		__atomic_store_n(&scan->wanted, true, __ATOMIC_RELEASE);
+		pthread_cond_broadcast(&scan->complete);
+	}
 	pthread_mutex_unlock(&scan->lock);
 }
 
