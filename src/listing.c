@@ -114,16 +114,26 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 
 /* --- -p's rows, kept from the pass that finds the wanted inodes. --- */
 
-/* A kept row: struct sock_entry up to its SCTP address arrays, then the
- * nlocal and npeer addresses it holds (16 bytes each), unaligned. */
+/*
+ * A kept row: one byte saying how many bytes each primary address takes
+ * (4 for an AF_INET socket whose addresses end in zeros, as the kernel
+ * sends them, else 16), then struct sock_entry up to its SCTP address
+ * arrays with each primary address cut to that length, then the nlocal
+ * and npeer addresses it holds (16 bytes each), unaligned: 47 bytes an
+ * IPv4 socket, 71 an IPv6 one.
+ */
 #define KEEP_HEAD offsetof(struct sock_entry, local_addrs)
+#define KEEP_LA offsetof(struct sock_entry, local_addr)
+#define KEEP_PA offsetof(struct sock_entry, peer_addr)
+#define KEEP_CHUNK (64U * 1024)
 /* A field added after the address arrays would not be kept. */
 _Static_assert(offsetof(struct sock_entry, peer_addrs) +
 	    sizeof(((struct sock_entry *)NULL)->peer_addrs) +
 	    sizeof(((struct sock_entry *)NULL)->peer_addrs[0]) >
 	sizeof(struct sock_entry),
     "struct sock_entry ends with its address arrays");
-#define KEEP_CHUNK (64U * 1024)
+_Static_assert(KEEP_LA + 16 <= KEEP_PA && KEEP_PA + 16 <= KEEP_HEAD,
+    "the primary addresses come before the address arrays, in order");
 
 struct keep_chunk {
 	struct keep_chunk *next;
@@ -157,11 +167,32 @@ listing_keep_free(struct listing_keep *k)
 	free(k);
 }
 
+/* Bytes a kept row takes with primary addresses of alen bytes. */
+static size_t
+keep_len(size_t alen, const struct sock_entry *sk)
+{
+	return 1 + KEEP_HEAD - 2 * (16 - alen) +
+	    16U * ((size_t)sk->nlocal + sk->npeer);
+}
+
+static bool
+tail_is_zero(const uint8_t addr[16])
+{
+	static const uint8_t zero[12];
+
+	return memcmp(addr + 4, zero, sizeof(zero)) == 0;
+}
+
 /* Appends sk to step i's rows; returns 0 or -ENOMEM. */
 static int
 keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
 {
-	size_t len = KEEP_HEAD + 16U * ((size_t)sk->nlocal + sk->npeer);
+	size_t alen = sk->family == AF_INET && tail_is_zero(sk->local_addr) &&
+		tail_is_zero(sk->peer_addr)
+	    ? 4
+	    : 16;
+	size_t len = keep_len(alen, sk);
+	const uint8_t *from = (const uint8_t *)sk;
 	struct keep_chunk *c = k->tail[i];
 	uint8_t *at;
 
@@ -178,10 +209,15 @@ keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
 		k->tail[i] = c;
 	}
 	at = c->data + c->used;
-	memcpy(at, sk, KEEP_HEAD);
-	memcpy(at + KEEP_HEAD, sk->local_addrs, 16U * sk->nlocal);
-	memcpy(
-	    at + KEEP_HEAD + 16U * sk->nlocal, sk->peer_addrs, 16U * sk->npeer);
+	*at++ = (uint8_t)alen;
+	memcpy(at, from, KEEP_LA + alen);
+	at += KEEP_LA + alen;
+	memcpy(at, from + KEEP_LA + 16, KEEP_PA - KEEP_LA - 16 + alen);
+	at += KEEP_PA - KEEP_LA - 16 + alen;
+	memcpy(at, from + KEEP_PA + 16, KEEP_HEAD - KEEP_PA - 16);
+	at += KEEP_HEAD - KEEP_PA - 16;
+	memcpy(at, sk->local_addrs, 16U * sk->nlocal);
+	memcpy(at + 16U * sk->nlocal, sk->peer_addrs, 16U * sk->npeer);
 	c->used += len;
 	return 0;
 }
@@ -190,11 +226,20 @@ keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
 static size_t
 keep_get(const uint8_t *at, struct sock_entry *sk)
 {
-	memcpy(sk, at, KEEP_HEAD);
-	memcpy(sk->local_addrs, at + KEEP_HEAD, 16U * sk->nlocal);
-	memcpy(
-	    sk->peer_addrs, at + KEEP_HEAD + 16U * sk->nlocal, 16U * sk->npeer);
-	return KEEP_HEAD + 16U * ((size_t)sk->nlocal + sk->npeer);
+	uint8_t *to = (uint8_t *)sk;
+	size_t alen = *at++;
+
+	memset(sk->local_addr, 0, sizeof(sk->local_addr));
+	memset(sk->peer_addr, 0, sizeof(sk->peer_addr));
+	memcpy(to, at, KEEP_LA + alen);
+	at += KEEP_LA + alen;
+	memcpy(to + KEEP_LA + 16, at, KEEP_PA - KEEP_LA - 16 + alen);
+	at += KEEP_PA - KEEP_LA - 16 + alen;
+	memcpy(to + KEEP_PA + 16, at, KEEP_HEAD - KEEP_PA - 16);
+	at += KEEP_HEAD - KEEP_PA - 16;
+	memcpy(sk->local_addrs, at, 16U * sk->nlocal);
+	memcpy(sk->peer_addrs, at + 16U * sk->nlocal, 16U * sk->npeer);
+	return keep_len(alen, sk);
 }
 
 /* Hands one socket of step i to the sink; returns 0 or -errno. */
