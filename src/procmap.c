@@ -39,8 +39,11 @@
 #define SCAN_THREADS_MAX 8
 /*
  * Owners a scan thread may hold before the wanted set is complete (16
- * bytes each): then it waits, so a scan started beside the dumps holds
- * at most this many owners of sockets that may not be listed.
+ * bytes each), or as many as there are wanted inodes so far if that is
+ * more: then it waits.  So a scan started beside the dumps holds owners
+ * of sockets that may not be listed in proportion to what the listing
+ * holds, never to the sockets of other namespaces, and the walk is not
+ * held back while a large listing's dumps run.
  */
 #define PENDING_MAX 16384U
 
@@ -173,7 +176,8 @@ procmap_want(struct procmap *m, uint32_t inode)
 			return ret;
 	}
 	slot_put(m->slots, m->nslots, &s);
-	m->count++;
+	/* Read by scan threads, for their bound, while the set grows. */
+	__atomic_store_n(&m->count, m->count + 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -424,7 +428,7 @@ struct scanner {
  * A scan under way: its threads, and whether the wanted set is complete.
  * Until it is, the threads do not read the hash (procmap_want() may be
  * growing it): they keep every socket they meet, at most pending_max
- * each, then wait.  Once it is, each drops what is not wanted and tests
+ * each or the number wanted so far, then wait.  Once it is, each drops what is not wanted and tests
  * every further link against the hash, which is only read from then on.
  */
 struct scan {
@@ -483,7 +487,8 @@ hit_add(struct scanner *sc, uint32_t inode, int pid, int fd, uint32_t *comm)
 	int ret;
 
 	if (sc->scan != NULL && !sc->filtered &&
-	    sc->nhits >= sc->m->pending_max) {
+	    sc->nhits >= sc->m->pending_max &&
+	    sc->nhits >= __atomic_load_n(&sc->m->count, __ATOMIC_RELAXED)) {
 		wait_wanted(sc);
 		sc->filtered = true;
 		if (!sc->m->all && slot_find(sc->m, inode) == NULL)

@@ -94,8 +94,9 @@ int procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st);
  * complete; procmap_scan_finish() waits for the scan, records the
  * owners and returns as procmap_scan() (an unreadable root is reported
  * here, and only if something is wanted).  Until the set is complete the
- * threads keep every socket link they meet, a bounded number each, and
- * then wait: memory stays bounded by the wanted sockets.  procmap_want()
+ * threads keep every socket link they meet, each at most 16384 or as many
+ * as are wanted so far, and then wait: memory stays bounded by the wanted
+ * sockets.  procmap_want()
  * and procmap_want_done() are for one thread at a time.
  */
 int procmap_scan_start(struct procmap *m, const char *root);
