@@ -4,7 +4,9 @@
  *
  * Nothing is kept once a row is handed on: each reply is parsed into one
  * sock_entry, classified, filtered and given to the sink, so memory does
- * not grow with the number of sockets.
+ * not grow with the number of sockets.  The exception is -p in one
+ * namespace, whose rows must wait for the /proc walk: its first pass
+ * keeps them compactly (struct listing_keep), and the run dumps once.
  *
  * Each sock_diag dump walks the kernel's whole hash of its protocol,
  * whichever family it asks for (net/ipv4/inet_diag.c,
@@ -37,6 +39,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,16 +155,151 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 	return p->filter == NULL || passes(p, sk);
 }
 
-/* Hands one socket to the sink; returns 0 or -errno. */
+/* --- -p's rows, kept from the pass that finds the wanted inodes. --- */
+
+/*
+ * A kept row: one byte saying how many bytes each primary address takes
+ * (4 for an AF_INET socket whose addresses end in zeros, as the kernel
+ * sends them, else 16), then struct sock_entry up to its SCTP address
+ * arrays with each primary address cut to that length, then the nlocal
+ * and npeer addresses it holds (16 bytes each), unaligned: 47 bytes an
+ * IPv4 socket, 71 an IPv6 one.
+ */
+#define KEEP_HEAD offsetof(struct sock_entry, local_addrs)
+#define KEEP_LA offsetof(struct sock_entry, local_addr)
+#define KEEP_PA offsetof(struct sock_entry, peer_addr)
+#define KEEP_CHUNK (64U * 1024)
+/* A field added after the address arrays would not be kept. */
+_Static_assert(offsetof(struct sock_entry, peer_addrs) +
+	    sizeof(((struct sock_entry *)NULL)->peer_addrs) +
+	    sizeof(((struct sock_entry *)NULL)->peer_addrs[0]) >
+	sizeof(struct sock_entry),
+    "struct sock_entry ends with its address arrays");
+_Static_assert(KEEP_LA + 16 <= KEEP_PA && KEEP_PA + 16 <= KEEP_HEAD,
+    "the primary addresses come before the address arrays, in order");
+
+struct keep_chunk {
+	struct keep_chunk *next;
+	size_t used;
+	uint8_t data[KEEP_CHUNK];
+};
+
+struct listing_keep {
+	struct keep_chunk *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+};
+
+struct listing_keep *
+listing_keep_new(void)
+{
+	return calloc(1, sizeof(struct listing_keep));
+}
+
+void
+listing_keep_free(struct listing_keep *k)
+{
+	struct keep_chunk *c;
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < QUERY_MAX_STEPS; i++)
+		while ((c = k->head[i]) != NULL) {
+			k->head[i] = c->next;
+			free(c);
+		}
+	free(k);
+}
+
+/* Bytes a kept row takes with primary addresses of alen bytes. */
+static size_t
+keep_len(size_t alen, const struct sock_entry *sk)
+{
+	return 1 + KEEP_HEAD - 2 * (16 - alen) +
+	    16U * ((size_t)sk->nlocal + sk->npeer);
+}
+
+static bool
+tail_is_zero(const uint8_t addr[16])
+{
+	static const uint8_t zero[12];
+
+	return memcmp(addr + 4, zero, sizeof(zero)) == 0;
+}
+
+/* Appends sk to step i's rows; returns 0 or -ENOMEM. */
 static int
-put(const struct listing_sink *sink, const struct sock_entry *sk)
+keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
+{
+	size_t alen = sk->family == AF_INET && tail_is_zero(sk->local_addr) &&
+		tail_is_zero(sk->peer_addr)
+	    ? 4
+	    : 16;
+	size_t len = keep_len(alen, sk);
+	const uint8_t *from = (const uint8_t *)sk;
+	struct keep_chunk *c = k->tail[i];
+	uint8_t *at;
+
+	if (c == NULL || KEEP_CHUNK - c->used < len) {
+		c = malloc(sizeof(*c));
+		if (c == NULL)
+			return -ENOMEM;
+		c->next = NULL;
+		c->used = 0;
+		if (k->tail[i] != NULL)
+			k->tail[i]->next = c;
+		else
+			k->head[i] = c;
+		k->tail[i] = c;
+	}
+	at = c->data + c->used;
+	*at++ = (uint8_t)alen;
+	memcpy(at, from, KEEP_LA + alen);
+	at += KEEP_LA + alen;
+	memcpy(at, from + KEEP_LA + 16, KEEP_PA - KEEP_LA - 16 + alen);
+	at += KEEP_PA - KEEP_LA - 16 + alen;
+	memcpy(at, from + KEEP_PA + 16, KEEP_HEAD - KEEP_PA - 16);
+	at += KEEP_HEAD - KEEP_PA - 16;
+	memcpy(at, sk->local_addrs, 16U * sk->nlocal);
+	memcpy(at + 16U * sk->nlocal, sk->peer_addrs, 16U * sk->npeer);
+	c->used += len;
+	return 0;
+}
+
+/* Reads the kept row at at into *sk; returns its length. */
+static size_t
+keep_get(const uint8_t *at, struct sock_entry *sk)
+{
+	uint8_t *to = (uint8_t *)sk;
+	size_t alen = *at++;
+
+	memset(sk->local_addr, 0, sizeof(sk->local_addr));
+	memset(sk->peer_addr, 0, sizeof(sk->peer_addr));
+	memcpy(to, at, KEEP_LA + alen);
+	at += KEEP_LA + alen;
+	memcpy(to + KEEP_LA + 16, at, KEEP_PA - KEEP_LA - 16 + alen);
+	at += KEEP_PA - KEEP_LA - 16 + alen;
+	memcpy(to + KEEP_PA + 16, at, KEEP_HEAD - KEEP_PA - 16);
+	at += KEEP_HEAD - KEEP_PA - 16;
+	memcpy(sk->local_addrs, at, 16U * sk->nlocal);
+	memcpy(sk->peer_addrs, at + 16U * sk->nlocal, 16U * sk->npeer);
+	return keep_len(alen, sk);
+}
+
+/* Hands one socket of step i to the sink; returns 0 or -errno. */
+static int
+put(const struct listing_sink *sink, const struct sock_entry *sk, size_t i)
 {
 	static const struct out_row plain;
 	char ifname[IF_NAMESIZE + 8];
 	struct out_row row;
+	int ret;
 
-	if (sink->collect != NULL)
-		return procmap_want(sink->collect, sk->inode);
+	if (sink->collect != NULL) {
+		ret = procmap_want(sink->collect, sk->inode);
+		if (ret == 0 && sink->keep != NULL)
+			ret = keep_add(sink->keep, i, sk);
+		return ret;
+	}
 	row = sink->base != NULL ? *sink->base : plain;
 	row.sk = sk;
 	/* The bound device, named in the socket's own namespace; "if7"
@@ -214,7 +352,8 @@ struct row_ctx {
 	const struct listing_plan *p;
 	const struct listing_sink *sink;
 	struct inoset *mptcp;
-	const struct diag_request *step;
+	size_t step; /* its index in the plan */
+	const struct diag_request *req; /* the step itself */
 	int protocol;
 	int write_err;
 	bool stopped; /* stopped at the first match */
@@ -227,7 +366,7 @@ pass_on(struct row_ctx *ctx, const struct sock_entry *sk)
 {
 	int ret;
 
-	ret = put(ctx->sink, sk);
+	ret = put(ctx->sink, sk, ctx->step);
 	if (ret < 0) {
 		if (ctx->sink->collect == NULL)
 			ctx->write_err = ret;
@@ -259,7 +398,7 @@ static int
 raw_row_cb(struct sock_entry *sk, void *data)
 {
 	struct row_ctx *ctx = data;
-	const struct diag_request *step = ctx->step;
+	const struct diag_request *step = ctx->req;
 
 	if ((step->states & sock_state_bits(sk)) == 0)
 		return 0;
@@ -277,7 +416,7 @@ raw_row_cb(struct sock_entry *sk, void *data)
 static int
 raw_from_proc(struct row_ctx *ctx)
 {
-	const struct diag_request *step = ctx->step;
+	const struct diag_request *step = ctx->req;
 	int fd, ret;
 
 	if (step->protocol != IPPROTO_RAW || ctx->sink->raw_fds == NULL)
@@ -312,8 +451,9 @@ in_turn(const struct listing_plan *p, const struct listing_sink *sink,
 	for (i = from; i < to; i++) {
 		struct row_ctx ctx = { .p = p, .sink = sink, .mptcp = mptcp };
 
+		ctx.step = i;
 		ctx.protocol = p->steps[i].protocol;
-		ctx.step = &p->steps[i];
+		ctx.req = &p->steps[i];
 		ret = dump(arg, i, &ctx);
 		if (ret == -ENOENT)
 			ret = raw_from_proc(&ctx);
@@ -436,7 +576,7 @@ flush(struct worker *w)
 
 	pthread_mutex_lock(&sh->lock);
 	for (i = 0; i < w->nbatch && !sh->stop; i++) {
-		ret = put(sh->sink, &w->batch[i]);
+		ret = put(sh->sink, &w->batch[i], w->step);
 		if (ret < 0) {
 			if (sh->sink->collect == NULL)
 				sh->write_err = ret;
@@ -527,7 +667,8 @@ run_any_order(struct shared *sh, struct listing_result *res)
 		struct row_ctx ctx = { .p = p,
 			.sink = sh->sink,
 			.mptcp = sh->mptcp,
-			.step = &p->steps[i],
+			.step = i,
+			.req = &p->steps[i],
 			.protocol = p->steps[i].protocol };
 
 		if (sh->rets[i] == -ECANCELED)
@@ -720,10 +861,25 @@ listing_plan_probe(struct listing_plan *p, const struct source *src)
 			continue;
 		if (probe.bytecode != refused[0] &&
 		    probe.bytecode != refused[1]) {
-			/* No state asked for: the kernel audits the program
-			 * and sends nothing. */
+			/*
+			 * No state asked for: the kernel audits the program
+			 * and sends nothing.  The audit is the same for
+			 * every protocol and comes first, when the dump
+			 * starts (net/ipv4/inet_diag.c,
+			 * __inet_diag_dump_start()); then TCP answers at
+			 * once (inet_diag_dump_icsk() skips every hash),
+			 * where UDP or raw would still walk the whole
+			 * table (udp_diag.c, udp_dump()).  So the probe is
+			 * a TCP request, or the step's own where TCP has no
+			 * diag here.
+			 */
 			probe.states = 0;
+			probe.protocol = IPPROTO_TCP;
 			ret = source_dump(src, &probe, probe_cb, NULL);
+			if (ret == -ENOENT) {
+				probe.protocol = p->steps[i].protocol;
+				ret = source_dump(src, &probe, probe_cb, NULL);
+			}
 			k = probe.family == AF_INET ? 0 : 1;
 			if (ret != -EINVAL) {
 				ok[k] = probe.bytecode;
@@ -801,5 +957,39 @@ listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
 	inoset_done(&mptcp);
 	res->rows = rows_now(sink) - before;
 	free(copy);
+	return ret;
+}
+
+int
+listing_keep_write(const struct listing_keep *k, const struct listing_plan *p,
+    const struct listing_sink *sink, struct listing_result *res)
+{
+	unsigned long before = rows_now(sink);
+	const struct keep_chunk *c;
+	struct sock_entry sk;
+	size_t i, off;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	/*
+	 * The rows were kept before their owners were known: a pid or
+	 * process term ("maybe" then) is decided now (passes()), and
+	 * --check -q stops at the first row that passes.
+	 */
+	for (i = 0; i < p->n && ret == 0; i++)
+		for (c = k->head[i]; c != NULL && ret == 0; c = c->next)
+			for (off = 0; off < c->used && ret == 0;) {
+				off += keep_get(c->data + off, &sk);
+				if (p->filter != NULL && !passes(p, &sk))
+					continue;
+				ret = put(sink, &sk, i);
+				if (ret == 0 && p->first_only)
+					ret = 1;
+			}
+	if (ret > 0)
+		ret = 0;
+	if (ret < 0)
+		res->write_err = ret;
+	res->rows = rows_now(sink) - before;
 	return ret;
 }

@@ -56,10 +56,15 @@ struct listing_plan {
 	unsigned int cpus; /* how many dumps may run at once */
 };
 
-/* Where the rows go: w, or the inodes into collect (-p's first pass). */
+/* -p's rows, kept by the first pass until the owners are known. */
+struct listing_keep;
+
+/* Where the rows go: w, or the inodes into collect (-p's first pass),
+ * and then, with keep, the rows themselves. */
 struct listing_sink {
 	struct writer *w;
 	struct procmap *collect;
+	struct listing_keep *keep;
 	const struct out_row *base; /* each row starts as a copy; or NULL */
 	/* Names bound devices (diag_ifname()): a sock_diag socket of the
 	 * namespace listed; NULL for none to ask (a replay). */
@@ -100,8 +105,9 @@ int listing_run(const struct listing_plan *p, const struct source *src,
     const struct listing_sink *sink, struct listing_result *res);
 
 /*
- * Asks src, with an empty dump of each program the plan's steps carry (no
- * state asked for), whether the kernel accepts it, and drops each program
+ * Asks src, with an empty dump of each program the plan's steps carry (a
+ * TCP request for no state, which the kernel answers at once whatever the
+ * step's protocol), whether the kernel accepts it, and drops each program
  * it refuses (-EINVAL) from the steps: user space then filters alone, with
  * the same result.  Nothing is dropped when the filter is the kernel's
  * alone (autobound).  Returns 0.
@@ -119,5 +125,25 @@ int listing_plan_probe(struct listing_plan *p, const struct source *src);
  */
 int listing_run_diag(const struct listing_plan *p, struct diag *const d[],
     const struct listing_sink *sink, struct listing_result *res);
+
+/*
+ * -p in one namespace dumps once: its first pass (a sink with collect)
+ * also keeps every row it passes in keep, compactly (47 bytes an IPv4
+ * TCP or UDP socket, 71 an IPv6 one: memory grows with what will be
+ * printed, never
+ * with the sockets elsewhere), and once the owners are known
+ * listing_keep_write() hands them to sink in the plan's order, each
+ * dump's rows in the order the kernel sent them: the same rows as a
+ * second pass would list, without asking the kernel again.
+ * listing_keep_new() returns NULL with errno set; listing_keep_free(NULL)
+ * is a no-op.  listing_keep_write() fills *res with the rows written and
+ * the write error (the dumps' outcome is the first pass's) and returns 0
+ * or that error.
+ */
+struct listing_keep *listing_keep_new(void);
+void listing_keep_free(struct listing_keep *k);
+int listing_keep_write(const struct listing_keep *k,
+    const struct listing_plan *p, const struct listing_sink *sink,
+    struct listing_result *res);
 
 #endif

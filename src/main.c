@@ -142,10 +142,16 @@ find_owners(
 	pm = procmap_new();
 	if (pm == NULL)
 		err(EXIT_ERROR, "-p");
+	/* The walk runs while the dumps say which sockets are wanted. */
+	ret = procmap_scan_start(pm, NETNS_PROC_ROOT);
+	if (ret < 0) {
+		errno = -ret;
+		err(EXIT_ERROR, "-p");
+	}
 	ret = scope_collect(sc, pm);
 	if (ret < 0)
 		exit_on_dump_error(opts, &sc->res, ret);
-	ret = procmap_scan(pm, NETNS_PROC_ROOT, st);
+	ret = procmap_scan_finish(pm, st);
 	if (ret < 0) {
 		errno = -ret;
 		err(EXIT_ERROR, "-p: reading %s", NETNS_PROC_ROOT);

@@ -39,6 +39,15 @@
 #define SCAN_THREADS_MAX 8
 /* include/linux/sched.h: the task is a kernel thread. */
 #define PROCMAP_PF_KTHREAD 0x00200000UL
+/*
+ * Owners a scan thread may hold before the wanted set is complete (16
+ * bytes each), or as many as there are wanted inodes so far if that is
+ * more: then it waits.  So a scan started beside the dumps holds owners
+ * of sockets that may not be listed in proportion to what the listing
+ * holds, never to the sockets of other namespaces, and the walk is not
+ * held back while a large listing's dumps run.
+ */
+#define PENDING_MAX 16384U
 
 struct slot {
 	uint32_t inode; /* 0: empty */
@@ -67,6 +76,8 @@ struct procmap {
 	uint32_t nprocs, procs_cap;
 	unsigned int threads; /* 0: one per CPU */
 	bool all; /* procmap_want_all(): every socket inode is wanted */
+	struct scan *scan; /* procmap_scan_start()'s, until the finish */
+	uint32_t pending_max; /* hits a thread holds before the wants */
 };
 
 struct procmap *
@@ -84,14 +95,19 @@ procmap_new(void)
 		return NULL;
 	}
 	m->nslots = MIN_SLOTS;
+	m->pending_max = PENDING_MAX;
 	return m;
 }
 
 void
 procmap_free(struct procmap *m)
 {
+	struct procmap_stats st;
+
 	if (m == NULL)
 		return;
+	if (m->scan != NULL)
+		procmap_scan_finish(m, &st);
 	free(m->slots);
 	free(m->owners);
 	free(m->procs);
@@ -162,7 +178,8 @@ procmap_want(struct procmap *m, uint32_t inode)
 			return ret;
 	}
 	slot_put(m->slots, m->nslots, &s);
-	m->count++;
+	/* Read by scan threads, for their bound, while the set grows. */
+	__atomic_store_n(&m->count, m->count + 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -427,6 +444,7 @@ struct comm {
  */
 struct scanner {
 	const struct procmap *m;
+	struct scan *scan; /* what the threads share */
 	int rootfd;
 	const int32_t *pids;
 	uint32_t npids;
@@ -436,16 +454,82 @@ struct scanner {
 	uint32_t nhits, hits_cap;
 	struct comm *comms;
 	uint32_t ncomms, comms_cap;
+	bool filtered; /* hits are tested against the complete wanted set */
 	int *errs; /* per pid: 0, or the errno that stopped its scan */
 	unsigned long fds;
 	int ret; /* 0 or -ENOMEM */
 };
+
+/*
+ * A scan under way: its threads, and whether the wanted set is complete.
+ * Until it is, the threads do not read the hash (procmap_want() may be
+ * growing it): they keep every socket they meet, at most pending_max
+ * each or the number wanted so far, then wait.  Once it is, each drops what is not wanted and tests
+ * every further link against the hash, which is only read from then on.
+ */
+struct scan {
+	int rootfd;
+	int32_t *pids;
+	uint32_t npids;
+	uint32_t next; /* the next index in pids to take */
+	unsigned int n; /* threads */
+	struct scanner sc[SCAN_THREADS_MAX];
+	pthread_t tid[SCAN_THREADS_MAX];
+	bool started[SCAN_THREADS_MAX];
+	pthread_mutex_t lock;
+	pthread_cond_t complete; /* wanted became true */
+	bool wanted; /* the wanted set is complete */
+	bool skip; /* ... and empty: nothing to read */
+	int ret; /* procmap_scan_start()'s error, kept for the finish */
+};
+
+/* Whether the wanted set is complete (acquire: the hash is then set). */
+static bool
+scan_wanted(const struct scan *scan)
+{
+	return __atomic_load_n(&scan->wanted, __ATOMIC_ACQUIRE);
+}
+
+/* Keeps, of the hits held before the wanted set was complete, the wanted
+ * ones. */
+static void
+drop_unwanted(struct scanner *sc)
+{
+	uint32_t i, n = 0;
+
+	if (sc->m->all)
+		return;
+	for (i = 0; i < sc->nhits; i++)
+		if (slot_find(sc->m, sc->hits[i].inode) != NULL)
+			sc->hits[n++] = sc->hits[i];
+	sc->nhits = n;
+}
+
+/* Waits until the wanted set is complete; then drops what is not in it. */
+static void
+wait_wanted(struct scanner *sc)
+{
+	pthread_mutex_lock(&sc->scan->lock);
+	while (!sc->scan->wanted)
+		pthread_cond_wait(&sc->scan->complete, &sc->scan->lock);
+	pthread_mutex_unlock(&sc->scan->lock);
+	drop_unwanted(sc);
+}
 
 static int
 hit_add(struct scanner *sc, uint32_t inode, int pid, int fd, uint32_t *comm)
 {
 	struct hit *h;
 	int ret;
+
+	if (sc->scan != NULL && !sc->filtered &&
+	    sc->nhits >= sc->m->pending_max &&
+	    sc->nhits >= __atomic_load_n(&sc->m->count, __ATOMIC_RELAXED)) {
+		wait_wanted(sc);
+		sc->filtered = true;
+		if (!sc->m->all && slot_find(sc->m, inode) == NULL)
+			return 0;
+	}
 
 	if (*comm == NONE) {
 		ret = reserve((void **)&sc->comms, sc->ncomms, &sc->comms_cap,
@@ -524,8 +608,14 @@ scan_process(struct scanner *sc, uint32_t i)
 			if (len <= 0 || (size_t)len >= sizeof(link))
 				continue;
 			inode = socket_inode(link, (size_t)len);
-			if (inode == 0 ||
-			    (!sc->m->all && slot_find(sc->m, inode) == NULL))
+			if (inode == 0)
+				continue;
+			if (!sc->filtered && scan_wanted(sc->scan)) {
+				drop_unwanted(sc);
+				sc->filtered = true;
+			}
+			if (sc->filtered && !sc->m->all &&
+			    slot_find(sc->m, inode) == NULL)
 				continue;
 			ret = hit_add(sc, inode, pid, (int)fd, &comm);
 			if (ret < 0)
@@ -550,8 +640,18 @@ scan_thread(void *data)
 	uint32_t i;
 
 	while (sc->ret == 0 &&
-	    (i = __atomic_fetch_add(sc->next, 1, __ATOMIC_RELAXED)) < sc->npids)
+	    (i = __atomic_fetch_add(sc->next, 1, __ATOMIC_RELAXED)) <
+		sc->npids) {
+		/* Nothing wanted after all: the rest is not read. */
+		if (scan_wanted(sc->scan) && sc->scan->skip)
+			break;
 		sc->ret = scan_process(sc, i);
+	}
+	/* The hits are merged once the wanted set is complete. */
+	if (!sc->filtered) {
+		wait_wanted(sc);
+		sc->filtered = true;
+	}
 	return NULL;
 }
 
@@ -674,82 +774,150 @@ scan_threads(const struct procmap *m)
 }
 
 void
+procmap_set_pending(struct procmap *m, uint32_t n)
+{
+	m->pending_max = n;
+}
+
+void
 procmap_set_threads(struct procmap *m, unsigned int n)
 {
 	m->threads = n > SCAN_THREADS_MAX ? SCAN_THREADS_MAX : n;
 }
 
-int
-procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
+/* Starts the scan threads; wanted: the wanted set is complete already. */
+static int
+scan_begin(struct procmap *m, const char *root, bool wanted)
 {
-	struct scanner sc[SCAN_THREADS_MAX];
-	pthread_t tid[SCAN_THREADS_MAX];
-	bool started[SCAN_THREADS_MAX] = { false };
-	unsigned int n, k;
-	int32_t *pids = NULL;
-	uint32_t npids = 0, next = 0, i;
-	int rootfd, ret;
+	struct scan *scan;
+	unsigned int k;
+	int ret;
 
-	memset(st, 0, sizeof(*st));
-	/* Nothing to own: skip the most expensive part of the run. */
-	if (m->count == 0 && !m->all)
+	if (m->scan != NULL)
+		return -EBUSY;
+	scan = calloc(1, sizeof(*scan));
+	if (scan == NULL)
+		return -ENOMEM;
+	pthread_mutex_init(&scan->lock, NULL);
+	pthread_cond_init(&scan->complete, NULL);
+	scan->wanted = wanted;
+	m->scan = scan;
+	scan->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (scan->rootfd < 0) {
+		scan->ret = -errno;
 		return 0;
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return -errno;
-	ret = list_pids(rootfd, &pids, &npids);
+	}
+	ret = list_pids(scan->rootfd, &scan->pids, &scan->npids);
 	if (ret < 0)
-		goto close_root;
+		goto fail;
 	/* qsort() of a NULL array is undefined, even of 0 elements. */
-	if (npids > 1)
-		qsort(pids, npids, sizeof(*pids), pid_cmp);
-	n = scan_threads(m);
-	memset(sc, 0, sizeof(sc));
-	for (k = 0; k < n; k++) {
-		sc[k].m = m;
-		sc[k].rootfd = rootfd;
-		sc[k].pids = pids;
-		sc[k].npids = npids;
-		sc[k].next = &next;
-		sc[k].buf = malloc(DENTS_SIZE);
-		sc[k].errs = calloc(npids > 0 ? npids : 1, sizeof(int));
-		if (sc[k].buf == NULL || sc[k].errs == NULL) {
+	if (scan->npids > 1)
+		qsort(scan->pids, scan->npids, sizeof(*scan->pids), pid_cmp);
+	scan->n = scan_threads(m);
+	for (k = 0; k < scan->n; k++) {
+		struct scanner *sc = &scan->sc[k];
+
+		sc->m = m;
+		sc->scan = scan;
+		sc->rootfd = scan->rootfd;
+		sc->pids = scan->pids;
+		sc->npids = scan->npids;
+		sc->next = &scan->next;
+		sc->buf = malloc(DENTS_SIZE);
+		sc->errs =
+		    calloc(scan->npids > 0 ? scan->npids : 1, sizeof(int));
+		if (sc->buf == NULL || sc->errs == NULL) {
 			ret = -ENOMEM;
-			goto free_scanners;
+			goto fail;
 		}
 	}
-	/* A share whose thread cannot start is done here, after ours. */
-	for (k = 1; k < n; k++)
-		started[k] =
-		    pthread_create(&tid[k], NULL, scan_thread, &sc[k]) == 0;
-	for (k = 0; k < n; k++)
-		if (!started[k])
+	/* A share whose thread cannot start is done at the finish. */
+	for (k = 0; k < scan->n; k++)
+		scan->started[k] = pthread_create(&scan->tid[k], NULL,
+				       scan_thread, &scan->sc[k]) == 0;
+	return 0;
+fail:
+	scan->ret = ret;
+	scan->n = 0;
+	return 0;
+}
+
+int
+procmap_scan_start(struct procmap *m, const char *root)
+{
+	return scan_begin(m, root, false);
+}
+
+void
+procmap_want_done(struct procmap *m)
+{
+	struct scan *scan = m->scan;
+
+	if (scan == NULL)
+		return;
+	pthread_mutex_lock(&scan->lock);
+	/* Once only: the threads read skip as soon as wanted is set. */
+	if (!scan->wanted) {
+		scan->skip = m->count == 0 && !m->all;
+		/* Release: what procmap_want() wrote is seen by whoever
+		 * sees this. */
+		__atomic_store_n(&scan->wanted, true, __ATOMIC_RELEASE);
+		pthread_cond_broadcast(&scan->complete);
+	}
+	pthread_mutex_unlock(&scan->lock);
+}
+
+int
+procmap_scan_finish(struct procmap *m, struct procmap_stats *st)
+{
+	struct scan *scan = m->scan;
+	struct scanner *sc;
+	unsigned int n, k;
+	uint32_t i;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (scan == NULL)
+		return 0;
+	procmap_want_done(m);
+	sc = scan->sc;
+	n = scan->n;
+	for (k = 0; k < n; k++) {
+		if (scan->started[k])
+			pthread_join(scan->tid[k], NULL);
+		else
 			scan_thread(&sc[k]);
-	for (k = 1; k < n; k++)
-		if (started[k])
-			pthread_join(tid[k], NULL);
+	}
+	ret = scan->ret;
+	/* Nothing to own: as if nothing had been read. */
+	if (scan->skip) {
+		ret = 0;
+		goto free_scan;
+	}
 	for (k = 0; k < n; k++)
 		if (sc[k].ret < 0)
 			ret = sc[k].ret;
 	if (ret == 0)
 		ret = merge(m, sc, n);
+	if (ret < 0)
+		goto free_scan;
 	/* A process is unreadable if any thread found it so. */
-	for (i = 0; i < npids; i++) {
+	for (i = 0; i < scan->npids; i++) {
 		int error = 0;
 
 		for (k = 0; k < n && error == 0; k++)
 			error = sc[k].errs[i];
 		/* A kernel thread holds no descriptors to miss. */
 		if ((error == EACCES || error == EPERM) &&
-		    is_kthread(rootfd, pids[i]))
+		    is_kthread(scan->rootfd, scan->pids[i]))
 			error = 0;
 		if (error != 0 && error != ENOENT && error != ESRCH &&
 		    st->nnamed < PROCMAP_NAMED) {
-			size_t len = read_comm(
-			    rootfd, pids[i], st->named[st->nnamed].comm);
+			size_t len = read_comm(scan->rootfd, scan->pids[i],
+			    st->named[st->nnamed].comm);
 
 			st->named[st->nnamed].comm[len] = '\0';
-			st->named[st->nnamed++].pid = pids[i];
+			st->named[st->nnamed++].pid = scan->pids[i];
 		}
 		if (error != 0)
 			count_error(st, error);
@@ -758,15 +926,34 @@ procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
 	}
 	for (k = 0; k < n; k++)
 		st->fds += sc[k].fds;
-free_scanners:
+free_scan:
 	for (k = 0; k < SCAN_THREADS_MAX; k++) {
 		free(sc[k].buf);
 		free(sc[k].errs);
 		free(sc[k].hits);
 		free(sc[k].comms);
 	}
-	free(pids);
-close_root:
-	close(rootfd);
+	free(scan->pids);
+	if (scan->rootfd >= 0)
+		close(scan->rootfd);
+	pthread_cond_destroy(&scan->complete);
+	pthread_mutex_destroy(&scan->lock);
+	free(scan);
+	m->scan = NULL;
 	return ret;
+}
+
+int
+procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st)
+{
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	/* Nothing to own: skip the most expensive part of the run. */
+	if (m->count == 0 && !m->all)
+		return 0;
+	ret = scan_begin(m, root, true);
+	if (ret < 0)
+		return ret;
+	return procmap_scan_finish(m, st);
 }

@@ -87,6 +87,29 @@ int procmap_add(struct procmap *m, uint32_t inode, int pid, int fd,
 int procmap_scan(struct procmap *m, const char *root, struct procmap_stats *st);
 
 /*
+ * The same in three steps, so the scan runs while the dumps say which
+ * inodes are wanted: procmap_scan_start() starts the threads (returns 0,
+ * -ENOMEM, or -EBUSY if a scan is under way); procmap_want() may be
+ * called until procmap_want_done(), which says the wanted set is
+ * complete; procmap_scan_finish() waits for the scan, records the
+ * owners and returns as procmap_scan() (an unreadable root is reported
+ * here, and only if something is wanted).  Until the set is complete the
+ * threads keep every socket link they meet, each at most 16384 or as many
+ * as are wanted so far, and then wait: memory stays bounded by the wanted
+ * sockets.  procmap_want()
+ * and procmap_want_done() are for one thread at a time.
+ */
+int procmap_scan_start(struct procmap *m, const char *root);
+void procmap_want_done(struct procmap *m);
+int procmap_scan_finish(struct procmap *m, struct procmap_stats *st);
+
+/*
+ * Sets how many owners a scan thread keeps before the wanted set is
+ * complete (tests make it small; the default is 16384).
+ */
+void procmap_set_pending(struct procmap *m, uint32_t n);
+
+/*
  * Sets how many threads procmap_scan() uses (0, the default: one per
  * CPU, at most 8).  The result does not depend on it.
  */

@@ -369,6 +369,8 @@ scope_done(struct scope *s)
 {
 	close_sockets(s->d);
 	close_raw(s->raw_fds);
+	listing_keep_free(s->keep);
+	s->keep = NULL;
 	netns_list_done(&s->list);
 	free(s->failed);
 	s->src = NULL;
@@ -495,6 +497,21 @@ run(struct scope *s, const struct source *src, struct diag *const *d,
 	return listing_run(&s->plan, src, sink, lr);
 }
 
+/* Lists the rows the first pass kept, with its outcome. */
+static int
+run_kept(
+    struct scope *s, const struct listing_sink *sink, struct listing_result *lr)
+{
+	struct listing_result wr;
+	int ret;
+
+	ret = listing_keep_write(s->keep, &s->plan, sink, &wr);
+	*lr = s->keep_lr;
+	lr->rows = wr.rows;
+	lr->write_err = wr.write_err;
+	return ret < 0 ? ret : s->keep_ret;
+}
+
 /*
  * Lists one namespace through w between writer_netns_begin() and
  * writer_netns_end(), or collects its inodes into m (w NULL).
@@ -521,7 +538,10 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
 	int ret, end;
 
 	if (collect != NULL) {
+		sink.keep = s->keep;
 		ret = run(s, src, d, &sink, &lr);
+		s->keep_lr = lr;
+		s->keep_ret = ret;
 		merge(&s->res, &lr, ns->name);
 		return ret;
 	}
@@ -530,7 +550,8 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
 		memset(&lr, 0, sizeof(lr));
 		lr.write_err = ret;
 	} else {
-		ret = run(s, src, d, &sink, &lr);
+		ret = s->keep != NULL ? run_kept(s, &sink, &lr)
+				      : run(s, src, d, &sink, &lr);
 		status_of(&lr, ret, &st);
 		end = writer_netns_end(w, &st);
 		if (end < 0 && lr.write_err == 0)
@@ -595,20 +616,26 @@ scope_collect(struct scope *s, struct procmap *m)
 	int ret;
 
 	/*
-	 * Listing every socket with no filter, the first pass would only
-	 * learn that every socket is wanted: the scan records the owners
-	 * of every socket it meets instead, and the run dumps once.
+	 * One namespace from the kernel: the rows are kept, so the run
+	 * dumps once (--dump-raw records the listing's dumps: not there).
 	 */
-	if (s->opts->view == CLI_VIEW_ALL && s->plan.filter == NULL) {
-		procmap_want_all(m);
-		return 0;
+	if (!s->opts->all_netns && s->src == &s->own &&
+	    s->opts->dump_raw == NULL) {
+		s->keep = listing_keep_new();
+		if (s->keep == NULL)
+			return -ENOMEM;
 	}
 	/* --check -q with a pid or process term: the first socket that
-	 * may match is not the answer, every one must be collected. */
+	 * may match is not the answer, every one must be collected.  Even
+	 * listing every socket, the wanted set comes from the dumps: the
+	 * walk meets the sockets of every namespace of the host, and only
+	 * those listed may be kept (issue 20).  procmap_want_done() lets a
+	 * walk started beside this pass filter by the set. */
 	first_only = s->plan.first_only;
 	s->plan.first_only = false;
 	ret = pass(s, NULL, m, NULL);
 	s->plan.first_only = first_only;
+	procmap_want_done(m);
 	return ret;
 }
 

@@ -63,6 +63,11 @@ struct scope {
 	uint64_t netns_inode; /* -N: its inode */
 	struct netns_list list; /* --all-netns */
 	bool *failed; /* per list entry: could not be entered */
+	/* -p in one namespace: the first pass's rows and outcome, listed
+	 * once the owners are known (listing_keep_write()). */
+	struct listing_keep *keep;
+	struct listing_result keep_lr;
+	int keep_ret;
 	struct scope_result res;
 };
 
@@ -87,9 +92,11 @@ void scope_set_source(struct scope *s, const struct source *src);
 
 /*
  * -p's first pass: marks in m the inode of every socket scope_list() will
- * print, or, when every socket is listed with no filter (-a), makes m
- * want every socket without a dump.  Returns 0 or the -errno of a failed
- * dump (s->res says where).
+ * print, then says the set is complete (procmap_want_done()), so that a
+ * walk started before may filter by it.  In one namespace, from the
+ * kernel, it also keeps the rows, and scope_list() prints those instead
+ * of dumping again.  Returns 0 or the -errno of a failed dump (s->res
+ * says where).
  */
 int scope_collect(struct scope *s, struct procmap *m);
 

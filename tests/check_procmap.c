@@ -207,6 +207,69 @@ START_TEST(test_scan)
 END_TEST
 
 /*
+ * The scan started before the wanted set is known (-p's walk beside the
+ * dumps, issue 20): the same owners as test_scan, none of what was not
+ * wanted, whether the threads met the links before the set was complete
+ * (a pending bound of 1 makes them wait on the second) or after.
+ */
+START_TEST(test_scan_overlapped)
+{
+	static const char *const own1000[] = { "100/3/squid", "200/10/a\nb",
+		NULL };
+	static const char *const own3000[] = { "600/2999/many", NULL };
+	static const char *const none[] = { NULL };
+	struct procmap_stats st;
+	struct procmap *m = tree_map(thread_counts[_i % 4]);
+
+	procmap_set_pending(m, _i < 4 ? 1 : 100000);
+	ck_assert_int_eq(procmap_scan_start(m, root), 0);
+	ck_assert_int_eq(procmap_scan_start(m, root), -EBUSY);
+	ck_assert_int_eq(procmap_want(m, 1000), 0);
+	ck_assert_int_eq(procmap_want(m, 3000), 0);
+	ck_assert_int_eq(procmap_want(m, 4000), 0); /* held by nobody */
+	procmap_want_done(m);
+	ck_assert_int_eq(procmap_scan_finish(m, &st), 0);
+	assert_owners(m, 1000, own1000);
+	assert_owners(m, 3000, own3000);
+	assert_owners(m, 4000, none);
+	/* Held by 100, met by the scan, never wanted: not kept. */
+	assert_owners(m, 2000, none);
+	assert_owners(m, 99999, none);
+	ck_assert_uint_eq(procmap_count(m), 3);
+	ck_assert_uint_eq(st.procs, 3);
+	ck_assert_uint_eq(st.fds, 10 + 1 + 3000);
+	ck_assert_uint_eq(st.vanished, 1);
+	ck_assert_uint_eq(st.failed, 1);
+	procmap_free(m);
+	remove_tree();
+}
+END_TEST
+
+/* Started, and nothing wanted after all: nothing found, nothing counted;
+ * a map freed with its scan under way waits for it. */
+START_TEST(test_scan_overlapped_nothing)
+{
+	struct procmap_stats st;
+	struct procmap *m = tree_map(2);
+
+	procmap_set_pending(m, 1);
+	ck_assert_int_eq(procmap_scan_start(m, root), 0);
+	procmap_want_done(m);
+	ck_assert_int_eq(procmap_scan_finish(m, &st), 0);
+	ck_assert_uint_eq(st.procs, 0);
+	ck_assert_uint_eq(st.failed, 0);
+	assert_owners(m, 1000, (const char *const[]){ NULL });
+	ck_assert_int_eq(procmap_scan_start(m, "/nonexistent/proc"), 0);
+	ck_assert_int_eq(procmap_want(m, 5), 0);
+	procmap_want_done(m);
+	ck_assert_int_eq(procmap_scan_finish(m, &st), -ENOENT);
+	ck_assert_int_eq(procmap_scan_start(m, root), 0);
+	procmap_free(m);
+	remove_tree();
+}
+END_TEST
+
+/*
  * procmap_want_all(): every socket link the tree holds is recorded, with
  * no inode wanted beforehand, and only those (no pipe, no malformed or
  * out-of-range inode, no file named like a socket).
@@ -463,6 +526,8 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_scan, 0,
 	    (int)(sizeof(thread_counts) / sizeof(thread_counts[0])));
+	tcase_add_loop_test(tc, test_scan_overlapped, 0, 8);
+	tcase_add_test(tc, test_scan_overlapped_nothing);
 	tcase_add_loop_test(tc, test_want_all, 0,
 	    (int)(sizeof(thread_counts) / sizeof(thread_counts[0])));
 	suite_add_tcase(s, tc);

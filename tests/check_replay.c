@@ -102,6 +102,38 @@ build_valid(struct rawbuf *rb)
 	rb_datagram(rb, &dg);
 }
 
+/* An SCTP endpoint bound to two addresses (INET_DIAG_LOCALS), the rest
+ * empty: what -S -a asks. */
+static void
+build_sctp(struct rawbuf *rb)
+{
+	static const struct rb_sock ep = { .family = AF_INET6,
+		.state = TCP_LISTEN,
+		.src = "::",
+		.sport = 5000,
+		.dst = "::",
+		.inode = 777,
+		.v6only = 0 };
+	static const struct rb_addr locals[] = { { AF_INET, "10.0.0.1" },
+		{ AF_INET6, "fd00::1" } };
+	static const uint16_t protos[] = { IPPROTO_SCTP, IPPROTO_SCTP };
+	static const uint8_t fams[] = { AF_INET, AF_INET6 };
+	const uint32_t states = 0x1ffe; /* -a */
+	struct dgram dg;
+
+	rb_header(rb, 2);
+	rb_protocols(rb, protos, fams, 2);
+	rb_request2(rb, AF_INET, IPPROTO_SCTP, states);
+	dg_init(&dg);
+	dg_add_done(&dg, 0);
+	rb_datagram(rb, &dg);
+	rb_request2(rb, AF_INET6, IPPROTO_SCTP, states);
+	dg_init(&dg);
+	dg_add_sctp(&dg, &ep, locals, 2, NULL, 0);
+	dg_add_done(&dg, 0);
+	rb_datagram(rb, &dg);
+}
+
 struct run {
 	int open_errno; /* 0 if replay_new() accepted the file */
 	char msg[256];
@@ -113,8 +145,14 @@ struct run {
 };
 
 /* Lists buf with `dualstat -j` plus the given options through replay. */
+/*
+ * Lists buf with opt in one pass to the writer, or, kept, as -p does in
+ * one namespace: a first pass that keeps the rows, then
+ * listing_keep_write().
+ */
 static void
-run_replay(const void *buf, size_t len, const char *opt, struct run *r)
+run_replay_via(
+    const void *buf, size_t len, const char *opt, struct run *r, bool kept)
 {
 	char a0[] = "dualstat", a1[] = "-j", a2[16];
 	char *argv[] = { a0, a1, a2, NULL };
@@ -149,14 +187,38 @@ run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 		ck_assert_ptr_nonnull(out);
 		json_init(&w, out, &oo);
 		replay_source_init(&src, rp);
-		ck_assert_int_eq(writer_begin(&w), 0);
-		sink.w = &w;
-		r->ret = listing_run(&plan, &src, &sink, &r->res);
+		if (kept) {
+			struct procmap *pm = procmap_new();
+			struct listing_keep *k = listing_keep_new();
+			struct listing_sink first = { .collect = pm,
+				.keep = k };
+			struct listing_result fr;
+
+			ck_assert_ptr_nonnull(pm);
+			ck_assert_ptr_nonnull(k);
+			r->ret = listing_run(&plan, &src, &first, &fr);
+			ck_assert_int_eq(writer_begin(&w), 0);
+			sink.w = &w;
+			ck_assert_int_eq(
+			    listing_keep_write(k, &plan, &sink, &r->res), 0);
+			listing_keep_free(k);
+			procmap_free(pm);
+		} else {
+			ck_assert_int_eq(writer_begin(&w), 0);
+			sink.w = &w;
+			r->ret = listing_run(&plan, &src, &sink, &r->res);
+		}
 		ck_assert_int_eq(writer_end(&w, &done), 0);
 		fclose(out);
 	}
 	replay_free(rp);
 	fclose(in);
+}
+
+static void
+run_replay(const void *buf, size_t len, const char *opt, struct run *r)
+{
+	run_replay_via(buf, len, opt, r, false);
 }
 
 static void
@@ -346,6 +408,8 @@ END_TEST
 struct old_kernel {
 	struct source inner;
 	int refused; /* requests with a program, refused */
+	int probes; /* requests for no state (the probes) */
+	int probe_protocol; /* the last probe's protocol */
 };
 
 static int
@@ -354,6 +418,10 @@ old_kernel_dump(
 {
 	struct old_kernel *k = impl;
 
+	if (req->states == 0) {
+		k->probes++;
+		k->probe_protocol = req->protocol;
+	}
 	if (req->bytecode != NULL) {
 		k->refused++;
 		return -EINVAL;
@@ -362,7 +430,7 @@ old_kernel_dump(
 }
 
 static void
-run_old_kernel(const char *const args[], struct run *r, int *refused)
+run_kernel(const char *const args[], struct run *r, struct old_kernel *res)
 {
 	static const struct source_ops ops = { .dump = old_kernel_dump };
 	char *argv[8];
@@ -403,6 +471,15 @@ run_old_kernel(const char *const args[], struct run *r, int *refused)
 	fclose(out);
 	replay_free(rp);
 	fclose(in);
+	*res = k;
+}
+
+static void
+run_old_kernel(const char *const args[], struct run *r, int *refused)
+{
+	struct old_kernel k;
+
+	run_kernel(args, r, &k);
 	*refused = k.refused;
 }
 
@@ -431,6 +508,70 @@ START_TEST(test_fallback_without_program)
 	run_old_kernel(autob, &r, &refused);
 	ck_assert_int_eq(r.ret, -EINVAL);
 	ck_assert_int_eq(refused, 1);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * -p in one namespace dumps once (issue 20): the rows its first pass kept
+ * are written as a second pass would list them, byte for byte.
+ */
+START_TEST(test_kept_rows)
+{
+	static const char *const opts[] = { NULL, "-a", "-e", "-l", "-t" };
+	struct rawbuf rb;
+	struct run once, kept;
+	size_t i;
+
+	build_valid(&rb);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		run_replay_via(rb.data, rb.len, opts[i], &once, false);
+		run_replay_via(rb.data, rb.len, opts[i], &kept, true);
+		ck_assert_int_eq(once.plan, 0);
+		ck_assert_int_eq(kept.ret, once.ret);
+		ck_assert_uint_eq(kept.res.rows, once.res.rows);
+		ck_assert_uint_eq(kept.outlen, once.outlen);
+		ck_assert_str_eq(kept.out, once.out);
+		run_free(&once);
+		run_free(&kept);
+	}
+	/* Something was listed, so the comparison means something. */
+	run_replay_via(rb.data, rb.len, "-a", &kept, true);
+	ck_assert_uint_ge(kept.res.rows, 3);
+	run_free(&kept);
+	/* A multi-homed SCTP endpoint keeps its address list. */
+	build_sctp(&rb);
+	run_replay_via(rb.data, rb.len, "-Sa", &once, false);
+	run_replay_via(rb.data, rb.len, "-Sa", &kept, true);
+	ck_assert_int_eq(once.plan, 0);
+	ck_assert_uint_eq(kept.res.rows, 1);
+	ck_assert_ptr_nonnull(strstr(kept.out, "fd00::1"));
+	ck_assert_str_eq(kept.out, once.out);
+	run_free(&once);
+	run_free(&kept);
+}
+END_TEST
+
+/*
+ * Issue 18 item 6: the probe must cost no more than an empty answer.  The
+ * kernel audits a request's program when the dump starts, whatever the
+ * protocol (net/ipv4/inet_diag.c, __inet_diag_dump_start()), and answers
+ * a TCP request for no state at once (inet_diag_dump_icsk() skips every
+ * hash), while a UDP one walks the whole table (udp_diag.c, udp_dump()).
+ * So a UDP listing's program is probed with a TCP request.
+ */
+START_TEST(test_probe_asks_tcp)
+{
+	static const char *const udp[] = { "-j", "-u", "-a", "sport = :1",
+		NULL };
+	struct old_kernel k;
+	struct run r;
+
+	run_kernel(udp, &r, &k);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_int_eq(k.probes, 2); /* one program per family */
+	ck_assert_int_eq(k.probe_protocol, IPPROTO_TCP);
+	ck_assert_uint_eq(r.res.rows, 0);
 	run_free(&r);
 }
 END_TEST
@@ -1016,6 +1157,8 @@ main(void)
 	check_add(s, "filtered", test_filtered);
 	check_add(s, "filter_in_user_space", test_filter_in_user_space);
 	check_add(s, "fallback_without_program", test_fallback_without_program);
+	check_add(s, "probe_asks_tcp", test_probe_asks_tcp);
+	check_add(s, "kept_rows", test_kept_rows);
 	check_add(s, "missing_protocol", test_missing_protocol);
 	check_add(s, "refused", test_refused);
 	check_add(s, "foreign", test_foreign);
