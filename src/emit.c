@@ -275,7 +275,8 @@ emit_end(struct writer *w, const struct out_status *st)
 	if (ret == 0) {
 		for (i = 0; i < e->n; i++)
 			make_clause(e, &e->v[i]);
-		qsort(e->v, e->n, sizeof(*e->v), by_clause);
+		if (e->n > 0) /* qsort(3) of no array: e->v may be NULL */
+			qsort(e->v, e->n, sizeof(*e->v), by_clause);
 		if (e->header != NULL)
 			fprintf(w->out, "# %s\n",
 			    fmt_quote(q, e->header, strlen(e->header), 400));
