@@ -12,7 +12,8 @@
 #   t3    tcp 127.0.0.1:7003 LISTEN (A only)       v4      sockpop
 #   u4    udp 127.0.0.1:7004                       v4      sockpop
 #   u5    udp [::]:7005, IPV6_V6ONLY 0             dual    sockpop
-#   t6    tcp [::]:7006 LISTEN bound to lo         dual    sockpop
+#   t6    tcp [::]:7006 LISTEN bound to lo (in B   dual    sockpop
+#         to dsd0, a bridge, where one can be made)
 #   auto  tcp 127.0.0.1:<range> LISTEN (port 0)    v4      sockpop
 #   cli   tcp 127.0.0.1:<range> -> 127.0.0.1:7001  v4      sockpop
 #   acc   its accepted [::ffff:127.0.0.1]:7001     mapped  sockpop
@@ -48,6 +49,8 @@
 #           never exit 0 once the failure was injected
 #   injchk  the same with --check -H: 1 if a match was printed before the
 #           failure, 2 otherwise
+#   inj+    the second recvmsg failing under -N, --all-netns, -p and
+#           --metrics: exit 2, the failure named
 # A cell the man page refuses must be refused: exit 2, nothing on
 # standard output, one line on standard error naming the problem.  The
 # matrix is printed (ok, refused, FAIL, skip) and any FAIL fails the test;
@@ -131,17 +134,23 @@ cp "$SOCKPOP" "$T/bin/dsseam-other"
 chmod 755 "$T/bin/sockpop" "$T/bin/dsseam-other"
 
 echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range
+# B's t6 is bound to an interface A does not have, where one can be made
+# (index 2 there): each namespace looks the name up on its own.
+DEVB=lo
+unshare -n ip link add dsd0 type bridge 2>/dev/null && DEVB=dsd0
 SPECS=("tcp-dual:[::]:7001" "tcp-v6only:[::]:7002" "udp:127.0.0.1:7004"
-	"udp-dual:[::]:7005" "tcp-dual@lo:[::]:7006" tcp:127.0.0.1:0
+	"udp-dual:[::]:7005" tcp:127.0.0.1:0
 	connect:127.0.0.1:7001 "connect:[::1]:7002" raw:127.0.0.1:253)
-POP=$T/bin/sockpop hold a "$N-a.service" -- "${SPECS[@]}" tcp:127.0.0.1:7003
+POP=$T/bin/sockpop hold a "$N-a.service" -- "${SPECS[@]}" \
+	"tcp-dual@lo:[::]:7006" tcp:127.0.0.1:7003
 POP=$T/bin/dsseam-other hold other "$N-b" \
 	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- \
 	"tcp-dual:[::]:7009" udp:127.0.0.1:7010
 # shellcheck disable=SC2016
 POP=$T/bin/sockpop hold b "$CTR" unshare -n sh -c 'ip link set lo up &&
 	echo "41000 41999" >/proc/sys/net/ipv4/ip_local_port_range &&
-	exec "$@"' sh -- "${SPECS[@]}"
+	{ [ "$0" = lo ] || ip link add "$0" type bridge; } &&
+	exec "$@"' "$DEVB" -- "${SPECS[@]}" "tcp-dual@$DEVB:[::]:7006"
 BPID=${held_pid[b]}
 OTHER=${held_pid[other]}
 INO_A=$(stat -Lc %i /proc/self/ns/net)
@@ -337,9 +346,19 @@ row src-inet6 "-a 'src inet6:[::1]:7002'" "acc6" = \
 	"ss=-tuan src [::1]:7002"
 row dst "-a 'dst [::1]'" "cli6 acc6" = "ss=-tuan dst [::1]"
 row --dst "-a --dst 127.0.0.0/8" "cli acc" = "ss=-tuan dst 127.0.0.0/8"
-row dev "-a 'dev lo'" "t6" = "ss=-tuan dev lo"
-row dev-index "-a 'dev 1'" "t6" =
-row dev-if "-a 'not dev if1 and sport 7006'" "" =
+if [ "$DEVB" = lo ]; then
+	row dev "-a 'dev lo'" "t6" = "ss=-tuan dev lo"
+	row dev-index "-a 'dev 1'" "t6" =
+	row dev-if "-a 'not dev if1 and sport 7006'" "" =
+else
+	row dev "-a 'dev lo'" "t6" "" "ss=-tuan dev lo"
+	row dev-index "-a 'dev 1'" "t6" ""
+	row dev-if "-a 'not dev if1 and sport 7006'" "" "t6"
+	# Only B has dsd0: a run that lists A alone refuses the name.
+	row dev-nsonly "-a 'dev dsd0'" "" "t6" "refuse=plain -p replay metrics check check-q inj injchk:no interface 'dsd0'"
+	row dev-nsonly-not "-a 'not dev dsd0 and sport 7006'" "t6" "" \
+		"refuse=plain -p replay metrics check check-q inj injchk:no interface 'dsd0'"
+fi
 row autobound "-t -a autobound" "auto cli cli6" = \
 	"ss=-tan autobound;refuse=replay:autobound cannot be judged in a replay"
 row autobound-mptcp "-a autobound" "" "" \
@@ -391,7 +410,7 @@ row -M "-M -a" "" ""
 row -A "-A tcp,raw -a 'sport 7002 or sport 253 or mode mapped'" \
 	"t2 acc acc6 w" = "${RAWREF#;}"
 
-COLS=(ss plain -N all -p replay metrics check check-q inj injchk)
+COLS=(ss plain -N all -p replay metrics check check-q inj injchk inj+)
 declare -A CELL
 NFAIL=0
 SKIPPED=
@@ -672,6 +691,31 @@ for r in "${ROWS[@]}"; do
 		refused "$name" injchk "$refpat"
 	else
 		inject injchk --check -H "$@"
+	fi
+	# The failure under the other columns (the second recvmsg of each
+	# thread, of each namespace's dumps).
+	res=ok why=''
+	for how in "-N pid:$BPID" --all-netns -p --metrics; do
+		# shellcheck disable=SC2086
+		[ "$how" != -p ] || [ -z "${REF[-p]:-}" ] || continue
+		[ "$how" != --metrics ] || [ -z "${REF[metrics]:-}" ] || continue
+		[ -z "${REF[\*]:-}" ] || continue
+		rc=0
+		# shellcheck disable=SC2086
+		strace -f -o "$T/st" -e trace=recvmsg \
+			-e inject=recvmsg:error=ENOBUFS:when=2 \
+			"$DS" $how "$@" >"$T/out" 2>"$T/err" || rc=$?
+		grep -q INJECTED "$T/st" || continue
+		if [ "$rc" -ne 2 ] ||
+			! grep -q 'No buffer space available' "$T/err"; then
+			res=FAIL
+			why="$why [$how: exit $rc: $(head -c 200 "$T/err")]"
+		fi
+	done
+	if [ -n "${REF[\*]:-}" ]; then
+		note "$name" inj+ refused
+	else
+		note "$name" inj+ "$res" "$why"
 	fi
 done
 
