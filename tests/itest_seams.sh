@@ -41,7 +41,9 @@
 #                                                        of the host ignored)
 #   -p      dualstat -p -j ARGS: A's slots, each with its holder's name
 #   replay  dualstat --replay DUMP -j ARGS, DUMP from -A all -a --dump-raw
-#   metrics dualstat --metrics ARGS: dualstat_sockets summed per mode
+#           in A, then from -N B -A all -a --dump-raw
+#   metrics dualstat --metrics ARGS: dualstat_sockets summed per mode; and
+#           with -N B
 #   check   dualstat --check -H ARGS: exit 1 and one line per slot, or 0
 #   check-q dualstat --check -q ARGS: the same status, nothing printed
 #   inj     dualstat -j ARGS with the Nth recvmsg failing (ENOBUFS,
@@ -322,6 +324,10 @@ if ! "$DS" -A all -a --dump-raw "$T/a.raw" >/dev/null 2>"$T/err"; then
 	"$DS" -A 'all,!raw' -a --dump-raw "$T/a.raw" >/dev/null 2>"$T/err" ||
 		fail "--dump-raw: $(cat "$T/err")"
 fi
+# B's, through -N, alike.
+"$DS" -N "pid:$BPID" -A "all$([ "$RAWREC" = 1 ] || echo ',!raw')" -a \
+	--dump-raw "$T/b.raw" >/dev/null 2>"$T/err" ||
+	fail "-N --dump-raw: $(cat "$T/err")"
 RAWREF=
 [ "$RAWREC" = 1 ] || RAWREF=";refuse=replay:raw"
 
@@ -640,6 +646,10 @@ for r in "${ROWS[@]}"; do
 			note "$name" replay FAIL "exit $rc, [$got]: $(head -c 200 "$T/err")"
 	else
 		listed "$name" replay "$WA" "$kind"
+		if [ "${CELL["$name,replay"]}" = ok ]; then
+			run "$DS" --replay "$T/b.raw" $jflag "$@"
+			DEFNS=b listed "$name" replay "$WB" "$kind"
+		fi
 	fi
 	# --metrics
 	run "$DS" --metrics "$@"
@@ -652,7 +662,16 @@ for r in "${ROWS[@]}"; do
 		elif ! grep -qx 'dualstat_complete 1' "$T/out"; then
 			note "$name" metrics FAIL "not dualstat_complete 1"
 		else
-			note "$name" metrics ok
+			# B's, through -N.
+			msb=$sb
+			[ "$msa" = "$sa" ] || msb=$(bset "$msa")
+			run "$DS" --metrics -N "pid:$BPID" "$@"
+			got=$(metric_modes "$T/out")
+			if [ "$rc" -ne 0 ] || [ "$got" != "$(modes "$msb")" ]; then
+				note "$name" metrics FAIL "-N: exit $rc, [$got], want [$(modes "$msb")]: $(head -c 200 "$T/err")"
+			else
+				note "$name" metrics ok
+			fi
 		fi
 	fi
 	# --check
