@@ -740,6 +740,87 @@ for r in "${ROWS[@]}"; do
 	fi
 done
 
+## --emit-policy, a row of its own: what it writes is a policy, judged by
+## what it names and by the round trip (the same scope with -F accepts
+## everything, --check answers 0).
+name=--emit-policy
+ROWS+=("$name|||")
+note "$name" ss -
+# policy_has FILE WHAT...: the policy names each WHAT.
+policy_lacks() {
+	local f=$1 w
+	shift
+	for w in "$@"; do
+		grep -qF -- "$w" "$f" || echo "[$w]"
+	done
+}
+if [ -n "$CG" ]; then
+	WANT_PA=("unit? $N-a.service" "process dsseam-other and sport = :7009")
+	WANT_PB=("container? podman:${CID:0:12}")
+else
+	WANT_PA=("process sockpop and sport = :7001" "sport = :7005"
+		"sport = :7006" "process dsseam-other and sport = :7009")
+	WANT_PB=("process sockpop and sport = :7001" "sport = :7005"
+		"sport = :7006")
+fi
+# emit_cell COL SCOPE...: the policy of --dual in SCOPE names WANT, and
+# accepts SCOPE's findings.
+emit_cell() {
+	local col=$1 lacks
+	shift
+	run "$DS" "$@" --dual --emit-policy
+	cp "$T/out" "$T/policy"
+	lacks=$(policy_lacks "$T/policy" "${WANT[@]}")
+	if [ "$rc" -ne 0 ] || [ -n "$lacks" ]; then
+		note "$name" "$col" FAIL "exit $rc, lacks $lacks: $(head -c 200 "$T/err")"
+		return
+	fi
+	[ "$col" != all ] || { note "$name" "$col" ok; return; }
+	# --check, not -q: -p refuses -q.
+	run "$DS" "$@" --dual --check -F "$T/policy"
+	[ "$rc" -eq 0 ] && [ ! -s "$T/out" ] && note "$name" "$col" ok ||
+		note "$name" "$col" FAIL "the round trip: exit $rc: $(head -c 200 "$T/out" "$T/err")"
+}
+WANT=("${WANT_PA[@]}")
+emit_cell plain
+emit_cell -p -p
+WANT=("${WANT_PB[@]}")
+emit_cell -N -N "pid:$BPID"
+WANT=("${WANT_PA[@]}" "${WANT_PB[@]}")
+emit_cell all --all-netns
+run "$DS" --replay "$T/a.raw" --dual --emit-policy
+refused "$name" replay "--emit-policy and --replay"
+run "$DS" --metrics --dual --emit-policy
+refused "$name" metrics "--emit-policy and --metrics"
+run "$DS" --check --dual --emit-policy
+refused "$name" check "--emit-policy and --check"
+run "$DS" --check -q --dual --emit-policy
+refused "$name" check-q "--emit-policy and --check"
+if [ "$HAVE_STRACE" = 1 ]; then
+	inject inj --dual --emit-policy
+	run strace -f -o /dev/null "$DS" --check --dual --emit-policy
+	refused "$name" injchk "--emit-policy and --check"
+	res=ok why=''
+	for how in "-N pid:$BPID" --all-netns -p; do
+		rc=0
+		# shellcheck disable=SC2086
+		strace -f -o "$T/st" -e trace=recvmsg \
+			-e inject=recvmsg:error=ENOBUFS:when=2 \
+			"$DS" $how --dual --emit-policy >"$T/out" 2>"$T/err" || rc=$?
+		grep -q INJECTED "$T/st" || continue
+		if [ "$rc" -ne 2 ] ||
+			! grep -q 'No buffer space available' "$T/err"; then
+			res=FAIL
+			why="$why [$how: exit $rc: $(head -c 200 "$T/err")]"
+		fi
+	done
+	note "$name" inj+ "$res" "$why"
+else
+	note "$name" inj skip
+	note "$name" injchk skip
+	note "$name" inj+ skip
+fi
+
 ## The matrix.
 printf '%-16s' row
 for c in "${COLS[@]}"; do printf ' %-7s' "$c"; done
