@@ -35,6 +35,7 @@
 #   ss      the expectation itself, checked with ss in A and B (- where
 #           ss cannot say: modes, owners, dualstat's own options)
 #   plain   dualstat -j ARGS in A                     -> A's slots
+#   -F      the same with the row's filter read from a file (-F FILE)
 #   -N      dualstat -N pid:B -j ARGS                 -> B's slots
 #   all     dualstat --all-netns -j ARGS              -> A's and B's slots
 #                                                        (other namespaces
@@ -43,9 +44,10 @@
 #   replay  dualstat --replay DUMP -j ARGS, DUMP from -A all -a --dump-raw
 #           in A, then from -N B -A all -a --dump-raw
 #   metrics dualstat --metrics ARGS: dualstat_sockets summed per mode; and
-#           with -N B
+#           with -N B, and with --all-netns for A and B
 #   check   dualstat --check -H ARGS: exit 1 and one line per slot, or 0
-#   check-q dualstat --check -q ARGS: the same status, nothing printed
+#   check-q dualstat --check -q ARGS: the same status, nothing printed;
+#           and with -N B, B's
 #   inj     dualstat -j ARGS with the Nth recvmsg failing (ENOBUFS,
 #           strace -e inject=): exit 2, a message, the JSON array closed;
 #           never exit 0 once the failure was injected
@@ -273,9 +275,12 @@ modes() {
 	for m in v4 v6 v6only dual mapped; do out="$out $m=${n[$m]}"; done
 	echo "${out# }"
 }
-# metric_modes FILE: the same from the dualstat_sockets series of FILE.
+# metric_modes FILE [NETNS]: the same from the dualstat_sockets series of
+# FILE (those of the namespace labelled NETNS).
 metric_modes() {
-	awk '/^dualstat_sockets\{/ { m = $0; sub(/.*mode="/, "", m);
+	awk -v ns="${2:-}" '/^dualstat_sockets\{/ &&
+		(ns == "" || index($0, "{netns=\"" ns "\",")) {
+		m = $0; sub(/.*mode="/, "", m);
 		sub(/".*/, "", m); n[m] += $NF }
 		END { printf "v4=%d v6=%d v6only=%d dual=%d mapped=%d\n",
 		n["v4"], n["v6"], n["v6only"], n["dual"], n["mapped"] }' "$1"
@@ -367,14 +372,14 @@ else
 	row dev-nsonly-not "-a 'not dev dsd0 and sport 7006'" "t6" "" \
 		"refuse=plain -p replay metrics check check-q inj injchk:no interface 'dsd0'"
 fi
-row autobound "-t -a autobound" "auto cli cli6" = \
+row autobound "-t -a 'autobound'" "auto cli cli6" = \
 	"ss=-tan autobound;refuse=replay:autobound cannot be judged in a replay"
-row autobound-mptcp "-a autobound" "" "" \
+row autobound-mptcp "-a 'autobound'" "" "" \
 	"refuse=*:autobound cannot"
 row mode "-a 'mode dual'" "t1 u5 t6 t9" =
 row mode-list "-a 'mode = mapped,v6'" "acc cli6 acc6" =
 row not-mode "-a 'not mode v4 and sport 7001'" "t1 acc" =
-row v6only "-a v6only" "t2" =
+row v6only "-a 'v6only'" "t2" =
 row state "'state established'" "cli acc cli6 acc6" = \
 	"ss=-tun state established"
 row --state "--state listen" "t1 t2 t3 t6 auto t9" = "ss=-tun state listening"
@@ -418,7 +423,7 @@ row -M "-M -a" "" ""
 row -A "-A tcp,raw -a 'sport 7002 or sport 253 or mode mapped'" \
 	"t2 acc acc6 w" = "${RAWREF#;}"
 
-COLS=(ss plain -N all -p replay metrics check check-q inj injchk inj+)
+COLS=(ss plain -F -N all -p replay metrics check check-q inj injchk inj+)
 declare -A CELL
 NFAIL=0
 SKIPPED=
@@ -529,6 +534,12 @@ for r in "${ROWS[@]}"; do
 	IFS='|' read -r name argstr sa sb opts <<<"$r"
 	[ "$sb" != = ] || sb=$(bset "$sa")
 	eval "set -- $argstr"
+	# A row whose filter is one quoted word: the options and the filter
+	# apart, for the -F column.
+	ffilt='' fopts=''
+	if [[ $argstr =~ ^([^\']*)\'([^\']*)\'$ ]]; then
+		fopts=${BASH_REMATCH[1]} ffilt=${BASH_REMATCH[2]}
+	fi
 	declare -A REF=()
 	EXT='' UNMAP=''
 	kind=json ssf='' cgneed='' msa=$sa
@@ -667,8 +678,16 @@ for r in "${ROWS[@]}"; do
 			[ "$msa" = "$sa" ] || msb=$(bset "$msa")
 			run "$DS" --metrics -N "pid:$BPID" "$@"
 			got=$(metric_modes "$T/out")
-			if [ "$rc" -ne 0 ] || [ "$got" != "$(modes "$msb")" ]; then
-				note "$name" metrics FAIL "-N: exit $rc, [$got], want [$(modes "$msb")]: $(head -c 200 "$T/err")"
+			run2=$rc
+			# Both, through --all-netns (other namespaces ignored).
+			"$DS" --metrics --all-netns "$@" >"$T/mall" 2>/dev/null
+			ga=$(metric_modes "$T/mall" "$LABEL_A")
+			gb=$(metric_modes "$T/mall" "$LABEL_B")
+			if [ "$run2" -ne 0 ] || [ "$got" != "$(modes "$msb")" ]; then
+				note "$name" metrics FAIL "-N: exit $run2, [$got], want [$(modes "$msb")]: $(head -c 200 "$T/err")"
+			elif [ "$ga" != "$(modes "$msa")" ] ||
+				[ "$gb" != "$(modes "$msb")" ]; then
+				note "$name" metrics FAIL "--all-netns: A [$ga] B [$gb]"
 			else
 				note "$name" metrics ok
 			fi
@@ -694,6 +713,26 @@ for r in "${ROWS[@]}"; do
 		[ "$rc" -eq "$want_rc" ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ] &&
 			note "$name" check-q ok ||
 			note "$name" check-q FAIL "exit $rc, want $want_rc; out $(head -c 100 "$T/out") err $(head -c 200 "$T/err")"
+		# And B's answer, through -N.
+		want_b=0
+		[ -z "$sb" ] || want_b=1
+		run "$DS" --check -q -N "pid:$BPID" "$@"
+		[ "$rc" -eq "$want_b" ] && [ ! -s "$T/out" ] ||
+			note "$name" check-q FAIL "-N: exit $rc, want $want_b: $(head -c 200 "$T/err")"
+	fi
+	# The filter from a file (-F), where the row has one.
+	if [ -z "$ffilt" ]; then
+		note "$name" -F -
+	else
+		printf '# the row %s\n%s\n' "$name" "$ffilt" >"$T/filter"
+		eval "set -- $fopts"
+		run "$DS" -F "$T/filter" $jflag "$@"
+		if refuses plain; then
+			refused "$name" -F "$refpat"
+		else
+			listed "$name" -F "$WA" "$kind"
+		fi
+		eval "set -- $argstr"
 	fi
 	# A dump failing half-way.
 	if [ "$HAVE_STRACE" = 0 ]; then
@@ -746,6 +785,7 @@ done
 name=--emit-policy
 ROWS+=("$name|||")
 note "$name" ss -
+note "$name" -F -
 # policy_has FILE WHAT...: the policy names each WHAT.
 policy_lacks() {
 	local f=$1 w
