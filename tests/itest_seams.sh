@@ -52,7 +52,7 @@
 #           strace -e inject=): exit 2, a message, the JSON array closed;
 #           never exit 0 once the failure was injected
 #   injchk  the same with --check -H: 1 if a match was printed before the
-#           failure, 2 otherwise
+#           failure, 2 otherwise; with --check -q, 1 or 2
 #   inj+    the second recvmsg failing under -N, --all-netns, -p and
 #           --metrics: exit 2, the failure named
 # A cell the man page refuses must be refused: exit 2, nothing on
@@ -404,6 +404,15 @@ row process "-a 'process dsseam-other'" "t9 u10" "" \
 	"refuse=replay:replay and the pid and process filter terms"
 row process-and "-a 'process sockpop and mode dual'" "t1 u5 t6" = \
 	"refuse=replay:replay and the pid and process filter terms"
+# A filter that can never match is refused, wherever it is run; but
+# --metrics counts every state, where dual sockets are.
+row never-conn "-m dual" "" "" \
+	"refuse=plain -N all -p replay check check-q inj injchk:can never match the connected;metrics=t1 u5 t6 t9"
+row never-4 "-4 -m dual" "" "" "refuse=*:can never match: no AF_INET"
+row never-udp-tw "-u --state time-wait" "" "" \
+	"refuse=*:can never match: no udp socket"
+row never-raw6 "-w -6 -a 'mode dual'" "" "" \
+	"refuse=*:can never match: no AF_INET6"
 row -m "-a -m v4" "t3 u4 auto cli u10" =
 row -m-list "-a -m v6only,mapped" "t2 acc" =
 row --dual "--dual" "t1 u5 t6 t9 acc" =
@@ -751,6 +760,16 @@ for r in "${ROWS[@]}"; do
 		refused "$name" injchk "$refpat"
 	else
 		inject injchk --check -H "$@"
+		# -q stops at the first match and prints nothing: whether
+		# one came first cannot be seen, but 0 is never the answer.
+		rc=0
+		strace -f -o "$T/st" -e trace=recvmsg \
+			-e inject=recvmsg:error=ENOBUFS:when=2 \
+			"$DS" --check -q "$@" >"$T/out" 2>"$T/err" || rc=$?
+		if grep -q INJECTED "$T/st" && [ "$rc" -ne 1 ] &&
+			[ "$rc" -ne 2 ]; then
+			note "$name" injchk FAIL "--check -q: exit $rc"
+		fi
 	fi
 	# The failure under the other columns (the second recvmsg of each
 	# thread, of each namespace's dumps).
