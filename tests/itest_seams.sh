@@ -40,7 +40,8 @@
 #   all     dualstat --all-netns -j ARGS              -> A's and B's slots
 #                                                        (other namespaces
 #                                                        of the host ignored)
-#   -p      dualstat -p -j ARGS: A's slots, each with its holder's name
+#   -p      dualstat -p -j ARGS: A's slots, each with its holder's name;
+#           and with -N B, and with --all-netns
 #   replay  dualstat --replay DUMP -j ARGS, DUMP from -A all -a --dump-raw
 #           in A, then from -N B -A all -a --dump-raw
 #   metrics dualstat --metrics ARGS: dualstat_sockets summed per mode; and
@@ -582,6 +583,8 @@ for r in "${ROWS[@]}"; do
 	[ "$kind" = json ] || jflag=
 	WA=$(want a "$sa")
 	WB=$(want b "$sb")
+	WALL=$({ want a "$sa"; echo; want b "$sb"; } | tr ' ' '\n' | grep . |
+		sort | tr '\n' ' ' | sed 's/ $//')
 
 	# The expectation itself, where ss can say.
 	if [ -n "$ssf" ]; then
@@ -640,9 +643,7 @@ for r in "${ROWS[@]}"; do
 	else
 		k=$kind
 		[ "$k" = json ] || k=table-all
-		listed "$name" all "$(
-			{ want a "$sa"; echo; want b "$sb"; } | tr ' ' '\n' |
-				grep . | sort | tr '\n' ' ' | sed 's/ $//')" "$k"
+		listed "$name" all "$WALL" "$k"
 	fi
 	# -p
 	run "$DS" -p $jflag "$@"
@@ -654,6 +655,17 @@ for r in "${ROWS[@]}"; do
 			note "$name" -p ok || note "$name" -p FAIL "exit $rc, [$got]"
 	else
 		listed "$name" -p "$WA" "$kind" p
+		# B's holders through -N, and both through --all-netns.
+		if [ "${CELL["$name,-p"]}" = ok ]; then
+			run "$DS" -p -N "pid:$BPID" $jflag "$@"
+			DEFNS=b listed "$name" -p "$WB" "$kind" p
+		fi
+		if [ "${CELL["$name,-p"]}" = ok ]; then
+			k=$kind
+			[ "$k" = json ] || k=table-all
+			run "$DS" -p --all-netns $jflag "$@"
+			listed "$name" -p "$WALL" "$k" p
+		fi
 	fi
 	# --replay
 	run "$DS" --replay "$T/a.raw" $jflag "$@"
