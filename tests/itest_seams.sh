@@ -31,7 +31,6 @@
 # written from the table above and the man page (never from dualstat's
 # output); where ss(8) can say, the expectation itself is checked with ss
 # in that namespace first.  The COLUMNS:
-#   ss      the expectation checked with ss in A and B, where ss can say
 #   ss      the expectation itself, checked with ss in A and B (- where
 #           ss cannot say: modes, owners, dualstat's own options)
 #   plain   dualstat -j ARGS in A                     -> A's slots
@@ -49,9 +48,10 @@
 #   check   dualstat --check -H ARGS: exit 1 and one line per slot, or 0
 #   check-q dualstat --check -q ARGS: the same status, nothing printed;
 #           and with -N B, B's
-#   inj     dualstat -j ARGS with the Nth recvmsg failing (ENOBUFS,
-#           strace -e inject=): exit 2, a message, the JSON array closed;
-#           never exit 0 once the failure was injected
+#   inj     dualstat -j ARGS with the 1st, 2nd or 3rd recvmsg of each
+#           thread failing (ENOBUFS, strace -e inject=): exit 2, the
+#           failure named, JSON printed closed; never exit 0 once the
+#           failure was injected
 #   injchk  the same with --check -H: 1 if a match was printed before the
 #           failure, 2 otherwise; with --check -q, 1 or 2
 #   inj+    the second recvmsg failing under -N, --all-netns, -p and
@@ -60,7 +60,9 @@
 # standard output, one line on standard error naming the problem.  The
 # matrix is printed (ok, refused, FAIL, skip) and any FAIL fails the test;
 # GAPS lists the cells known to fail and left so (none today).  Rows
-# ending in -table parse the table instead of JSON.
+# ending in -table parse the table instead of JSON; --emit-policy's row is
+# judged by what the policy names and its round trip through -F.  Without
+# strace the inj columns are skipped.  About 20-30 s.
 set -u
 . "$(dirname "$0")/itest_lib.sh"
 : "${SOCKPOP:?SOCKPOP must name the tests/sockpop binary}"
