@@ -54,8 +54,10 @@
 #           failure was injected
 #   injchk  the same with --check -H: 1 if a match was printed before the
 #           failure, 2 otherwise; with --check -q, 1 or 2
-#   inj+    the second recvmsg failing under -N, --all-netns, -p and
-#           --metrics: exit 2, the failure named
+#   inj+    the second recvmsg failing under -N, --all-netns, -p,
+#           --metrics and --metrics=FILE (left as it was): exit 2, the
+#           failure named; and --check --all-netns: 1 if a match was
+#           printed, else 2
 # A cell the man page refuses must be refused: exit 2, nothing on
 # standard output, one line on standard error naming the problem.  The
 # matrix is printed (ok, refused, FAIL, skip) and any FAIL fails the test;
@@ -788,21 +790,35 @@ for r in "${ROWS[@]}"; do
 	# The failure under the other columns (the second recvmsg of each
 	# thread, of each namespace's dumps).
 	res=ok why=''
-	for how in "-N pid:$BPID" --all-netns -p --metrics; do
+	for how in "-N pid:$BPID" --all-netns -p --metrics \
+		"--metrics=$T/m.prom" "--check -H --all-netns"; do
 		# shellcheck disable=SC2086
 		[ "$how" != -p ] || [ -z "${REF[-p]:-}" ] || continue
-		[ "$how" != --metrics ] || [ -z "${REF[metrics]:-}" ] || continue
+		[ "${how#--metrics}" = "$how" ] || [ -z "${REF[metrics]:-}" ] ||
+			continue
+		[ "${how#--check}" = "$how" ] || [ -z "${REF[check]:-}" ] ||
+			continue
 		[ -z "${REF[\*]:-}" ] || continue
+		echo previous >"$T/m.prom"
 		rc=0
 		# shellcheck disable=SC2086
 		strace -f -o "$T/st" -e trace=recvmsg \
 			-e inject=recvmsg:error=ENOBUFS:when=2 \
 			"$DS" $how "$@" >"$T/out" 2>"$T/err" || rc=$?
 		grep -q INJECTED "$T/st" || continue
-		if [ "$rc" -ne 2 ] ||
+		w=2
+		# --check: 1 once a match was printed.
+		[ "${how#--check}" = "$how" ] || [ ! -s "$T/out" ] || w=1
+		if [ "$rc" -ne "$w" ] ||
 			! grep -q 'No buffer space available' "$T/err"; then
 			res=FAIL
-			why="$why [$how: exit $rc: $(head -c 200 "$T/err")]"
+			why="$why [$how: exit $rc, want $w: $(head -c 200 "$T/err")]"
+		fi
+		# A metrics file failed is the previous one, no temporary left.
+		if [ "$(cat "$T/m.prom")" != previous ] ||
+			ls -a "$T" | grep -q '^\.m\.prom'; then
+			res=FAIL
+			why="$why [$how: the metrics file was replaced or its temporary left]"
 		fi
 	done
 	if [ -n "${REF[\*]:-}" ]; then
