@@ -815,8 +815,8 @@ for r in "${ROWS[@]}"; do
 			why="$why [$how: exit $rc, want $w: $(head -c 200 "$T/err")]"
 		fi
 		# A metrics file failed is the previous one, no temporary left.
-		if [ "$(cat "$T/m.prom")" != previous ] ||
-			ls -a "$T" | grep -q '^\.m\.prom'; then
+		tmps=("$T"/.m.prom.*)
+		if [ "$(cat "$T/m.prom")" != previous ] || [ -e "${tmps[0]}" ]; then
 			res=FAIL
 			why="$why [$how: the metrics file was replaced or its temporary left]"
 		fi
