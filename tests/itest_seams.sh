@@ -763,6 +763,7 @@ for r in "${ROWS[@]}"; do
 	if [ "$HAVE_STRACE" = 0 ]; then
 		note "$name" inj skip
 		note "$name" injchk skip
+		note "$name" inj+ skip
 		continue
 	fi
 	if refuses inj; then
