@@ -362,7 +362,13 @@ row src "-a 'src 127.0.0.1'" "t3 u4 auto cli acc u10" = \
 row src-port "-a 'src 127/8:7001'" "acc" = "ss=-tuan src 127.0.0.0/8:7001"
 row src-inet6 "-a 'src inet6:[::1]:7002'" "acc6" = \
 	"ss=-tuan src [::1]:7002"
+row src-anyport "-a 'src *:7001'" "t1 acc" = "ss=-tuan src *:7001"
+row -6-src4 "-6 -a 'src 127.0.0.1'" "acc" =
 row dst "-a 'dst [::1]'" "cli6 acc6" = "ss=-tuan dst [::1]"
+row dst-prefix-any "-a 'dst 127.0.0.0/8:*'" "cli acc" = \
+	"ss=-tuan dst 127.0.0.0/8:*"
+row dport-0 "-a 'dport = :0'" "t1 t2 t3 u4 u5 t6 auto t9 u10" = \
+	"ss=-tuan dport = :0"
 row --dst "-a --dst 127.0.0.0/8" "cli acc" = "ss=-tuan dst 127.0.0.0/8"
 if [ "$DEVB" = lo ]; then
 	row dev "-a 'dev lo'" "t6" = "ss=-tuan dev lo"
