@@ -843,7 +843,8 @@ probe_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int
-listing_plan_probe(struct listing_plan *p, const struct source *src)
+listing_plan_probe(struct listing_plan *p, const struct source *src,
+    struct listing_result *res)
 {
 	const void *refused[2] = { NULL, NULL }, *ok[2] = { NULL, NULL };
 	size_t i, k;
@@ -881,6 +882,19 @@ listing_plan_probe(struct listing_plan *p, const struct source *src)
 				ret = source_dump(src, &probe, probe_cb, NULL);
 			}
 			k = probe.family == AF_INET ? 0 : 1;
+			/* Any other failure (a receive that failed, a reply
+			 * cut short) may leave the reply's rest unread on the
+			 * socket, where the next dump would take it for its
+			 * own: it fails the listing here, named as it is.
+			 * ENOENT (no diag handler) the dump itself says. */
+			if (ret < 0 && ret != -EINVAL && ret != -ENOENT) {
+				if (res != NULL) {
+					memset(res, 0, sizeof(*res));
+					res->err_family = probe.family;
+					res->err_protocol = probe.protocol;
+				}
+				return ret;
+			}
 			if (ret != -EINVAL) {
 				ok[k] = probe.bytecode;
 				continue;
@@ -919,7 +933,11 @@ listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
 		if (copy == NULL)
 			return -ENOMEM;
 		*copy = *plan;
-		listing_plan_probe(copy, &src);
+		ret = listing_plan_probe(copy, &src, res);
+		if (ret < 0) {
+			free(copy);
+			return ret;
+		}
 		p = copy;
 	}
 	if (listing_plan_sockets(p) < 2) {

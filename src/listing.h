@@ -110,9 +110,11 @@ int listing_run(const struct listing_plan *p, const struct source *src,
  * step's protocol), whether the kernel accepts it, and drops each program
  * it refuses (-EINVAL) from the steps: user space then filters alone, with
  * the same result.  Nothing is dropped when the filter is the kernel's
- * alone (autobound).  Returns 0.
+ * alone (autobound).  Returns 0, or the -errno of a probe that failed
+ * otherwise (then res, unless NULL, says which dump, as listing_run()).
  */
-int listing_plan_probe(struct listing_plan *p, const struct source *src);
+int listing_plan_probe(struct listing_plan *p, const struct source *src,
+    struct listing_result *res);
 
 /*
  * The same, from the kernel through d[0..listing_plan_sockets() - 1], all

@@ -422,10 +422,15 @@ warn_missing(const struct options *opts, const struct scope_result *res)
 	for (i = 0; i < res->listing.nmissing; i++) {
 		proto = output_proto_name(res->listing.missing[i].protocol);
 		why = "";
+		/* scope.c reads /proc/net/raw only for the kernel's own
+		 * answers: not for what --dump-raw records. */
 		if (res->listing.missing[i].protocol == IPPROTO_RAW)
 			why = res->listing.raw_inexact
 			    ? ", and /proc/net/raw does not show the bound "
 			      "device or autobound the filter tests"
+			    : opts->dump_raw != NULL
+			    ? ", and --dump-raw records only the kernel's "
+			      "answers, not /proc/net/raw"
 			    : ", and /proc/net/raw could not be read";
 		warnx("sock_diag dump (%s/%s): the kernel has no %s_diag (not "
 		      "built, or a module not loaded)%s; %s",

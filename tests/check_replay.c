@@ -465,7 +465,7 @@ run_kernel(const char *const args[], struct run *r, struct old_kernel *res)
 	ck_assert_int_eq(writer_begin(&w), 0);
 	sink.w = &w;
 	listing_plan_init(&plan, &opts, replay_protocols(rp));
-	ck_assert_int_eq(listing_plan_probe(&plan, &src), 0);
+	ck_assert_int_eq(listing_plan_probe(&plan, &src, NULL), 0);
 	r->ret = listing_run(&plan, &src, &sink, &r->res);
 	ck_assert_int_eq(writer_end(&w, &done), 0);
 	fclose(out);
