@@ -23,10 +23,7 @@ command -v taskset >/dev/null || skip "no taskset (util-linux)"
 pop_start pop
 # One CPU: the dumps run in turn, so the last recvmsg is the last dump's.
 check_dual() {
-	# LeakSanitizer cannot run under ptrace and says so on stderr (the
-	# sanitizer build of .ci/reliab.sh): only dualstat's lines count.
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-		taskset -c 0 strace -f -o "$T/strace" -e trace=recvmsg "$@" \
+	taskset -c 0 strace -f -o "$T/strace" -e trace=recvmsg "$@" \
 		"$DUALSTAT" --check -l -m dual -A tcp,udp
 }
 rc=0
