@@ -17,7 +17,7 @@ set -eu
 
 : "${DUALSTAT:?DUALSTAT must name the dualstat binary}"
 : "${MANPAGE:=$(dirname "$0")/../man/dualstat.8}"
-command -v groff >/dev/null || { echo "SKIP: no groff" >&2; exit 77; }
+command -v groff >/dev/null || { echo "SKIP: no groff (Debian: groff-base)" >&2; exit 77; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail=0

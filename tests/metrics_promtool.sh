@@ -15,7 +15,9 @@ RELPOP=unused
 # shellcheck source=tests/itest_lib.sh
 . "$(dirname "$0")/itest_lib.sh"
 
-[ -n "${PROMTOOL:-}" ] && [ -x "$PROMTOOL" ] ||
+# configure's choice, else one installed since configure ran.
+[ -n "${PROMTOOL:-}" ] || PROMTOOL=$(command -v promtool || true)
+[ -n "$PROMTOOL" ] && [ -x "$PROMTOOL" ] ||
 	skip "promtool not installed (Debian: apt-get install prometheus)"
 
 # The rules first: they need no root.
