@@ -22,7 +22,13 @@
  * tables on its own, so this is the floor of a run that uses every core
  * (issue 13).  --no-bound-inactive clears idiag_states bit 13 from every
  * request: the bench's measure of what bound-inactive sockets cost.
+ *
+ * With --all-netns it finds the namespaces as dualstat does
+ * (netns_list_init()) and dumps each in turn, entering it with setns(2):
+ * the floor of listing them one after another (issue 20).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -32,6 +38,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/inet_diag.h>
@@ -39,6 +47,7 @@
 #include <linux/sock_diag.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "protos.h"
 #include "query.h"
 #include "sock.h"
@@ -164,8 +173,9 @@ main(int argc, char *argv[])
 	size_t n, i;
 	int fd, ret;
 
-	while (argc > 1 && (strcmp(argv[1], "--concurrent") == 0 ||
-				strcmp(argv[1], "--no-bound-inactive") == 0)) {
+	while (argc > 1 &&
+	    (strcmp(argv[1], "--concurrent") == 0 ||
+		strcmp(argv[1], "--no-bound-inactive") == 0)) {
 		if (strcmp(argv[1], "--concurrent") == 0)
 			concurrent = true;
 		else
@@ -181,6 +191,38 @@ main(int argc, char *argv[])
 	n = query_plan(&opts, loaded, steps, &bc);
 	for (i = 0; i < n && no_bound_inactive; i++)
 		steps[i].states &= ~(1U << SOCK_STATE_BOUND_INACTIVE);
+	if (opts.all_netns) {
+		struct netns_list l;
+
+		ret =
+		    netns_list_init(&l, NETNS_NAMED_DIR, NETNS_PROC_ROOT, NULL);
+		if (ret < 0) {
+			errno = -ret;
+			err(2, "netns_list_init");
+		}
+		for (size_t k = 0; k < l.n; k++) {
+			int nsfd = netns_open_entry(
+			    &l.v[k], NETNS_NAMED_DIR, NETNS_PROC_ROOT);
+
+			if (nsfd < 0) {
+				errno = -nsfd;
+				err(2, "%s", l.v[k].label);
+			}
+			if (setns(nsfd, CLONE_NEWNET) < 0)
+				err(2, "setns %s", l.v[k].label);
+			close(nsfd);
+			fd = open_socket();
+			for (i = 0; i < n; i++) {
+				send_request(
+				    fd, &steps[i], (unsigned int)i + 1);
+				drain(fd, &messages, &bytes);
+			}
+			close(fd);
+		}
+		netns_list_done(&l);
+		printf("%lu %lu\n", messages, bytes);
+		return 0;
+	}
 	if (!concurrent) {
 		fd = open_socket();
 		for (i = 0; i < n; i++) {
