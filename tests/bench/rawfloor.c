@@ -25,7 +25,9 @@
  *
  * With --all-netns it finds the namespaces as dualstat does
  * (netns_list_init()) and dumps each in turn, entering it with setns(2):
- * the floor of listing them one after another (issue 20).
+ * the floor of listing them one after another (issue 20); with
+ * --concurrent too, two threads share the namespaces, each dumping one
+ * namespace at a time: the floor of a run that uses two cores.
  */
 #include "config.h"
 
@@ -157,6 +159,50 @@ job_thread(void *arg)
 	return NULL;
 }
 
+/* --all-netns: the namespaces, the next one to take, the totals. */
+struct nsjob {
+	struct netns_list l;
+	const struct diag_request *steps;
+	size_t n, next;
+	pthread_mutex_t lock;
+	unsigned long messages, bytes;
+};
+
+/* Enters each namespace not yet taken (setns(2) moves this thread only)
+ * and dumps the steps in turn. */
+static void *
+ns_thread(void *arg)
+{
+	struct nsjob *j = arg;
+	unsigned long messages = 0, bytes = 0;
+	size_t k, i;
+	int fd, nsfd;
+
+	while (
+	    (k = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->l.n) {
+		nsfd = netns_open_entry(
+		    &j->l.v[k], NETNS_NAMED_DIR, NETNS_PROC_ROOT);
+		if (nsfd < 0) {
+			errno = -nsfd;
+			err(2, "%s", j->l.v[k].label);
+		}
+		if (setns(nsfd, CLONE_NEWNET) < 0)
+			err(2, "setns %s", j->l.v[k].label);
+		close(nsfd);
+		fd = open_socket();
+		for (i = 0; i < j->n; i++) {
+			send_request(fd, &j->steps[i], (unsigned int)i + 1);
+			drain(fd, &messages, &bytes);
+		}
+		close(fd);
+	}
+	pthread_mutex_lock(&j->lock);
+	j->messages += messages;
+	j->bytes += bytes;
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -192,35 +238,27 @@ main(int argc, char *argv[])
 	for (i = 0; i < n && no_bound_inactive; i++)
 		steps[i].states &= ~(1U << SOCK_STATE_BOUND_INACTIVE);
 	if (opts.all_netns) {
-		struct netns_list l;
+		struct nsjob nj = { .steps = steps,
+			.n = n,
+			.lock = PTHREAD_MUTEX_INITIALIZER };
+		pthread_t nt[2];
+		size_t k, nthreads = concurrent ? 2 : 1;
 
-		ret =
-		    netns_list_init(&l, NETNS_NAMED_DIR, NETNS_PROC_ROOT, NULL);
+		ret = netns_list_init(
+		    &nj.l, NETNS_NAMED_DIR, NETNS_PROC_ROOT, NULL);
 		if (ret < 0) {
 			errno = -ret;
 			err(2, "netns_list_init");
 		}
-		for (size_t k = 0; k < l.n; k++) {
-			int nsfd = netns_open_entry(
-			    &l.v[k], NETNS_NAMED_DIR, NETNS_PROC_ROOT);
-
-			if (nsfd < 0) {
-				errno = -nsfd;
-				err(2, "%s", l.v[k].label);
-			}
-			if (setns(nsfd, CLONE_NEWNET) < 0)
-				err(2, "setns %s", l.v[k].label);
-			close(nsfd);
-			fd = open_socket();
-			for (i = 0; i < n; i++) {
-				send_request(
-				    fd, &steps[i], (unsigned int)i + 1);
-				drain(fd, &messages, &bytes);
-			}
-			close(fd);
-		}
-		netns_list_done(&l);
-		printf("%lu %lu\n", messages, bytes);
+		/* --concurrent: two threads take the namespaces in turn. */
+		for (k = 1; k < nthreads; k++)
+			if (pthread_create(&nt[k], NULL, ns_thread, &nj) != 0)
+				errx(2, "pthread_create");
+		ns_thread(&nj);
+		for (k = 1; k < nthreads; k++)
+			pthread_join(nt[k], NULL);
+		netns_list_done(&nj.l);
+		printf("%lu %lu\n", nj.messages, nj.bytes);
 		return 0;
 	}
 	if (!concurrent) {
