@@ -28,6 +28,7 @@ tmp=$(mktemp -d)
 mkdir -p /run/netns
 mount -t tmpfs none /run/netns
 coproc FARM { exec "$builddir/tests/bench/nsfarm" /run/netns "$n"; }
+# shellcheck disable=SC2153 # coproc sets it
 farm_pid=$FARM_PID
 trap 'rm -rf "$tmp"' EXIT
 if ! read -r word count <&"${FARM[0]}" || [ "$word" != ready ]; then
@@ -97,6 +98,7 @@ for i in "${!names[@]}"; do
 		"$(awk -v a="$m" 'BEGIN { print a / 1000 }')" "$xf" "$xc" \
 		"$(cut -d' ' -f2 "$tmp/run.$i" | sort -n | tail -1)"
 done
-exec {FARM[1]}>&-
+# Its standard input closed, nsfarm unmounts the names and exits.
+eval "exec ${FARM[1]}>&-"
 wait "$farm_pid" || true
 exit $status
