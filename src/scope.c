@@ -548,7 +548,7 @@ run_kept(struct scope *s, const struct listing_keep *keep,
  * bounded by AHEAD x AHEAD_BYTES.  Each helper's plan is a copy: the
  * plans differ only by "dev NAME" indexes, which keep everything here.
  */
-#define AHEAD 4
+#define AHEAD 8
 #define AHEAD_BYTES (256U * 1024)
 
 struct ahead_slot {
