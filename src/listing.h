@@ -142,16 +142,16 @@ int listing_run_diag(const struct listing_plan *p, struct diag *const d[],
  */
 struct listing_keep *listing_keep_new(void);
 void listing_keep_free(struct listing_keep *k);
-
-/*
- * A sink with keep and neither w nor collect only keeps the rows (
- * --all-netns dumps the next namespaces so while one is written); with a
- * limit (bytes of kept rows, 0: none) a row past it is refused, and the
- * run returns -E2BIG.
- */
-void listing_keep_limit(struct listing_keep *k, size_t bytes);
 int listing_keep_write(const struct listing_keep *k,
     const struct listing_plan *p, const struct listing_sink *sink,
     struct listing_result *res);
+
+/*
+ * A sink with keep and neither w nor collect only keeps the rows: how
+ * --all-netns dumps the next namespaces while one is written.  With a
+ * limit (bytes of kept rows; 0, the default: none) a row past it is not
+ * kept, and the run fails with -E2BIG (res->write_err says so).
+ */
+void listing_keep_limit(struct listing_keep *k, size_t bytes);
 
 #endif
