@@ -186,12 +186,19 @@ struct keep_chunk {
 
 struct listing_keep {
 	struct keep_chunk *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+	size_t bytes, limit; /* rows kept; at most (0: no bound) */
 };
 
 struct listing_keep *
 listing_keep_new(void)
 {
 	return calloc(1, sizeof(struct listing_keep));
+}
+
+void
+listing_keep_limit(struct listing_keep *k, size_t bytes)
+{
+	k->limit = bytes;
 }
 
 void
@@ -239,6 +246,8 @@ keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
 	struct keep_chunk *c = k->tail[i];
 	uint8_t *at;
 
+	if (k->limit != 0 && k->bytes + len > k->limit)
+		return -E2BIG;
 	if (c == NULL || KEEP_CHUNK - c->used < len) {
 		c = malloc(sizeof(*c));
 		if (c == NULL)
@@ -262,6 +271,7 @@ keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
 	memcpy(at, sk->local_addrs, 16U * sk->nlocal);
 	memcpy(at + 16U * sk->nlocal, sk->peer_addrs, 16U * sk->npeer);
 	c->used += len;
+	k->bytes += len;
 	return 0;
 }
 
@@ -300,6 +310,8 @@ put(const struct listing_sink *sink, const struct sock_entry *sk, size_t i)
 			ret = keep_add(sink->keep, i, sk);
 		return ret;
 	}
+	if (sink->w == NULL)
+		return keep_add(sink->keep, i, sk);
 	row = sink->base != NULL ? *sink->base : plain;
 	row.sk = sk;
 	/* The bound device, named in the socket's own namespace; "if7"
@@ -915,7 +927,8 @@ listing_run_diag(const struct listing_plan *plan, struct diag *const d[],
 	struct source src;
 	struct inoset mptcp;
 	unsigned long before = rows_now(sink);
-	bool any_order = sink->collect != NULL || sink->w->ops->any_order;
+	bool any_order = sink->collect != NULL ||
+	    (sink->w != NULL && sink->w->ops->any_order);
 	const struct listing_plan *p = plan;
 	struct listing_plan *copy = NULL;
 	int ret;

@@ -148,4 +148,12 @@ int listing_keep_write(const struct listing_keep *k,
     const struct listing_plan *p, const struct listing_sink *sink,
     struct listing_result *res);
 
+/*
+ * A sink with keep and neither w nor collect only keeps the rows: how
+ * --all-netns dumps the next namespaces while one is written.  With a
+ * limit (bytes of kept rows; 0, the default: none) a row past it is not
+ * kept, and the run fails with -E2BIG (res->write_err says so).
+ */
+void listing_keep_limit(struct listing_keep *k, size_t bytes);
+
 #endif

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,44 +392,66 @@ replan(struct scope *s, const struct ns_handle *h)
 	return true;
 }
 
-/* Opens what we need inside entry i, or marks it failed (false). */
-static bool
-enter(struct scope *s, size_t i, struct ns_handle *h)
+/*
+ * Opens what plan p needs inside entry i into h: 0, or -errno (-ENOENT
+ * or -ESRCH: its holders have exited since the scan).  Touches nothing
+ * shared, but the filter's "dev NAME" indexes (dev_filter()).
+ */
+static int
+open_entry(struct scope *s, const struct listing_plan *p, size_t i,
+    struct ns_handle *h)
 {
 	const struct netns_entry *e = &s->list.v[i];
 	int fd, ret;
 
-	if (s->failed[i])
-		return false;
 	h->summary = s->opts->summary || s->opts->metrics;
 	h->ports = filter_has(&s->opts->filter, FILTER_AUTOBOUND);
-	h->nd = listing_plan_sockets(&s->plan);
+	h->nd = listing_plan_sockets(p);
 	h->proc_root = s->proc_root;
-	plan_raw(&s->plan, h->raw);
+	plan_raw(p, h->raw);
 	h->devs = dev_filter(s);
 	h->devs_changed = false;
 	h->dev_missing = NULL;
 	/* Ours needs no setns(), which an unprivileged user cannot do. */
 	if (e->own && open_cb(h) == 0)
-		return replan(s, h);
+		return 0;
 	fd = netns_open_entry(e, s->named_dir, s->proc_root);
 	ret = fd;
 	if (fd >= 0) {
 		ret = netns_call(fd, open_cb, h);
 		close(fd);
 	}
+	return ret;
+}
+
+/* Entry i could not be entered: marked, and counted unless gone. */
+static void
+note_failed(struct scope *s, size_t i, int ret)
+{
+	s->failed[i] = true;
+	/* Its holders exited between the scan and now: gone, it holds no
+	 * sockets, and leaves the listing whole. */
+	if (ret == -ENOENT || ret == -ESRCH)
+		return;
+	if (s->res.ns_failed == 0)
+		s->res.first_failed_err = ret;
+	if (s->res.ns_failed < NETNS_NAMED_PIDS)
+		snprintf(s->res.first_failed[s->res.ns_failed],
+		    sizeof(s->res.first_failed[0]), "%s", s->list.v[i].label);
+	s->res.ns_failed++;
+}
+
+/* Opens what we need inside entry i, or marks it failed (false). */
+static bool
+enter(struct scope *s, size_t i, struct ns_handle *h)
+{
+	int ret;
+
+	if (s->failed[i])
+		return false;
+	ret = open_entry(s, &s->plan, i, h);
 	if (ret < 0) {
-		s->failed[i] = true;
-		/* Its holders exited between the scan and now: gone, it holds
-		 * no sockets, and leaves the listing whole. */
-		if (ret == -ENOENT || ret == -ESRCH)
-			return false;
-		if (s->res.ns_failed == 0)
-			s->res.first_failed_err = ret;
-		if (s->res.ns_failed < NETNS_NAMED_PIDS)
-			snprintf(s->res.first_failed[s->res.ns_failed],
-			    sizeof(s->res.first_failed[0]), "%s", e->label);
-		s->res.ns_failed++;
+		note_failed(s, i, ret);
 		return false;
 	}
 	return replan(s, h);
@@ -497,29 +520,222 @@ run(struct scope *s, const struct source *src, struct diag *const *d,
 	return listing_run(&s->plan, src, sink, lr);
 }
 
-/* Lists the rows the first pass kept, with its outcome. */
+/* Lists rows kept before (keep), with the outcome of their dumps. */
 static int
-run_kept(
-    struct scope *s, const struct listing_sink *sink, struct listing_result *lr)
+run_kept(struct scope *s, const struct listing_keep *keep,
+    const struct listing_result *klr, int kret, const struct listing_sink *sink,
+    struct listing_result *lr)
 {
 	struct listing_result wr;
 	int ret;
 
-	ret = listing_keep_write(s->keep, &s->plan, sink, &wr);
-	*lr = s->keep_lr;
+	ret = listing_keep_write(keep, &s->plan, sink, &wr);
+	*lr = *klr;
 	lr->rows = wr.rows;
 	lr->write_err = wr.write_err;
-	return ret < 0 ? ret : s->keep_ret;
+	return ret < 0 ? ret : kret;
+}
+
+/*
+ * --all-netns on two CPUs or more: while this thread lists entry i,
+ * helper threads dump the next ones (at most AHEAD ahead), each through
+ * sockets of its own, into kept rows (listing_keep_new()).  Most of a
+ * small namespace's time is the kernel walking its global hash tables
+ * once per dump (issue 20: about 10 ms), so two namespaces' dumps then
+ * run at once.  This thread still writes every namespace in the list's
+ * order: one no helper took it lists itself, as on one CPU, and one
+ * whose rows pass AHEAD_BYTES it lists again itself, so memory stays
+ * bounded by AHEAD x AHEAD_BYTES.  Each helper's plan is a copy: the
+ * plans differ only by "dev NAME" indexes, which keep everything here.
+ */
+#define AHEAD 8
+#define AHEAD_BYTES (256U * 1024)
+
+struct ahead_slot {
+	size_t i; /* the entry */
+	bool done;
+	/* 0: dumped into keep; -errno: could not enter; AHEAD_SKIP: marked
+	 * failed by an earlier pass; AHEAD_LIVE: left to the lister. */
+	int open_ret;
+	struct ns_handle h;
+	struct listing_keep *keep;
+	struct listing_result lr;
+	int ret;
+};
+
+#define AHEAD_SKIP 1
+#define AHEAD_LIVE 2
+
+struct ahead {
+	struct scope *s;
+	struct listing_plan plan; /* s->plan, the dumps in turn */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t next; /* the next entry to take */
+	size_t cur; /* the entry being listed */
+	bool stop;
+	struct ahead_slot slot[AHEAD];
+	pthread_t tid[AHEAD - 1];
+	size_t nthreads;
+};
+
+static void
+ahead_release(struct ahead_slot *sl)
+{
+	if (sl->open_ret == 0) {
+		close_sockets(sl->h.d);
+		close_raw(sl->h.raw_fds);
+	}
+	listing_keep_free(sl->keep);
+	sl->keep = NULL;
+	sl->open_ret = AHEAD_SKIP;
+}
+
+/* Enters slot sl's entry and keeps its rows, on a helper thread. */
+static void
+ahead_dump(struct ahead *a, struct ahead_slot *sl)
+{
+	struct scope *s = a->s;
+	struct listing_plan p = a->plan;
+	struct listing_sink sink = { 0 };
+
+	sl->keep = NULL;
+	if (s->failed[sl->i]) {
+		sl->open_ret = AHEAD_SKIP;
+		return;
+	}
+	sl->open_ret = open_entry(s, &p, sl->i, &sl->h);
+	if (sl->open_ret < 0)
+		return;
+	sl->keep = listing_keep_new();
+	if (sl->keep != NULL) {
+		listing_keep_limit(sl->keep, AHEAD_BYTES);
+		p.env = sl->h.env;
+		sink.keep = sl->keep;
+		sink.raw_fds = sl->h.raw_fds;
+		sl->ret = listing_run_diag(&p, sl->h.d, &sink, &sl->lr);
+		/* Without a writer, a failed write is a row not kept
+		 * (-E2BIG: past the bound; -ENOMEM). */
+		if (sl->lr.write_err == 0)
+			return;
+	}
+	ahead_release(sl);
+	sl->open_ret = AHEAD_LIVE;
+}
+
+/*
+ * Takes the next entry within AHEAD of the one listed and keeps its rows;
+ * false if there is none to take now.  Called and returns with the lock.
+ */
+static bool
+ahead_work(struct ahead *a)
+{
+	struct ahead_slot *sl;
+
+	if (a->stop || a->next >= a->s->list.n || a->next >= a->cur + AHEAD)
+		return false;
+	sl = &a->slot[a->next % AHEAD];
+	sl->i = a->next++;
+	sl->done = false;
+	pthread_mutex_unlock(&a->lock);
+	ahead_dump(a, sl);
+	pthread_mutex_lock(&a->lock);
+	sl->done = true;
+	pthread_cond_broadcast(&a->cond);
+	return true;
+}
+
+static void *
+ahead_thread(void *arg)
+{
+	struct ahead *a = arg;
+
+	pthread_mutex_lock(&a->lock);
+	while (!a->stop && a->next < a->s->list.n)
+		if (!ahead_work(a))
+			pthread_cond_wait(&a->cond, &a->lock);
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+/* Starts the helpers (none on one CPU); false if none run. */
+static bool
+ahead_start(struct ahead *a, struct scope *s)
+{
+	size_t n = s->plan.cpus - 1, k;
+
+	if (s->plan.cpus < 2 || s->list.n < 2 || dev_filter(s) != NULL)
+		return false;
+	memset(a, 0, sizeof(*a));
+	a->s = s;
+	a->plan = s->plan;
+	a->plan.cpus = 1;
+	for (k = 0; k < AHEAD; k++)
+		a->slot[k].open_ret = AHEAD_SKIP;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	if (n > AHEAD - 1)
+		n = AHEAD - 1;
+	for (a->nthreads = 0; a->nthreads < n; a->nthreads++)
+		if (pthread_create(
+			&a->tid[a->nthreads], NULL, ahead_thread, a) != 0)
+			break;
+	return true;
+}
+
+/*
+ * Entry i: its slot once a helper has dumped it, or NULL for the caller
+ * to list it itself.  While a helper dumps it, the caller dumps the next
+ * one not taken, as a helper: so both CPUs dump all along.
+ */
+static struct ahead_slot *
+ahead_take(struct ahead *a, size_t i)
+{
+	struct ahead_slot *sl = NULL;
+
+	pthread_mutex_lock(&a->lock);
+	a->cur = i;
+	pthread_cond_broadcast(&a->cond);
+	if (a->next <= i) {
+		a->next = i + 1;
+	} else {
+		sl = &a->slot[i % AHEAD];
+		while (!sl->done)
+			if (!ahead_work(a))
+				pthread_cond_wait(&a->cond, &a->lock);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return sl;
+}
+
+/* Stops the helpers; what they dumped past entry i goes unlisted. */
+static void
+ahead_stop(struct ahead *a, size_t i)
+{
+	size_t k;
+
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	for (k = 0; k < a->nthreads; k++)
+		pthread_join(a->tid[k], NULL);
+	for (k = i; k < a->next; k++)
+		ahead_release(&a->slot[k % AHEAD]);
+	pthread_cond_destroy(&a->cond);
+	pthread_mutex_destroy(&a->lock);
 }
 
 /*
  * Lists one namespace through w between writer_netns_begin() and
- * writer_netns_end(), or collects its inodes into m (w NULL).
+ * writer_netns_end(), or collects its inodes into m (w NULL); from the
+ * rows a helper kept (pre), or else from its dumps.
  */
 static int
 pass_one(struct scope *s, const struct source *src, struct diag *const *d,
     const int *raw_fds, const struct out_netns *ns, struct writer *w,
-    struct procmap *collect, const struct procmap *procs)
+    struct procmap *collect, const struct procmap *procs,
+    const struct ahead_slot *pre)
 {
 	/* The owners are shown with -p (and named by --emit-policy); a
 	 * filter may need them alone. */
@@ -538,6 +754,12 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
 	int ret, end;
 
 	if (collect != NULL) {
+		if (pre != NULL) {
+			ret = run_kept(
+			    s, pre->keep, &pre->lr, pre->ret, &sink, &lr);
+			merge(&s->res, &lr, ns->name);
+			return ret;
+		}
 		sink.keep = s->keep;
 		ret = run(s, src, d, &sink, &lr);
 		s->keep_lr = lr;
@@ -550,8 +772,14 @@ pass_one(struct scope *s, const struct source *src, struct diag *const *d,
 		memset(&lr, 0, sizeof(lr));
 		lr.write_err = ret;
 	} else {
-		ret = s->keep != NULL ? run_kept(s, &sink, &lr)
-				      : run(s, src, d, &sink, &lr);
+		if (pre != NULL)
+			ret = run_kept(
+			    s, pre->keep, &pre->lr, pre->ret, &sink, &lr);
+		else if (s->keep != NULL)
+			ret = run_kept(
+			    s, s->keep, &s->keep_lr, s->keep_ret, &sink, &lr);
+		else
+			ret = run(s, src, d, &sink, &lr);
 		status_of(&lr, ret, &st);
 		end = writer_netns_end(w, &st);
 		if (end < 0 && lr.write_err == 0)
@@ -569,7 +797,10 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
     const struct procmap *procs)
 {
 	struct out_netns ns = { .bindv6only = s->bindv6only };
-	struct ns_handle h;
+	struct ahead a;
+	struct ahead_slot *sl = NULL;
+	struct ns_handle h, *hp;
+	bool helped;
 	size_t i;
 	int ret = 0;
 
@@ -587,25 +818,45 @@ pass(struct scope *s, struct writer *w, struct procmap *collect,
 		 * not a replay, nor what --dump-raw records. */
 		return pass_one(s, s->src, s->src == &s->own ? s->d : NULL,
 		    s->src == &s->own ? s->raw_fds : NULL, &ns, w, collect,
-		    procs);
+		    procs, NULL);
 	}
+	helped = ahead_start(&a, s);
 	for (i = 0; i < s->list.n && !answered(s); i++) {
-		if (!enter(s, i, &h))
+		sl = helped ? ahead_take(&a, i) : NULL;
+		if (sl != NULL && sl->open_ret == AHEAD_LIVE)
+			sl = NULL;
+		if (sl == NULL) {
+			if (!enter(s, i, &h))
+				continue;
+			hp = &h;
+		} else if (sl->open_ret != 0) {
+			if (sl->open_ret < 0)
+				note_failed(s, i, sl->open_ret);
 			continue;
+		} else {
+			hp = &sl->h;
+		}
 		ns.name = s->list.v[i].label;
 		ns.inode = s->list.v[i].ino;
 		ns.container = s->list.v[i].container[0] != '\0'
 		    ? s->list.v[i].container
 		    : NULL;
-		ns.bindv6only = h.bindv6only;
+		ns.bindv6only = hp->bindv6only;
 		ns.pid = s->list.v[i].holder;
-		s->plan.env = h.env;
-		ret = pass_one(s, NULL, h.d, h.raw_fds, &ns, w, collect, procs);
-		close_sockets(h.d);
-		close_raw(h.raw_fds);
+		s->plan.env = hp->env;
+		ret = pass_one(
+		    s, NULL, hp->d, hp->raw_fds, &ns, w, collect, procs, sl);
+		if (sl != NULL) {
+			ahead_release(sl);
+		} else {
+			close_sockets(h.d);
+			close_raw(h.raw_fds);
+		}
 		if (ret < 0)
 			break;
 	}
+	if (helped)
+		ahead_stop(&a, i);
 	return ret;
 }
 

@@ -9,7 +9,9 @@
  * host-wide: socket inodes are unique across namespaces), once to print;
  * once only when every socket is listed with no filter (-a -p), the scan
  * then recording the owners of every socket.  Each pass runs one plan
- * (listing.h), built once, in every namespace.
+ * (listing.h), built once, in every namespace.  On two CPUs or more,
+ * --all-netns dumps the next namespaces on helper threads while one is
+ * written (scope.c), and writes them in the same order as on one.
  */
 #ifndef DUALSTAT_SCOPE_H
 #define DUALSTAT_SCOPE_H

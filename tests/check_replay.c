@@ -140,9 +140,17 @@ struct run {
 	int plan; /* replay_check_plan() */
 	int ret; /* listing_run() */
 	struct listing_result res;
+	struct listing_result first; /* the pass that kept the rows */
 	char *out;
 	size_t outlen;
 };
+
+/* How run_replay_via() lists: in one pass; kept by a first pass that
+ * collects the inodes too (-p in one namespace); kept by a sink that only
+ * keeps, at most keep_limit bytes (0: no bound), as --all-netns does for
+ * the namespaces it dumps ahead. */
+enum via { VIA_ONCE, VIA_KEPT, VIA_KEPT_ONLY };
+static size_t keep_limit;
 
 /* Lists buf with `dualstat -j` plus the given options through replay. */
 /*
@@ -152,7 +160,7 @@ struct run {
  */
 static void
 run_replay_via(
-    const void *buf, size_t len, const char *opt, struct run *r, bool kept)
+    const void *buf, size_t len, const char *opt, struct run *r, enum via via)
 {
 	char a0[] = "dualstat", a1[] = "-j", a2[16];
 	char *argv[] = { a0, a1, a2, NULL };
@@ -187,16 +195,18 @@ run_replay_via(
 		ck_assert_ptr_nonnull(out);
 		json_init(&w, out, &oo);
 		replay_source_init(&src, rp);
-		if (kept) {
+		if (via != VIA_ONCE) {
 			struct procmap *pm = procmap_new();
 			struct listing_keep *k = listing_keep_new();
-			struct listing_sink first = { .collect = pm,
-				.keep = k };
-			struct listing_result fr;
+			struct listing_sink first = { .keep = k };
 
 			ck_assert_ptr_nonnull(pm);
 			ck_assert_ptr_nonnull(k);
-			r->ret = listing_run(&plan, &src, &first, &fr);
+			if (via == VIA_KEPT)
+				first.collect = pm;
+			else
+				listing_keep_limit(k, keep_limit);
+			r->ret = listing_run(&plan, &src, &first, &r->first);
 			ck_assert_int_eq(writer_begin(&w), 0);
 			sink.w = &w;
 			ck_assert_int_eq(
@@ -218,7 +228,7 @@ run_replay_via(
 static void
 run_replay(const void *buf, size_t len, const char *opt, struct run *r)
 {
-	run_replay_via(buf, len, opt, r, false);
+	run_replay_via(buf, len, opt, r, VIA_ONCE);
 }
 
 static void
@@ -525,8 +535,8 @@ START_TEST(test_kept_rows)
 
 	build_valid(&rb);
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		run_replay_via(rb.data, rb.len, opts[i], &once, false);
-		run_replay_via(rb.data, rb.len, opts[i], &kept, true);
+		run_replay_via(rb.data, rb.len, opts[i], &once, VIA_ONCE);
+		run_replay_via(rb.data, rb.len, opts[i], &kept, VIA_KEPT);
 		ck_assert_int_eq(once.plan, 0);
 		ck_assert_int_eq(kept.ret, once.ret);
 		ck_assert_uint_eq(kept.res.rows, once.res.rows);
@@ -536,19 +546,65 @@ START_TEST(test_kept_rows)
 		run_free(&kept);
 	}
 	/* Something was listed, so the comparison means something. */
-	run_replay_via(rb.data, rb.len, "-a", &kept, true);
+	run_replay_via(rb.data, rb.len, "-a", &kept, VIA_KEPT);
 	ck_assert_uint_ge(kept.res.rows, 3);
 	run_free(&kept);
 	/* A multi-homed SCTP endpoint keeps its address list. */
 	build_sctp(&rb);
-	run_replay_via(rb.data, rb.len, "-Sa", &once, false);
-	run_replay_via(rb.data, rb.len, "-Sa", &kept, true);
+	run_replay_via(rb.data, rb.len, "-Sa", &once, VIA_ONCE);
+	run_replay_via(rb.data, rb.len, "-Sa", &kept, VIA_KEPT);
 	ck_assert_int_eq(once.plan, 0);
 	ck_assert_uint_eq(kept.res.rows, 1);
 	ck_assert_ptr_nonnull(strstr(kept.out, "fd00::1"));
 	ck_assert_str_eq(kept.out, once.out);
 	run_free(&once);
 	run_free(&kept);
+}
+END_TEST
+
+/*
+ * --all-netns dumps the next namespaces into rows that are only kept
+ * (issue 20 goal 4): written later, they are the one-pass listing byte
+ * for byte; past the bound the run stops with -E2BIG, said as a failed
+ * write, and does not read on.
+ */
+START_TEST(test_kept_only)
+{
+	static const char *const opts[] = { NULL, "-a", "-e", "-l", "-t" };
+	struct rawbuf rb;
+	struct run once, kept;
+	size_t i;
+
+	build_valid(&rb);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		keep_limit = 0;
+		run_replay_via(rb.data, rb.len, opts[i], &once, VIA_ONCE);
+		run_replay_via(rb.data, rb.len, opts[i], &kept, VIA_KEPT_ONLY);
+		ck_assert_int_eq(once.plan, 0);
+		ck_assert_int_eq(kept.ret, once.ret);
+		ck_assert_int_eq(kept.first.write_err, 0);
+		ck_assert_uint_eq(kept.res.rows, once.res.rows);
+		ck_assert_str_eq(kept.out, once.out);
+		run_free(&once);
+		run_free(&kept);
+	}
+	/* Room for one IPv4 row (47 bytes) and not two: one is kept. */
+	keep_limit = 60;
+	run_replay_via(rb.data, rb.len, "-a", &kept, VIA_KEPT_ONLY);
+	ck_assert_int_eq(kept.ret, -E2BIG);
+	ck_assert_int_eq(kept.first.write_err, -E2BIG);
+	ck_assert_uint_eq(kept.res.rows, 1);
+	run_free(&kept);
+	/* A bound the rows fit in changes nothing. */
+	run_replay_via(rb.data, rb.len, "-a", &once, VIA_ONCE);
+	ck_assert_uint_ge(once.res.rows, 3);
+	keep_limit = 1000000;
+	run_replay_via(rb.data, rb.len, "-a", &kept, VIA_KEPT_ONLY);
+	ck_assert_int_eq(kept.ret, 0);
+	ck_assert_str_eq(kept.out, once.out);
+	run_free(&once);
+	run_free(&kept);
+	keep_limit = 0;
 }
 END_TEST
 
@@ -1159,6 +1215,7 @@ main(void)
 	check_add(s, "fallback_without_program", test_fallback_without_program);
 	check_add(s, "probe_asks_tcp", test_probe_asks_tcp);
 	check_add(s, "kept_rows", test_kept_rows);
+	check_add(s, "kept_only", test_kept_only);
 	check_add(s, "missing_protocol", test_missing_protocol);
 	check_add(s, "refused", test_refused);
 	check_add(s, "foreign", test_foreign);

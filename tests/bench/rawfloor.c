@@ -22,7 +22,15 @@
  * tables on its own, so this is the floor of a run that uses every core
  * (issue 13).  --no-bound-inactive clears idiag_states bit 13 from every
  * request: the bench's measure of what bound-inactive sockets cost.
+ *
+ * With --all-netns it finds the namespaces as dualstat does
+ * (netns_list_init()) and dumps each in turn, entering it with setns(2):
+ * the floor of listing them one after another (issue 20); with
+ * --concurrent too, two threads share the namespaces, each dumping one
+ * namespace at a time: the floor of a run that uses two cores.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -32,6 +40,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/inet_diag.h>
@@ -39,6 +49,7 @@
 #include <linux/sock_diag.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "protos.h"
 #include "query.h"
 #include "sock.h"
@@ -148,6 +159,50 @@ job_thread(void *arg)
 	return NULL;
 }
 
+/* --all-netns: the namespaces, the next one to take, the totals. */
+struct nsjob {
+	struct netns_list l;
+	const struct diag_request *steps;
+	size_t n, next;
+	pthread_mutex_t lock;
+	unsigned long messages, bytes;
+};
+
+/* Enters each namespace not yet taken (setns(2) moves this thread only)
+ * and dumps the steps in turn. */
+static void *
+ns_thread(void *arg)
+{
+	struct nsjob *j = arg;
+	unsigned long messages = 0, bytes = 0;
+	size_t k, i;
+	int fd, nsfd;
+
+	while (
+	    (k = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->l.n) {
+		nsfd = netns_open_entry(
+		    &j->l.v[k], NETNS_NAMED_DIR, NETNS_PROC_ROOT);
+		if (nsfd < 0) {
+			errno = -nsfd;
+			err(2, "%s", j->l.v[k].label);
+		}
+		if (setns(nsfd, CLONE_NEWNET) < 0)
+			err(2, "setns %s", j->l.v[k].label);
+		close(nsfd);
+		fd = open_socket();
+		for (i = 0; i < j->n; i++) {
+			send_request(fd, &j->steps[i], (unsigned int)i + 1);
+			drain(fd, &messages, &bytes);
+		}
+		close(fd);
+	}
+	pthread_mutex_lock(&j->lock);
+	j->messages += messages;
+	j->bytes += bytes;
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -164,8 +219,9 @@ main(int argc, char *argv[])
 	size_t n, i;
 	int fd, ret;
 
-	while (argc > 1 && (strcmp(argv[1], "--concurrent") == 0 ||
-				strcmp(argv[1], "--no-bound-inactive") == 0)) {
+	while (argc > 1 &&
+	    (strcmp(argv[1], "--concurrent") == 0 ||
+		strcmp(argv[1], "--no-bound-inactive") == 0)) {
 		if (strcmp(argv[1], "--concurrent") == 0)
 			concurrent = true;
 		else
@@ -181,6 +237,30 @@ main(int argc, char *argv[])
 	n = query_plan(&opts, loaded, steps, &bc);
 	for (i = 0; i < n && no_bound_inactive; i++)
 		steps[i].states &= ~(1U << SOCK_STATE_BOUND_INACTIVE);
+	if (opts.all_netns) {
+		struct nsjob nj = { .steps = steps,
+			.n = n,
+			.lock = PTHREAD_MUTEX_INITIALIZER };
+		pthread_t nt[2];
+		size_t k, nthreads = concurrent ? 2 : 1;
+
+		ret = netns_list_init(
+		    &nj.l, NETNS_NAMED_DIR, NETNS_PROC_ROOT, NULL);
+		if (ret < 0) {
+			errno = -ret;
+			err(2, "netns_list_init");
+		}
+		/* --concurrent: two threads take the namespaces in turn. */
+		for (k = 1; k < nthreads; k++)
+			if (pthread_create(&nt[k], NULL, ns_thread, &nj) != 0)
+				errx(2, "pthread_create");
+		ns_thread(&nj);
+		for (k = 1; k < nthreads; k++)
+			pthread_join(nt[k], NULL);
+		netns_list_done(&nj.l);
+		printf("%lu %lu\n", nj.messages, nj.bytes);
+		return 0;
+	}
 	if (!concurrent) {
 		fd = open_socket();
 		for (i = 0; i < n; i++) {

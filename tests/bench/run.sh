@@ -21,6 +21,8 @@
 # BENCH_NO_P=1 leaves out every -p row, for a quick run.  BENCH_OTHERS
 # (default 120000; 0: none) is the number of UDP sockets put in another
 # namespace for the -p memory check (issue 20) after the table.
+# BENCH_NETNS (default 200; 0: none; 20 with --smoke) is the number of
+# namespaces of 5 sockets for the --all-netns axis (netns_axis.sh).
 # Needs root for the network namespace.  Exit status: 0, 1 if a command
 # failed or the counts disagree, 77 if it cannot run here.
 set -eu
@@ -58,7 +60,8 @@ if [ ${#sizes[@]} -eq 0 ]; then
 	fi
 fi
 
-for p in "$dualstat" "$popgen" "$rawfloor" "$walkfloor" "$timer"; do
+for p in "$dualstat" "$popgen" "$rawfloor" "$walkfloor" "$timer" \
+	"$builddir/tests/bench/nsfarm"; do
 	if [ ! -x "$p" ]; then
 		echo "run.sh: $p is not built (make bench builds it)" >&2
 		exit 1
@@ -103,6 +106,18 @@ if [ "${DUALSTAT_BENCH_NETNS:-}" != 1 ]; then
 			exec unshare -n "$@"' sh "$ehash" "$0" "${args[@]}" \
 			"$size" || status=1
 	done
+	# Issue 20: the namespace-count axis, BENCH_NETNS namespaces of 5
+	# sockets in a mount and PID namespace of their own.
+	nns=${BENCH_NETNS:-200}
+	[ $smoke = 1 ] && nns=20
+	if [ "$nns" -gt 0 ]; then
+		if unshare -m -p -f --mount-proc true 2>/dev/null; then
+			"$here/netns_axis.sh" "$builddir" "$runs" "$nns" ||
+				status=1
+		else
+			echo "   (namespace axis skipped: no PID namespace here)"
+		fi
+	fi
 	exit $status
 fi
 
