@@ -19,18 +19,7 @@ coproc A { exec "$SOCKPOP" 'tcp-dual@dsA:[::]:16202'; }
 read -r word _ <&"${A[0]}" || true
 [ "$word" = ready ] || fail "sockpop did not start"
 
-mkfifo "$T/b.in" "$T/b.out"
-unshare -n sh -c 'ip link set lo up &&
-	{ ip link add dsB type dummy 2>/dev/null ||
-	ip link add dsB type bridge; } && ip link set dsB up &&
-	exec "$0" "tcp-dual@dsB:[::]:16277"' "$SOCKPOP" <"$T/b.in" >"$T/b.out" &
-bpid=$!
-exec {bin}>"$T/b.in"
-read -r word _ <"$T/b.out" || true
-[ "$word" = ready ] || fail "sockpop in namespace B did not start"
-index() { "$@" ip -o link show | sed -n "s/^\([0-9]*\): ds.*/\1/p"; }
-[ "$(index)" = "$(index nsenter -t "$bpid" -n)" ] ||
-	fail "dsA and dsB have different indexes: the test proves nothing"
+devns_start "tcp-dual@dsB:[::]:16277"
 # ss, inside B, agrees that the socket is bound to dsB.
 nsenter -t "$bpid" -n ss -tlnH 'sport = :16277' | grep -q '%dsB:16277' ||
 	fail "ss does not show :16277 bound to dsB"

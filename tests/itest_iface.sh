@@ -45,18 +45,7 @@ grep -q '"local_port":6004,.*"interface":null' "$T/json" ||
 
 # Namespace B: its device dsB gets the index dsA has here (each is the
 # first device after lo), so only a lookup in B itself names it right.
-mkfifo "$T/b.in" "$T/b.out"
-unshare -n sh -c 'ip link set lo up &&
-	{ ip link add dsB type dummy 2>/dev/null ||
-	ip link add dsB type bridge; } && ip link set dsB up &&
-	exec "$0" "tcp-dual@dsB:[::]:7002"' "$SOCKPOP" <"$T/b.in" >"$T/b.out" &
-bpid=$!
-exec {bin}>"$T/b.in"
-read -r word _ <"$T/b.out" || true
-[ "$word" = ready ] || fail "sockpop in namespace B did not start"
-index() { "$@" ip -o link show | sed -n "s/^\([0-9]*\): ds.*/\1/p"; }
-[ "$(index)" = "$(index nsenter -t "$bpid" -n)" ] ||
-	fail "dsA and dsB have different indexes: the test proves nothing"
+devns_start "tcp-dual@dsB:[::]:7002"
 "$DUALSTAT" -N "pid:$bpid" -lH >"$T/b"
 grep -qF '[::]%dsB:7002' "$T/b" || fail "-N: not resolved in B: $(cat "$T/b")"
 "$DUALSTAT" --all-netns -l -j >"$T/all" 2>/dev/null || true

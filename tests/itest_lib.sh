@@ -37,6 +37,30 @@ itest_enter_netns() {
 	ITEST_IN_NETNS=1 exec unshare -n "$BASH" "$0" "$@"
 }
 
+# devns_start SPEC: tests/sockpop SPEC in a network namespace of its own
+# with one device, dsB, made there after lo; the test has made dsA here
+# the same way, so both get the same index and only a lookup in the
+# namespace itself names the device right.  Sets bpid (sockpop's pid) and
+# bin (its stdin: closing it ends sockpop).
+devns_start() {
+	mkfifo "$T/b.in" "$T/b.out"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare -n sh -c 'ip link set lo up &&
+		{ ip link add dsB type dummy 2>/dev/null ||
+		ip link add dsB type bridge; } && ip link set dsB up &&
+		exec "$0" "$1"' "$SOCKPOP" "$1" <"$T/b.in" >"$T/b.out" &
+	bpid=$!
+	# shellcheck disable=SC2034 # closed by the caller
+	exec {bin}>"$T/b.in"
+	read -r word _ <"$T/b.out" || true
+	[ "$word" = ready ] || fail "sockpop in namespace B did not start"
+	[ "$(devns_index)" = "$(devns_index nsenter -t "$bpid" -n)" ] ||
+		fail "dsA and dsB have different indexes: the test proves nothing"
+}
+
+# devns_index [CMD...]: the index of the ds* device, as CMD ip sees it.
+devns_index() { "$@" ip -o link show | sed -n "s/^\([0-9]*\): ds.*/\1/p"; }
+
 # pop_start ARGS...: runs relpop ARGS in the background until pop_stop,
 # once it has said "ready".
 pop_start() {
