@@ -137,63 +137,6 @@ wanted(const struct options *opts, int protocol)
 	}
 }
 
-/* What a filter makes of sockets of one fixed mode: false, true, or
- * unknown (the terms other than the mode's). */
-enum tri { TRI_NO, TRI_YES, TRI_MAYBE };
-
-static enum tri
-mode_passes(const struct filter *f, unsigned int i, enum sock_mode mode)
-{
-	const struct filter_node *n = &f->nodes[i];
-	enum tri a, b;
-
-	switch (n->kind) {
-	case FILTER_AND:
-	case FILTER_OR:
-		a = mode_passes(f, n->a, mode);
-		b = mode_passes(f, n->b, mode);
-		if (n->kind == FILTER_AND)
-			return a == TRI_NO || b == TRI_NO  ? TRI_NO
-			    : a == TRI_YES && b == TRI_YES ? TRI_YES
-							   : TRI_MAYBE;
-		return a == TRI_YES || b == TRI_YES ? TRI_YES
-		    : a == TRI_NO && b == TRI_NO    ? TRI_NO
-						    : TRI_MAYBE;
-	case FILTER_NOT:
-		a = mode_passes(f, n->a, mode);
-		return a == TRI_MAYBE ? TRI_MAYBE
-		    : a == TRI_YES    ? TRI_NO
-				      : TRI_YES;
-	case FILTER_MODE_IN:
-		return (n->value & FILTER_MODE(mode)) != 0 ? TRI_YES : TRI_NO;
-	default:
-		return TRI_MAYBE;
-	}
-}
-
-/*
- * Whether no socket of the step's protocol and family can pass the
- * filter for its mode alone.  Raw IPv6 sockets all have one mode,
- * whatever their flag and address (classify.c, the one home of that
- * rule): -m dual never needs a raw6 dump.
- */
-static bool
-mode_never_matches(const struct filter *f, int protocol, int family)
-{
-	struct sock_entry sk;
-	enum sock_mode mode;
-
-	if (!f->has_root || protocol != IPPROTO_RAW || family != AF_INET6)
-		return false;
-	memset(&sk, 0, sizeof(sk));
-	sk.family = AF_INET6;
-	sk.protocol = IPPROTO_RAW;
-	sk.state = TCP_CLOSE;
-	sk.v6only = SOCK_V6ONLY_NO; /* on [::]: dual, were it not raw */
-	mode = sock_classify(&sk);
-	return mode_passes(f, f->root, mode) == TRI_NO;
-}
-
 size_t
 query_plan(const struct options *opts, uint32_t loaded,
     struct diag_request steps[QUERY_MAX_STEPS], struct query_bc *bc)
@@ -246,9 +189,7 @@ query_plan(const struct options *opts, uint32_t loaded,
 			    whole || (own_modes && families[f] == AF_INET6);
 			uint32_t states;
 
-			if (!protos_has(loaded, protocols[p], families[f]) ||
-			    mode_never_matches(
-				&opts->filter, protocols[p], families[f]))
+			if (!protos_has(loaded, protocols[p], families[f]))
 				continue;
 			states = whole ? query_proto_states(protocols[p])
 				       : query_step_states(
