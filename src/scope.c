@@ -55,6 +55,13 @@ struct ns_handle {
 	const char *dev_missing;
 };
 
+/* A port number read as an int, held to 0-65535. */
+static uint16_t
+port_of(int v)
+{
+	return (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
+}
+
 static void
 close_raw(int fds[2])
 {
@@ -119,12 +126,8 @@ open_cb(void *arg)
 		ret = sysctl_read_range(SYSCTL_PORT_RANGE, &lo, &hi);
 		if (ret < 0)
 			return ret;
-		h->env.port_lo = (uint16_t)(lo < 0 ? 0
-			: lo > 65535		   ? 65535
-						   : lo);
-		h->env.port_hi = (uint16_t)(hi < 0 ? 0
-			: hi > 65535		   ? 65535
-						   : hi);
+		h->env.port_lo = port_of(lo);
+		h->env.port_hi = port_of(hi);
 	}
 	memset(h->d, 0, sizeof(h->d));
 	/* The calling thread's namespace: a /proc/net file keeps the one
