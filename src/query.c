@@ -301,9 +301,10 @@ query_check(const struct options *opts, char *err, size_t errlen)
 				free(bc);
 				return refuse(err, errlen,
 				    "filter: autobound cannot be combined with "
-				    "mode or v6only terms, nor in a filter too "
-				    "long for the kernel (only the kernel sees "
-				    "autobound, only dualstat the modes)");
+				    "terms only dualstat decides (mode, v6only, "
+				    "uid, user, pid, process), nor in a filter "
+				    "too long for the kernel (only the kernel "
+				    "sees autobound's bind lock)");
 			}
 		}
 	}

@@ -390,9 +390,15 @@ static const struct {
 	{ { "--state", "established", "-m", "dual", NULL },
 	    "the filter can never match in the states asked for (ESTAB)" },
 	{ { "-t", "-a", "sport = :1 and v6only and autobound", NULL },
-	    "filter: autobound cannot be combined with mode or v6only terms, "
-	    "nor in a filter too long for the kernel (only the kernel sees "
-	    "autobound, only dualstat the modes)" },
+	    "filter: autobound cannot be combined with terms only dualstat "
+	    "decides (mode, v6only, uid, user, pid, process), nor in a filter "
+	    "too long for the kernel (only the kernel sees autobound's bind "
+	    "lock)" },
+	{ { "-t", "-a", "autobound or uid 0", NULL },
+	    "filter: autobound cannot be combined with terms only dualstat "
+	    "decides (mode, v6only, uid, user, pid, process), nor in a filter "
+	    "too long for the kernel (only the kernel sees autobound's bind "
+	    "lock)" },
 	/* What can match is accepted. */
 	{ { "-l", "--sport", "22", NULL }, NULL },
 	{ { "--dport", "22", NULL }, NULL },
