@@ -21,6 +21,8 @@ if [ "${DUALSTAT_BENCH_NETNS_AXIS:-}" != 1 ]; then
 		"$BASH" "$0" "$@"
 fi
 builddir=$1 runs=$2 n=$3
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 dualstat=$builddir/src/dualstat
 rawfloor=$builddir/tests/bench/rawfloor
 timer=$builddir/tests/bench/benchtime
@@ -65,22 +67,8 @@ if [ "$rows" != $((5 * count)) ] || [ "$nsc" != "$count" ]; then
 	echo "netns_axis.sh: the counts disagree" >&2
 	status=1
 fi
-for ((r = 0; r <= runs; r++)); do
-	for i in "${!names[@]}"; do
-		read -r wall _ _ rss code < <(eval "$(printf %q "$timer") ${cmds[$i]}")
-		if [ "$code" != 0 ]; then
-			echo "netns_axis.sh: ${names[$i]} exited with $code" >&2
-			status=1
-		fi
-		[ $r -gt 0 ] && echo "$wall $rss" >>"$tmp/run.$i"
-	done
-done
-declare -A median_us
-for i in "${!names[@]}"; do
-	median_us[${names[$i]}]=$(cut -d' ' -f1 "$tmp/run.$i" | sort -n |
-		awk '{ v[NR] = $1 } END {
-			print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-done
+bench_rounds netns_axis.sh 0 "$runs"
+bench_medians
 echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '   %-20s %10s %8s %8s %12s\n' command "median ms" "x floor" "x conc" \
 	"peak RSS KiB"

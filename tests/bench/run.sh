@@ -28,6 +28,8 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 builddir=${BENCH_BUILDDIR:-$(cd "$here/../.." && pwd)}
 dualstat=$builddir/src/dualstat
 popgen=$builddir/tests/bench/popgen
@@ -293,29 +295,12 @@ if [ "$floor_count" != "$count" ] || [ "$rows" != "$count" ] ||
 	status=1
 fi
 
-for ((r = 0; r <= runs; r++)); do
-	[ $smoke = 1 ] && [ $r = 0 ] && continue
-	for i in "${!names[@]}"; do
-		read -r wall _ _ rss code < <(eval "$(printf %q "$timer") ${cmds[$i]}")
-		# --check answers 1 when it found something: not a failure.
-		case ${names[$i]} in "policy --check"* | "policy 20"*)
-			[ "$code" = 1 ] && code=0 ;;
-		esac
-		if [ "$code" != 0 ]; then
-			echo "run.sh: ${names[$i]} exited with $code" >&2
-			status=1
-		fi
-		# Round 0 warms the caches and is not counted.
-		[ $r -gt 0 ] && echo "$wall $rss" >>"$tmp/run.$i"
-	done
-done
-
-declare -A median_us
-for i in "${!names[@]}"; do
-	median_us[${names[$i]}]=$(cut -d' ' -f1 "$tmp/run.$i" | sort -n |
-		awk '{ v[NR] = $1 } END {
-			print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-done
+# Round 0 warms the caches (not in a smoke run); --check answers 1 when
+# it found something: not a failure.
+first=0
+[ $smoke = 1 ] && first=1
+bench_rounds run.sh "$first" "$runs" '^policy (--check|20)'
+bench_medians
 echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # "x conc": against the floor of the same requests all at once, for the
 # rows compared with floor -a (issue 20: -a is judged against it).
