@@ -324,17 +324,6 @@ diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	return 1;
 }
 
-int
-diag_rewalk(const void *buf, size_t len, diag_msg_cb cb, void *data)
-{
-	struct nlmsghdr nlh;
-
-	if (len < sizeof(nlh))
-		return -EBADMSG;
-	memcpy(&nlh, buf, sizeof(nlh));
-	return diag_walk(buf, len, nlh.nlmsg_seq, nlh.nlmsg_pid, cb, data);
-}
-
 /*
  * Receives one datagram from the kernel.  Returns its length, or -errno:
  * -EBADMSG if it was cut (MSG_TRUNC).  A datagram from any other sender is

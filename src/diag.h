@@ -78,11 +78,4 @@ int diag_ifname(struct diag *d, unsigned int index, char *name);
 int diag_walk(const void *buf, size_t len, uint32_t seq, uint32_t portid,
     diag_msg_cb cb, void *data);
 
-/*
- * Walks again a datagram that diag_dump() received (a tap's copy), whose
- * sender, seq and portid it has checked: as diag_walk() with the seq and
- * portid of its first message, which every other must carry too.
- */
-int diag_rewalk(const void *buf, size_t len, diag_msg_cb cb, void *data);
-
 #endif

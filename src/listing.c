@@ -16,11 +16,15 @@
  * netlink socket and a thread of its own.  A sink that only counts (a
  * summary, --check -q, -p's inodes) takes rows in any order, from
  * whichever dump delivers them, a batch at a time under one lock.  A
- * listing keeps the plan's order: the first dump streams to the writer as
- * it arrives, while the later ones are read into a buffer of at most
- * LISTING_BUFFER bytes and then wait their turn (back-pressure), so
- * memory stays bounded whatever the number of sockets.  --dump-raw and
- * --replay run the dumps in turn: their order is the file's.
+ * listing keeps the plan's order: this thread writes the first dump as it
+ * arrives, while one thread for each further CPU takes the next dumps in
+ * turn and parses, judges and packs their rows (rowpack.h, about 18
+ * bytes a connection) into a buffer of at most LISTING_BUFFER bytes,
+ * where they wait their turn (back-pressure), so memory stays bounded
+ * whatever the number of sockets.  Packed, 8 MiB holds a whole dump of
+ * about 450,000 sockets: on two CPUs, the TCP dumps of either family run
+ * at once even at a million sockets (tests/bench/README).  --dump-raw
+ * and --replay run the dumps in turn: their order is the file's.
  *
  * An MPTCP socket's TCP subflows carry its inode (net/mptcp/subflow.c
  * gives each subflow the MPTCP socket's inode, and an accepted one is
@@ -51,13 +55,23 @@
 #include "listing.h"
 #include "parse.h"
 #include "procraw.h"
+#include "rowpack.h"
 #include "sock.h"
 
-/* A listing's later dumps, read ahead: at most this many bytes. */
+/*
+ * A listing's later dumps, read ahead: at most this many bytes of packed
+ * rows.  The test build tests/dualstat-tight makes the buffer, the chunks
+ * and the reserve small and runs 4 threads whatever the CPUs, so that
+ * itest_concurrent.sh sees every wait on a small population.
+ */
+#ifndef LISTING_BUFFER
 #define LISTING_BUFFER (8U * 1024 * 1024)
+#endif
 /* The dump being printed may always hold this much, so it never waits on
  * later dumps that filled the buffer (it would wait forever). */
+#ifndef LISTING_HEAD_RESERVE
 #define LISTING_HEAD_RESERVE (128U * 1024)
+#endif
 /* Sockets handed to a counting sink per lock. */
 #define BATCH 256
 
@@ -85,6 +99,10 @@ listing_plan_init(
 	/* --dump-raw and --replay: the file holds the dumps in turn. */
 	p->cpus =
 	    opts->dump_raw != NULL || opts->replay != NULL ? 1 : cpu_count();
+#ifdef LISTING_CPUS
+	if (p->cpus > 1)
+		p->cpus = LISTING_CPUS;
+#endif
 }
 
 size_t
@@ -158,25 +176,13 @@ take(const struct listing_plan *p, const struct nlmsghdr *nlh, int protocol,
 /* --- -p's rows, kept from the pass that finds the wanted inodes. --- */
 
 /*
- * A kept row: one byte saying how many bytes each primary address takes
- * (4 for an AF_INET socket whose addresses end in zeros, as the kernel
- * sends them, else 16), then struct sock_entry up to its SCTP address
- * arrays with each primary address cut to that length, then the nlocal
- * and npeer addresses it holds (16 bytes each), unaligned: 47 bytes an
- * IPv4 socket, 71 an IPv6 one.
+ * Kept rows are packed (rowpack.h), in chunks, one list of chunks per
+ * step.  A chunk ends where the next row might not fit.
  */
-#define KEEP_HEAD offsetof(struct sock_entry, local_addrs)
-#define KEEP_LA offsetof(struct sock_entry, local_addr)
-#define KEEP_PA offsetof(struct sock_entry, peer_addr)
+#ifndef KEEP_CHUNK
 #define KEEP_CHUNK (64U * 1024)
-/* A field added after the address arrays would not be kept. */
-_Static_assert(offsetof(struct sock_entry, peer_addrs) +
-	    sizeof(((struct sock_entry *)NULL)->peer_addrs) +
-	    sizeof(((struct sock_entry *)NULL)->peer_addrs[0]) >
-	sizeof(struct sock_entry),
-    "struct sock_entry ends with its address arrays");
-_Static_assert(KEEP_LA + 16 <= KEEP_PA && KEEP_PA + 16 <= KEEP_HEAD,
-    "the primary addresses come before the address arrays, in order");
+#endif
+_Static_assert(KEEP_CHUNK >= ROWPACK_MAX, "a chunk holds the largest row");
 
 struct keep_chunk {
 	struct keep_chunk *next;
@@ -186,13 +192,20 @@ struct keep_chunk {
 
 struct listing_keep {
 	struct keep_chunk *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+	struct rowpack_dict dict[QUERY_MAX_STEPS]; /* each list's packer */
 	size_t bytes, limit; /* rows kept; at most (0: no bound) */
 };
 
 struct listing_keep *
 listing_keep_new(void)
 {
-	return calloc(1, sizeof(struct listing_keep));
+	struct listing_keep *k = calloc(1, sizeof(*k));
+	size_t i;
+
+	if (k != NULL)
+		for (i = 0; i < QUERY_MAX_STEPS; i++)
+			rowpack_dict_init(&k->dict[i]);
+	return k;
 }
 
 void
@@ -201,98 +214,74 @@ listing_keep_limit(struct listing_keep *k, size_t bytes)
 	k->limit = bytes;
 }
 
+static void
+chunks_free(struct keep_chunk *c)
+{
+	struct keep_chunk *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+}
+
 void
 listing_keep_free(struct listing_keep *k)
 {
-	struct keep_chunk *c;
 	size_t i;
 
 	if (k == NULL)
 		return;
 	for (i = 0; i < QUERY_MAX_STEPS; i++)
-		while ((c = k->head[i]) != NULL) {
-			k->head[i] = c->next;
-			free(c);
-		}
+		chunks_free(k->head[i]);
 	free(k);
 }
 
-/* Bytes a kept row takes with primary addresses of alen bytes. */
-static size_t
-keep_len(size_t alen, const struct sock_entry *sk)
+static struct keep_chunk *
+chunk_new(void)
 {
-	return 1 + KEEP_HEAD - 2 * (16 - alen) +
-	    16U * ((size_t)sk->nlocal + sk->npeer);
+	struct keep_chunk *c = malloc(sizeof(*c));
+
+	if (c != NULL) {
+		c->next = NULL;
+		c->used = 0;
+	}
+	return c;
 }
 
 static bool
-tail_is_zero(const uint8_t addr[16])
+chunk_has_room(const struct keep_chunk *c)
 {
-	static const uint8_t zero[12];
-
-	return memcmp(addr + 4, zero, sizeof(zero)) == 0;
+	return c != NULL && KEEP_CHUNK - c->used >= ROWPACK_MAX;
 }
 
-/* Appends sk to step i's rows; returns 0 or -ENOMEM. */
+/*
+ * Appends sk to step i's rows; returns 0, -ENOMEM, or -E2BIG past the
+ * limit (the packer's dict has then moved on: the rows are only good to
+ * be freed, as the caller does).
+ */
 static int
 keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
 {
-	size_t alen = sk->family == AF_INET && tail_is_zero(sk->local_addr) &&
-		tail_is_zero(sk->peer_addr)
-	    ? 4
-	    : 16;
-	size_t len = keep_len(alen, sk);
-	const uint8_t *from = (const uint8_t *)sk;
 	struct keep_chunk *c = k->tail[i];
-	uint8_t *at;
+	size_t len;
 
-	if (k->limit != 0 && k->bytes + len > k->limit)
-		return -E2BIG;
-	if (c == NULL || KEEP_CHUNK - c->used < len) {
-		c = malloc(sizeof(*c));
+	if (!chunk_has_room(c)) {
+		c = chunk_new();
 		if (c == NULL)
 			return -ENOMEM;
-		c->next = NULL;
-		c->used = 0;
 		if (k->tail[i] != NULL)
 			k->tail[i]->next = c;
 		else
 			k->head[i] = c;
 		k->tail[i] = c;
 	}
-	at = c->data + c->used;
-	*at++ = (uint8_t)alen;
-	memcpy(at, from, KEEP_LA + alen);
-	at += KEEP_LA + alen;
-	memcpy(at, from + KEEP_LA + 16, KEEP_PA - KEEP_LA - 16 + alen);
-	at += KEEP_PA - KEEP_LA - 16 + alen;
-	memcpy(at, from + KEEP_PA + 16, KEEP_HEAD - KEEP_PA - 16);
-	at += KEEP_HEAD - KEEP_PA - 16;
-	memcpy(at, sk->local_addrs, 16U * sk->nlocal);
-	memcpy(at + 16U * sk->nlocal, sk->peer_addrs, 16U * sk->npeer);
+	len = rowpack_put(&k->dict[i], sk, c->data + c->used);
+	if (k->limit != 0 && k->bytes + len > k->limit)
+		return -E2BIG;
 	c->used += len;
 	k->bytes += len;
 	return 0;
-}
-
-/* Reads the kept row at at into *sk; returns its length. */
-static size_t
-keep_get(const uint8_t *at, struct sock_entry *sk)
-{
-	uint8_t *to = (uint8_t *)sk;
-	size_t alen = *at++;
-
-	memset(sk->local_addr, 0, sizeof(sk->local_addr));
-	memset(sk->peer_addr, 0, sizeof(sk->peer_addr));
-	memcpy(to, at, KEEP_LA + alen);
-	at += KEEP_LA + alen;
-	memcpy(to + KEEP_LA + 16, at, KEEP_PA - KEEP_LA - 16 + alen);
-	at += KEEP_PA - KEEP_LA - 16 + alen;
-	memcpy(to + KEEP_PA + 16, at, KEEP_HEAD - KEEP_PA - 16);
-	at += KEEP_HEAD - KEEP_PA - 16;
-	memcpy(sk->local_addrs, at, 16U * sk->nlocal);
-	memcpy(sk->peer_addrs, at + 16U * sk->nlocal, 16U * sk->npeer);
-	return keep_len(alen, sk);
 }
 
 /* Hands one socket of step i to the sink; returns 0 or -errno. */
@@ -519,13 +508,6 @@ listing_run(const struct listing_plan *p, const struct source *src,
 
 /* --- At once: what the threads share. --- */
 
-/* One datagram of a later dump, read ahead. */
-struct block {
-	struct block *next;
-	size_t len;
-	uint8_t data[] __attribute__((aligned(8)));
-};
-
 struct shared {
 	const struct listing_plan *p;
 	const struct listing_sink *sink;
@@ -536,16 +518,16 @@ struct shared {
 	bool stop; /* every dump stops: answered, or failed */
 	bool stopped; /* --check -q answered */
 	int write_err;
-	/* In any order: the next step a thread takes. */
+	/* The next step a thread takes (in order, for a listing). */
 	size_t next;
-	/* In order: the read-ahead datagrams of each step. */
-	pthread_cond_t more, room; /* a block or an end came; room freed */
-	struct block *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+	/* In order: the rows of the steps read ahead, packed. */
+	pthread_cond_t more, room; /* a chunk or an end came; room freed */
+	struct keep_chunk *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
 	size_t held[QUERY_MAX_STEPS]; /* bytes queued per step */
 	size_t total; /* bytes queued */
 	bool done[QUERY_MAX_STEPS];
+	bool mine[QUERY_MAX_STEPS]; /* the writing thread dumps it */
 	size_t cur; /* the step being written */
-	bool started[QUERY_MAX_STEPS]; /* its read-ahead thread runs */
 };
 
 struct worker {
@@ -699,150 +681,212 @@ run_any_order(struct shared *sh, struct listing_result *res)
 	return ret;
 }
 
-/* --- In order: later dumps read ahead into a bounded buffer. --- */
+/* --- In order: later dumps read ahead, packed, into a bounded buffer. */
 
-/* Queues one datagram of w's dump, waiting for room; -ECANCELED: stop. */
+/* A thread that reads ahead: the step it dumps, its rows not yet queued. */
+struct ahead_worker {
+	struct shared *sh;
+	size_t step;
+	struct keep_chunk *chunk;
+	struct rowpack_dict dict;
+};
+
+/*
+ * Queues w's chunk of rows for its step, waiting for room (the step being
+ * written always has LISTING_HEAD_RESERVE); returns 0, or -ECANCELED:
+ * stop.
+ */
 static int
-read_ahead_cb(const void *buf, size_t len, void *data)
+ahead_queue(struct ahead_worker *w)
 {
-	struct worker *w = data;
 	struct shared *sh = w->sh;
+	struct keep_chunk *c = w->chunk;
 	size_t i = w->step;
-	struct block *b;
 
-	b = malloc(sizeof(*b) + len);
-	if (b == NULL)
-		return -ENOMEM;
-	memcpy(b->data, buf, len);
-	b->len = len;
-	b->next = NULL;
+	w->chunk = NULL;
 	pthread_mutex_lock(&sh->lock);
 	while (!sh->stop && sh->total >= LISTING_BUFFER &&
 	    !(i == sh->cur && sh->held[i] < LISTING_HEAD_RESERVE))
 		pthread_cond_wait(&sh->room, &sh->lock);
 	if (sh->stop) {
 		pthread_mutex_unlock(&sh->lock);
-		free(b);
+		free(c);
 		return -ECANCELED;
 	}
 	if (sh->tail[i] != NULL)
-		sh->tail[i]->next = b;
+		sh->tail[i]->next = c;
 	else
-		sh->head[i] = b;
-	sh->tail[i] = b;
-	sh->held[i] += len;
-	sh->total += len;
+		sh->head[i] = c;
+	sh->tail[i] = c;
+	sh->held[i] += KEEP_CHUNK;
+	sh->total += KEEP_CHUNK;
 	pthread_cond_signal(&sh->more);
 	pthread_mutex_unlock(&sh->lock);
 	return 0;
 }
 
-/* The replies are walked again when their turn comes. */
+/* Takes one reply of w's dump: parsed, judged and packed here, where a
+ * CPU is free, so the writing thread only unpacks and writes. */
 static int
-skip_cb(const struct nlmsghdr *nlh, void *data)
+ahead_cb(const struct nlmsghdr *nlh, void *data)
 {
-	(void)nlh;
-	(void)data;
-	return 0;
-}
-
-static void *
-read_ahead_thread(void *arg)
-{
-	struct worker *w = arg;
+	struct ahead_worker *w = data;
 	struct shared *sh = w->sh;
-	struct diag *d = sh->d[w->step];
+	struct sock_entry sk;
 	int ret;
 
-	diag_set_tap(d, read_ahead_cb, w);
-	ret = diag_dump(d, &sh->p->steps[w->step], skip_cb, NULL);
-	diag_set_tap(d, NULL, NULL);
-	pthread_mutex_lock(&sh->lock);
-	sh->rets[w->step] = ret;
-	sh->done[w->step] = true;
-	pthread_cond_signal(&sh->more);
-	pthread_mutex_unlock(&sh->lock);
-	return NULL;
+	if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED))
+		return -ECANCELED;
+	ret = take(sh->p, nlh, sh->p->steps[w->step].protocol, sh->mptcp, &sk);
+	if (ret <= 0)
+		return ret;
+	if (!chunk_has_room(w->chunk)) {
+		if (w->chunk != NULL && (ret = ahead_queue(w)) < 0)
+			return ret;
+		w->chunk = chunk_new();
+		if (w->chunk == NULL)
+			return -ENOMEM;
+	}
+	w->chunk->used +=
+	    rowpack_put(&w->dict, &sk, w->chunk->data + w->chunk->used);
+	return 0;
 }
 
-/* Writes step i from its read-ahead queue, as its datagrams arrive. */
-static int
-write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
+/* Dumps the steps no thread has taken yet, in the plan's order, until
+ * there are none left or everything stops. */
+static void *
+ahead_thread(void *arg)
 {
-	struct block *b;
+	struct ahead_worker *w = arg;
+	struct shared *sh = w->sh;
+	size_t i;
 	int ret;
 
 	for (;;) {
 		pthread_mutex_lock(&sh->lock);
+		i = sh->next;
+		if (sh->stop || i >= sh->p->n) {
+			pthread_mutex_unlock(&sh->lock);
+			break;
+		}
+		sh->next = i + 1;
+		pthread_mutex_unlock(&sh->lock);
+		w->step = i;
+		rowpack_dict_init(&w->dict);
+		ret = diag_dump(sh->d[i], &sh->p->steps[i], ahead_cb, w);
+		/* The rows before a failure are written, then the failure,
+		 * as when the dump is written as it comes. */
+		if (w->chunk != NULL && ahead_queue(w) < 0 && ret == 0)
+			ret = -ECANCELED;
+		pthread_mutex_lock(&sh->lock);
+		sh->rets[i] = ret;
+		sh->done[i] = true;
+		pthread_cond_signal(&sh->more);
+		pthread_mutex_unlock(&sh->lock);
+	}
+	return NULL;
+}
+
+/* Writes step i from its queue, as its chunks arrive. */
+static int
+write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
+{
+	struct rowpack_dict dict;
+	struct keep_chunk *c;
+	struct sock_entry sk;
+	size_t off;
+	int ret;
+
+	rowpack_dict_init(&dict);
+	for (;;) {
+		pthread_mutex_lock(&sh->lock);
 		while (sh->head[i] == NULL && !sh->done[i])
 			pthread_cond_wait(&sh->more, &sh->lock);
-		b = sh->head[i];
-		if (b != NULL) {
-			sh->head[i] = b->next;
+		c = sh->head[i];
+		if (c != NULL) {
+			sh->head[i] = c->next;
 			if (sh->head[i] == NULL)
 				sh->tail[i] = NULL;
-			sh->held[i] -= b->len;
-			sh->total -= b->len;
+			sh->held[i] -= KEEP_CHUNK;
+			sh->total -= KEEP_CHUNK;
 			pthread_cond_broadcast(&sh->room);
 		}
 		ret = sh->rets[i];
 		pthread_mutex_unlock(&sh->lock);
-		/* Ended before its last reply was queued: its error. */
-		if (b == NULL)
-			return ret < 0 ? ret : -EBADMSG;
-		/* diag_dump() checked seq and portid when it read it. */
-		ret = diag_rewalk(b->data, b->len, row_cb, ctx);
-		free(b);
-		if (ret <= 0)
+		/* Every chunk written: how the dump ended. */
+		if (c == NULL)
+			return ret;
+		for (off = 0, ret = 0; off < c->used && ret == 0;) {
+			off += rowpack_get(&dict, c->data + off, &sk);
+			ret = pass_on(ctx, &sk);
+		}
+		free(c);
+		if (ret < 0)
 			return ret;
 	}
 }
 
-/* Step i's turn: its queue, or, for the first dump and any whose thread
- * could not start, straight from the kernel. */
+/* Step i's turn: straight from the kernel if no other thread has taken
+ * it, else its queue. */
 static int
 from_queue(void *arg, size_t i, struct row_ctx *ctx)
 {
 	struct shared *sh = arg;
+	bool mine;
 
 	pthread_mutex_lock(&sh->lock);
 	sh->cur = i;
+	if (!sh->mine[i] && sh->next == i) {
+		sh->next = i + 1;
+		sh->mine[i] = true;
+	}
+	mine = sh->mine[i];
 	pthread_cond_broadcast(&sh->room);
 	pthread_mutex_unlock(&sh->lock);
-	if (sh->started[i])
-		return write_queued(sh, i, ctx);
-	return diag_dump(sh->d[i], &sh->p->steps[i], row_cb, ctx);
+	if (mine)
+		return diag_dump(sh->d[i], &sh->p->steps[i], row_cb, ctx);
+	return write_queued(sh, i, ctx);
 }
 
+/*
+ * The MPTCP dumps (first in the plan) are written first, here, so their
+ * set is complete before any thread takes a TCP row.  Then this thread
+ * writes the next dump as it comes while one thread a CPU more dumps
+ * the ones after it, each in its turn, into packed rows.
+ */
 static int
 run_in_order(struct shared *sh, struct listing_result *res)
 {
 	const struct listing_plan *p = sh->p;
-	struct worker w[QUERY_MAX_STEPS];
+	struct ahead_worker w[QUERY_MAX_STEPS];
 	pthread_t tid[QUERY_MAX_STEPS];
-	bool *started = sh->started;
-	struct block *b;
-	size_t i;
+	bool started[QUERY_MAX_STEPS] = { false };
+	size_t first = 0, n, i;
 	int ret;
 
+	while (first < p->n && p->steps[first].protocol == SOCK_IPPROTO_MPTCP)
+		first++;
+	ret = in_turn(p, sh->sink, sh->mptcp, 0, first, from_diag,
+	    (void *)sh->d, res, &sh->stopped);
+	if (ret < 0 || sh->stopped || first == p->n)
+		return ret;
+	sh->next = first + 1;
+	sh->mine[first] = true;
+	n = p->n - first < p->cpus ? p->n - first : p->cpus;
 	memset(w, 0, sizeof(w));
-	for (i = 0; i < p->n; i++) {
+	for (i = 1; i < n; i++) {
 		w[i].sh = sh;
-		w[i].step = i;
+		started[i] =
+		    pthread_create(&tid[i], NULL, ahead_thread, &w[i]) == 0;
 	}
-	start(tid, started, p->n, read_ahead_thread, w);
-	ret = in_turn(p, sh->sink, sh->mptcp, sh->next, p->n, from_queue, sh,
-	    res, &sh->stopped);
+	ret = in_turn(p, sh->sink, sh->mptcp, first, p->n, from_queue, sh, res,
+	    &sh->stopped);
 	stop_all(sh);
-	for (i = 1; i < p->n; i++) {
-		if (!started[i])
-			continue;
-		pthread_join(tid[i], NULL);
-		while ((b = sh->head[i]) != NULL) {
-			sh->head[i] = b->next;
-			free(b);
-		}
-	}
+	for (i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	for (i = 0; i < p->n; i++)
+		chunks_free(sh->head[i]);
 	return ret;
 }
 
@@ -997,6 +1041,7 @@ listing_keep_write(const struct listing_keep *k, const struct listing_plan *p,
 {
 	unsigned long before = rows_now(sink);
 	const struct keep_chunk *c;
+	struct rowpack_dict dict;
 	struct sock_entry sk;
 	size_t i, off;
 	int ret = 0;
@@ -1007,16 +1052,18 @@ listing_keep_write(const struct listing_keep *k, const struct listing_plan *p,
 	 * process term ("maybe" then) is decided now (passes()), and
 	 * --check -q stops at the first row that passes.
 	 */
-	for (i = 0; i < p->n && ret == 0; i++)
+	for (i = 0; i < p->n && ret == 0; i++) {
+		rowpack_dict_init(&dict);
 		for (c = k->head[i]; c != NULL && ret == 0; c = c->next)
 			for (off = 0; off < c->used && ret == 0;) {
-				off += keep_get(c->data + off, &sk);
+				off += rowpack_get(&dict, c->data + off, &sk);
 				if (p->filter != NULL && !passes(p, &sk))
 					continue;
 				ret = put(sink, &sk, i);
 				if (ret == 0 && p->first_only)
 					ret = 1;
 			}
+	}
 	if (ret > 0)
 		ret = 0;
 	if (ret < 0)
