@@ -17,13 +17,12 @@
  * summary, --check -q, -p's inodes) takes rows in any order, from
  * whichever dump delivers them, a batch at a time under one lock.  A
  * listing keeps the plan's order: this thread writes the first dump as it
- * arrives, while one thread for each further CPU takes the next dumps in
- * turn and parses, judges and packs their rows (rowpack.h, about 18
- * bytes a connection) into a buffer of at most LISTING_BUFFER bytes,
- * where they wait their turn (back-pressure), so memory stays bounded
- * whatever the number of sockets.  Packed, 8 MiB holds a whole dump of
- * about 450,000 sockets: on two CPUs, the TCP dumps of either family run
- * at once even at a million sockets (tests/bench/README).  --dump-raw
+ * arrives, while a thread for each later dump parses, judges and packs
+ * its rows (rowpack.h, about 18 bytes a connection) into a buffer of at
+ * most LISTING_BUFFER bytes, where they wait their turn (back-pressure),
+ * so memory stays bounded whatever the number of sockets.  Packed, 12 MiB
+ * holds the later dumps of about 650,000 sockets: on two CPUs the dumps
+ * run at once even at a million sockets (tests/bench/README).  --dump-raw
  * and --replay run the dumps in turn: their order is the file's.
  *
  * An MPTCP socket's TCP subflows carry its inode (net/mptcp/subflow.c
@@ -61,11 +60,11 @@
 /*
  * A listing's later dumps, read ahead: at most this many bytes of packed
  * rows.  The test build tests/dualstat-tight makes the buffer, the chunks
- * and the reserve small and runs 4 threads whatever the CPUs, so that
- * itest_concurrent.sh sees every wait on a small population.
+ * and the reserve small, so that itest_concurrent.sh sees every wait on
+ * a small population.
  */
 #ifndef LISTING_BUFFER
-#define LISTING_BUFFER (8U * 1024 * 1024)
+#define LISTING_BUFFER (12U * 1024 * 1024)
 #endif
 /* The dump being printed may always hold this much, so it never waits on
  * later dumps that filled the buffer (it would wait forever). */
@@ -99,10 +98,6 @@ listing_plan_init(
 	/* --dump-raw and --replay: the file holds the dumps in turn. */
 	p->cpus =
 	    opts->dump_raw != NULL || opts->replay != NULL ? 1 : cpu_count();
-#ifdef LISTING_CPUS
-	if (p->cpus > 1)
-		p->cpus = LISTING_CPUS;
-#endif
 }
 
 size_t
@@ -851,8 +846,10 @@ from_queue(void *arg, size_t i, struct row_ctx *ctx)
 /*
  * The MPTCP dumps (first in the plan) are written first, here, so their
  * set is complete before any thread takes a TCP row.  Then this thread
- * writes the next dump as it comes while one thread a CPU more dumps
- * the ones after it, each in its turn, into packed rows.
+ * writes the next dump as it comes while a thread for each later dump
+ * reads it into packed rows.  All at once, as the floor runs them: with
+ * one thread for each further CPU, the cheap dumps of a short listing
+ * (-l: TCP's listening hash, then UDP's whole table twice) ran in turn.
  */
 static int
 run_in_order(struct shared *sh, struct listing_result *res)
@@ -872,7 +869,7 @@ run_in_order(struct shared *sh, struct listing_result *res)
 		return ret;
 	sh->next = first + 1;
 	sh->mine[first] = true;
-	n = p->n - first < p->cpus ? p->n - first : p->cpus;
+	n = p->n - first;
 	memset(w, 0, sizeof(w));
 	for (i = 1; i < n; i++) {
 		w[i].sh = sh;

@@ -130,9 +130,8 @@ int listing_run_diag(const struct listing_plan *p, struct diag *const d[],
 
 /*
  * -p in one namespace dumps once: its first pass (a sink with collect)
- * also keeps every row it passes in keep, compactly (47 bytes an IPv4
- * TCP or UDP socket, 71 an IPv6 one: memory grows with what will be
- * printed, never
+ * also keeps every row it passes in keep, packed (rowpack.h: about 18
+ * bytes a connection; memory grows with what will be printed, never
  * with the sockets elsewhere), and once the owners are known
  * listing_keep_write() hands them to sink in the plan's order, each
  * dump's rows in the order the kernel sent them: the same rows as a

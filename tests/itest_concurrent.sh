@@ -56,11 +56,10 @@ for opts in "-a" "-a -e" "-a -j" "-a -e -j --unmap" "" "-l" "-l -e" \
 done
 
 # Issue 20: the later dumps are read ahead as packed rows into a bounded
-# buffer.  tests/dualstat-tight bounds it at two 4 KiB chunks and runs 4
-# threads: each dump's rows span tens of chunks, so every thread waits
-# for room, the one whose dump is being written included, and a thread
-# that cannot queue must not stop the others.  The bytes stay those of
-# one CPU.
+# buffer.  tests/dualstat-tight bounds it at two 4 KiB chunks: each
+# dump's rows span tens of chunks, so every thread waits for room, the
+# one whose dump is being written included, and a thread that cannot
+# queue must not stop the others.  The bytes stay those of one CPU.
 [ -x "${DUALSTAT_TIGHT:-}" ] || fail "DUALSTAT_TIGHT ($DUALSTAT_TIGHT) is not built"
 conc=$DUALSTAT_TIGHT
 for opts in "-a" "-a -e -j" "-l" "-u -a" "-a -6" "-a -m dual" "-a -s" \
