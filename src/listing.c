@@ -523,6 +523,10 @@ struct shared {
 	bool done[QUERY_MAX_STEPS];
 	bool mine[QUERY_MAX_STEPS]; /* the writing thread dumps it */
 	size_t cur; /* the step being written */
+	/* Chunks written, for the threads to fill again: each thread's
+	 * malloc() arena would otherwise keep its own high-water mark, and
+	 * together they could pass LISTING_BUFFER. */
+	struct keep_chunk *spare;
 };
 
 struct worker {
@@ -720,6 +724,24 @@ ahead_queue(struct ahead_worker *w)
 	return 0;
 }
 
+/* A chunk to fill: a written one, or a new one; NULL if out of memory. */
+static struct keep_chunk *
+ahead_chunk(struct shared *sh)
+{
+	struct keep_chunk *c;
+
+	pthread_mutex_lock(&sh->lock);
+	c = sh->spare;
+	if (c != NULL)
+		sh->spare = c->next;
+	pthread_mutex_unlock(&sh->lock);
+	if (c == NULL)
+		return chunk_new();
+	c->next = NULL;
+	c->used = 0;
+	return c;
+}
+
 /* Takes one reply of w's dump: parsed, judged and packed here, where a
  * CPU is free, so the writing thread only unpacks and writes. */
 static int
@@ -738,7 +760,7 @@ ahead_cb(const struct nlmsghdr *nlh, void *data)
 	if (!chunk_has_room(w->chunk)) {
 		if (w->chunk != NULL && (ret = ahead_queue(w)) < 0)
 			return ret;
-		w->chunk = chunk_new();
+		w->chunk = ahead_chunk(sh);
 		if (w->chunk == NULL)
 			return -ENOMEM;
 	}
@@ -787,7 +809,7 @@ static int
 write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
 {
 	struct rowpack_dict dict;
-	struct keep_chunk *c;
+	struct keep_chunk *c = NULL;
 	struct sock_entry sk;
 	size_t off;
 	int ret;
@@ -795,6 +817,10 @@ write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
 	rowpack_dict_init(&dict);
 	for (;;) {
 		pthread_mutex_lock(&sh->lock);
+		if (c != NULL) {
+			c->next = sh->spare;
+			sh->spare = c;
+		}
 		while (sh->head[i] == NULL && !sh->done[i])
 			pthread_cond_wait(&sh->more, &sh->lock);
 		c = sh->head[i];
@@ -815,9 +841,10 @@ write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
 			off += rowpack_get(&dict, c->data + off, &sk);
 			ret = pass_on(ctx, &sk);
 		}
-		free(c);
-		if (ret < 0)
+		if (ret < 0) {
+			free(c);
 			return ret;
+		}
 	}
 }
 
@@ -884,6 +911,7 @@ run_in_order(struct shared *sh, struct listing_result *res)
 			pthread_join(tid[i], NULL);
 	for (i = 0; i < p->n; i++)
 		chunks_free(sh->head[i]);
+	chunks_free(sh->spare);
 	return ret;
 }
 
