@@ -185,8 +185,13 @@ struct keep_chunk {
 	uint8_t data[KEEP_CHUNK];
 };
 
+/* A step's chunks, in order. */
+struct chunk_list {
+	struct keep_chunk *head, *tail;
+};
+
 struct listing_keep {
-	struct keep_chunk *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+	struct chunk_list rows[QUERY_MAX_STEPS];
 	struct rowpack_dict dict[QUERY_MAX_STEPS]; /* each list's packer */
 	size_t bytes, limit; /* rows kept; at most (0: no bound) */
 };
@@ -228,18 +233,42 @@ listing_keep_free(struct listing_keep *k)
 	if (k == NULL)
 		return;
 	for (i = 0; i < QUERY_MAX_STEPS; i++)
-		chunks_free(k->head[i]);
+		chunks_free(k->rows[i].head);
 	free(k);
 }
 
+/* An empty chunk: c, written and to be filled again, or a new one if c
+ * is NULL; NULL if out of memory. */
 static struct keep_chunk *
-chunk_new(void)
+chunk_new(struct keep_chunk *c)
 {
-	struct keep_chunk *c = malloc(sizeof(*c));
+	if (c == NULL && (c = malloc(sizeof(*c))) == NULL)
+		return NULL;
+	c->next = NULL;
+	c->used = 0;
+	return c;
+}
+
+static void
+chunk_append(struct chunk_list *l, struct keep_chunk *c)
+{
+	if (l->tail != NULL)
+		l->tail->next = c;
+	else
+		l->head = c;
+	l->tail = c;
+}
+
+/* Takes the first chunk of l; NULL if there is none. */
+static struct keep_chunk *
+chunk_take(struct chunk_list *l)
+{
+	struct keep_chunk *c = l->head;
 
 	if (c != NULL) {
-		c->next = NULL;
-		c->used = 0;
+		l->head = c->next;
+		if (l->head == NULL)
+			l->tail = NULL;
 	}
 	return c;
 }
@@ -258,18 +287,14 @@ chunk_has_room(const struct keep_chunk *c)
 static int
 keep_add(struct listing_keep *k, size_t i, const struct sock_entry *sk)
 {
-	struct keep_chunk *c = k->tail[i];
+	struct keep_chunk *c = k->rows[i].tail;
 	size_t len;
 
 	if (!chunk_has_room(c)) {
-		c = chunk_new();
+		c = chunk_new(NULL);
 		if (c == NULL)
 			return -ENOMEM;
-		if (k->tail[i] != NULL)
-			k->tail[i]->next = c;
-		else
-			k->head[i] = c;
-		k->tail[i] = c;
+		chunk_append(&k->rows[i], c);
 	}
 	len = rowpack_put(&k->dict[i], sk, c->data + c->used);
 	if (k->limit != 0 && k->bytes + len > k->limit)
@@ -517,7 +542,7 @@ struct shared {
 	size_t next;
 	/* In order: the rows of the steps read ahead, packed. */
 	pthread_cond_t more, room; /* a chunk or an end came; room freed */
-	struct keep_chunk *head[QUERY_MAX_STEPS], *tail[QUERY_MAX_STEPS];
+	struct chunk_list queue[QUERY_MAX_STEPS];
 	size_t held[QUERY_MAX_STEPS]; /* bytes queued per step */
 	size_t total; /* bytes queued */
 	bool done[QUERY_MAX_STEPS];
@@ -536,15 +561,17 @@ struct worker {
 	size_t nbatch;
 };
 
-/* Starts fn on each worker but the first, which the caller runs. */
+/* Starts fn on each of the n workers of size bytes at w but the first,
+ * which the caller runs or has no use for. */
 static void
-start(pthread_t *tid, bool *started, size_t n, void *(*fn)(void *),
-    struct worker *w)
+start(pthread_t *tid, bool *started, size_t n, void *(*fn)(void *), void *w,
+    size_t size)
 {
 	size_t i;
 
 	for (i = 1; i < n; i++)
-		started[i] = pthread_create(&tid[i], NULL, fn, &w[i]) == 0;
+		started[i] = pthread_create(
+				 &tid[i], NULL, fn, (char *)w + i * size) == 0;
 }
 
 static void
@@ -641,7 +668,7 @@ run_any_order(struct shared *sh, struct listing_result *res)
 	for (i = 0; i < n; i++)
 		w[i].sh = sh;
 	/* A thread that cannot start leaves its share to the others. */
-	start(tid, started, n, any_order_thread, w);
+	start(tid, started, n, any_order_thread, w, sizeof(*w));
 	any_order_thread(&w[0]);
 	for (i = 1; i < n; i++)
 		if (started[i])
@@ -712,11 +739,7 @@ ahead_queue(struct ahead_worker *w)
 		free(c);
 		return -ECANCELED;
 	}
-	if (sh->tail[i] != NULL)
-		sh->tail[i]->next = c;
-	else
-		sh->head[i] = c;
-	sh->tail[i] = c;
+	chunk_append(&sh->queue[i], c);
 	sh->held[i] += KEEP_CHUNK;
 	sh->total += KEEP_CHUNK;
 	pthread_cond_signal(&sh->more);
@@ -735,11 +758,7 @@ ahead_chunk(struct shared *sh)
 	if (c != NULL)
 		sh->spare = c->next;
 	pthread_mutex_unlock(&sh->lock);
-	if (c == NULL)
-		return chunk_new();
-	c->next = NULL;
-	c->used = 0;
-	return c;
+	return chunk_new(c);
 }
 
 /* Takes one reply of w's dump: parsed, judged and packed here, where a
@@ -821,13 +840,10 @@ write_queued(struct shared *sh, size_t i, struct row_ctx *ctx)
 			c->next = sh->spare;
 			sh->spare = c;
 		}
-		while (sh->head[i] == NULL && !sh->done[i])
+		while (sh->queue[i].head == NULL && !sh->done[i])
 			pthread_cond_wait(&sh->more, &sh->lock);
-		c = sh->head[i];
+		c = chunk_take(&sh->queue[i]);
 		if (c != NULL) {
-			sh->head[i] = c->next;
-			if (sh->head[i] == NULL)
-				sh->tail[i] = NULL;
 			sh->held[i] -= KEEP_CHUNK;
 			sh->total -= KEEP_CHUNK;
 			pthread_cond_broadcast(&sh->room);
@@ -898,11 +914,9 @@ run_in_order(struct shared *sh, struct listing_result *res)
 	sh->mine[first] = true;
 	n = p->n - first;
 	memset(w, 0, sizeof(w));
-	for (i = 1; i < n; i++) {
+	for (i = 1; i < n; i++)
 		w[i].sh = sh;
-		started[i] =
-		    pthread_create(&tid[i], NULL, ahead_thread, &w[i]) == 0;
-	}
+	start(tid, started, n, ahead_thread, w, sizeof(w[0]));
 	ret = in_turn(p, sh->sink, sh->mptcp, first, p->n, from_queue, sh, res,
 	    &sh->stopped);
 	stop_all(sh);
@@ -910,7 +924,7 @@ run_in_order(struct shared *sh, struct listing_result *res)
 		if (started[i])
 			pthread_join(tid[i], NULL);
 	for (i = 0; i < p->n; i++)
-		chunks_free(sh->head[i]);
+		chunks_free(sh->queue[i].head);
 	chunks_free(sh->spare);
 	return ret;
 }
@@ -1079,7 +1093,7 @@ listing_keep_write(const struct listing_keep *k, const struct listing_plan *p,
 	 */
 	for (i = 0; i < p->n && ret == 0; i++) {
 		rowpack_dict_init(&dict);
-		for (c = k->head[i]; c != NULL && ret == 0; c = c->next)
+		for (c = k->rows[i].head; c != NULL && ret == 0; c = c->next)
 			for (off = 0; off < c->used && ret == 0;) {
 				off += rowpack_get(&dict, c->data + off, &sk);
 				if (p->filter != NULL && !passes(p, &sk))

@@ -8,7 +8,8 @@
  * are small).  An established IPv4 or IPv4-mapped connection between
  * addresses seen lately takes about 18 bytes, against about 120 for the
  * kernel's reply and 600 for a sock_entry: memory per waiting row is what
- * bounds how far a listing can read ahead in 8 MiB (tests/bench/README).
+ * bounds how far a listing can read ahead in its LISTING_BUFFER
+ * (listing.c, tests/bench/README).
  *
  *   byte 0  bit 0: AF_INET6; bits 1-2: v6only + 1; bits 3-5: mode;
  *           bit 6: SCTP address lists follow; bit 7: a bound device
